@@ -1,0 +1,1 @@
+"""NoteLens core: all product logic lives here (no Streamlit imports except core.resources)."""

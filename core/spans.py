@@ -1,0 +1,47 @@
+"""Character-offset spans over a note's text, as in spaCy's ``Span``.
+
+Every model and rule in NoteLens reports what it found as :class:`Span` objects whose ``start``/``end``
+index the original text (``text[start:end]`` is the mention).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labelled character span.
+
+    Attributes:
+        start: Offset of the first character.
+        end: Offset one past the last character.
+        label: Entity type, e.g. ``DRUG``, ``STRENGTH``, ``CONDITION``.
+        group: Links attributes to the entity they belong to (a drug's attributes share its group).
+        status: Assertion status (``current``, ``negated``, ``allergy``, ``present``, ``family`` ...).
+        code: Normalized identity where known (ICD-10-CM code, DrugBank id).
+        meta: Other attributes (free-form, JSON-serializable).
+    """
+
+    start: int
+    end: int
+    label: str
+    group: int | None = None
+    status: str | None = None
+    code: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def text_of(self, text: str) -> str:
+        """The covered text."""
+        return text[self.start:self.end]
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"start": self.start, "end": self.end, "label": self.label}
+        for k in ("group", "status", "code"):
+            v = getattr(self, k)
+            if v is not None:
+                d[k] = v
+        if self.meta:
+            d["meta"] = dict(self.meta)
+        return d
