@@ -8,6 +8,8 @@ Every path and switch NoteLens uses is read here; environment variables override
 - ``NOTELENS_DB_URL``: SQLAlchemy URL (default ``sqlite:///<data>/notelens.db``).
 - ``NOTELENS_DEVICE``: ``auto`` (GPU when present), ``cpu`` or ``cuda``.
 - ``NOTELENS_MAX_NOTE_CHARS``: largest note accepted, in characters.
+- ``NOTELENS_BF16``: ``auto`` (bfloat16 autocast where the hardware runs it natively: CUDA GPUs with
+  bf16, CPUs with AVX512-BF16/AMX), ``on`` or ``off``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Settings:
     db_url: str = ""
     device: DeviceChoice = "auto"
     max_note_chars: int = 200_000
+    bf16: Literal["auto", "on", "off"] = "auto"
     triage_model_name: str = "triage"
     seed: int = 13
 
@@ -58,6 +61,9 @@ class Settings:
         if device not in ("auto", "cpu", "cuda"):
             raise ValueError(f"NOTELENS_DEVICE must be auto, cpu or cuda, not {device!r}")
         data_dir = _env_path("NOTELENS_DATA_DIR", home / "data")
+        bf16 = os.environ.get("NOTELENS_BF16", "auto").strip().lower()
+        if bf16 not in ("auto", "on", "off"):
+            raise ValueError(f"NOTELENS_BF16 must be auto, on or off, not {bf16!r}")
         return cls(
             home=home,
             models_dir=_env_path("NOTELENS_MODELS_DIR", home / "models"),
@@ -65,6 +71,7 @@ class Settings:
             db_url=os.environ.get("NOTELENS_DB_URL", ""),
             device=device,  # type: ignore[arg-type]
             max_note_chars=int(os.environ.get("NOTELENS_MAX_NOTE_CHARS", "200000")),
+            bf16=bf16,  # type: ignore[arg-type]
         )
 
 

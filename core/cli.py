@@ -1,0 +1,187 @@
+"""NoteLens command line: ``python -m core.cli {train,evaluate,predict} <task> ...``.
+
+Long-running commands show progress bars on stderr; ``evaluate`` prints its result as one JSON object
+on the last line of stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(help="NoteLens: clinical-note triage, drug highlighting and treatment suggestions.",
+                  no_args_is_help=True, add_completion=False)
+train_app = typer.Typer(help="Train models (default models from synthesized notes, or on your own data).",
+                        no_args_is_help=True)
+evaluate_app = typer.Typer(help="Measure a trained model on labelled data.", no_args_is_help=True)
+predict_app = typer.Typer(help="Run a trained model on a note.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(predict_app, name="predict")
+
+
+def _err(msg: str) -> None:
+    typer.echo(msg, err=True)
+
+
+def _emit(result: dict) -> None:
+    typer.echo(json.dumps(result, sort_keys=True))
+
+
+def _load_triage(model: Optional[Path]):
+    from core.modeling import current_artifact
+    from core.triage.pipeline import TriagePipeline
+
+    path = model or current_artifact("triage")
+    if path is None:
+        _err("No triage model is trained yet: run `python -m core.cli train triage` (or `make run`).")
+        raise typer.Exit(2)
+    return TriagePipeline.from_artifact(path)
+
+
+DataOpt = Annotated[Optional[Path], typer.Option("--data", help="CSV with columns text,label.", exists=True,
+                                                 dir_okay=False, readable=True)]
+ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="Artifact folder (default: the current one).")]
+
+
+@train_app.command("triage")
+def train_triage(
+    data: DataOpt = None,
+    cv: Annotated[int, typer.Option(help="With --data: k-fold cross-validation instead of one model.")] = 0,
+    init: Annotated[str, typer.Option(help="With --data: start from the 'default' model or the 'base' encoder.")] = "default",
+    epochs: Annotated[Optional[float], typer.Option(help="Epochs over the training windows.")] = None,
+    notes: Annotated[Optional[int], typer.Option(help="Synthetic notes for the default model.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+    if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing when a model already exists.")] = False,
+) -> None:
+    """Train the triage model: on synthesized notes (default) or on your labelled CSV (--data)."""
+    from core.labels import SERVICES
+    from core.modeling import current_artifact
+    from core.triage import train as tr
+
+    if data is None:
+        if if_missing and current_artifact("triage") is not None:
+            _err(f"triage model present: {current_artifact('triage').name}")
+            return
+        cfg = tr.TrainConfig(seed=seed)
+        if epochs is not None:
+            cfg.epochs = epochs
+        if notes is not None:
+            cfg.n_notes = notes
+        t0 = time.perf_counter()
+        _, info, path = tr.train_default(cfg, log=_err)
+        _err(f"saved {path} in {time.perf_counter() - t0:.0f} s; synthetic validation "
+             f"macro-F1 {info.metrics['validation']['macro_f1']:.3f}")
+        return
+    try:
+        records = tr.read_labelled_csv(data)
+    except ValueError as exc:
+        _err(str(exc))
+        raise typer.Exit(2)
+    labels = sorted({l for _, l in records}, key=lambda l: (SERVICES.index(l) if l in SERVICES else 99, l))
+    cfg = tr.TrainConfig(max_length=256, windows_per_note=4, epochs=epochs or 3.0, lr=5e-5, seed=seed)
+    start = current_artifact("triage") if init == "default" else None
+    if init == "default" and start is None:
+        _err("no default model yet: starting from the base encoder")
+    if cv:
+        result = cross_validate(records, labels, cfg, cv, start)
+        _emit(result)
+        return
+    folds = tr.stratified_folds([l for _, l in records], max(2, round(1 / 0.15)), seed)
+    val_idx = set(folds[0])
+    train = [r for i, r in enumerate(records) if i not in val_idx]
+    val = [records[i] for i in sorted(val_idx)]
+    _, info, path = tr.train_and_save(train, val, labels, cfg, source=str(data), init=start, log=_err)
+    _err(f"saved {path}")
+    _emit({"version": info.version, **{k: info.metrics["validation"][k] for k in ("accuracy", "macro_f1", "n")}})
+
+
+def cross_validate(records, labels, cfg, k: int, start: Optional[Path]) -> dict:
+    """k-fold cross-validation of ``train --data``: each fold trained from ``start`` and scored on its held-out notes."""
+    import tempfile
+
+    import numpy as np
+
+    from core.triage import train as tr
+
+    folds = tr.stratified_folds([l for _, l in records], k, cfg.seed)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for f, test_idx in enumerate(folds):
+            held = set(test_idx)
+            rest = [r for i, r in enumerate(records) if i not in held]
+            inner = tr.stratified_folds([l for _, l in rest], max(2, round(1 / 0.15)), cfg.seed)
+            val_idx = set(inner[0])
+            train = [r for i, r in enumerate(rest) if i not in val_idx]
+            val = [rest[i] for i in sorted(val_idx)]
+            pipe, _, _ = tr.train_and_save(train, val, labels, cfg, source=f"cv fold {f + 1}/{len(folds)}", init=start,
+                                           models_dir=Path(tmp), make_current=False, log=_err)
+            m = tr.evaluate_records(pipe, [records[i] for i in test_idx], progress=True)
+            _err(f"fold {f + 1}: accuracy {m['accuracy']:.3f} macro-F1 {m['macro_f1']:.3f} (n={m['n']})")
+            results.append({k2: m[k2] for k2 in ("accuracy", "macro_f1", "ece", "n")})
+    return {"folds": results, "macro_f1": float(np.mean([r["macro_f1"] for r in results])),
+            "accuracy": float(np.mean([r["accuracy"] for r in results])),
+            "macro_f1_std": float(np.std([r["macro_f1"] for r in results])), "k": len(folds)}
+
+
+@evaluate_app.command("triage")
+def evaluate_triage(
+    data: Annotated[Path, typer.Option("--data", help="CSV with columns text,label.", exists=True, dir_okay=False)],
+    model: ModelOpt = None,
+) -> None:
+    """Accuracy, macro-F1, per-class F1 and ECE of the triage model on a labelled CSV."""
+    from core.triage import train as tr
+
+    try:
+        records = tr.read_labelled_csv(data)
+    except ValueError as exc:
+        _err(str(exc))
+        raise typer.Exit(2)
+    pipe = _load_triage(model)
+    unknown = sorted({l for _, l in records} - set(pipe.labels))
+    if unknown:
+        _err(f"labels the model does not know (counted as errors): {', '.join(unknown)}")
+    t0 = time.perf_counter()
+    result = tr.evaluate_records(pipe, records, progress=True)
+    result.update(model_version=pipe.version, seconds=round(time.perf_counter() - t0, 1))
+    _emit(result)
+
+
+@predict_app.command("triage")
+def predict_triage(
+    file: Annotated[Optional[Path], typer.Argument(help="Note file (default: standard input).")] = None,
+    model: ModelOpt = None,
+    explain: Annotated[bool, typer.Option(help="Also print the words that drove the answer.")] = False,
+) -> None:
+    """Route one note to a service."""
+    from core.text import NoteError, clean_note, decode_note
+
+    raw = file.read_bytes() if file else sys.stdin.buffer.read()
+    try:
+        text = clean_note(decode_note(raw))
+    except NoteError as exc:
+        _err(str(exc))
+        raise typer.Exit(2)
+    pipe = _load_triage(model)
+    result = pipe(text)
+    out = result.to_dict()
+    if explain:
+        from core.explain.attribution import explain_triage
+
+        exp = explain_triage(pipe, text, result.service)
+        out["explanation"] = {"target": exp.target, "top_words": [[w.text, round(w.score, 4)] for w in exp.top(10)],
+                              "delta": exp.delta}
+    _emit(out)
+
+
+def main() -> None:  # pragma: no cover - entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,45 @@
+"""Classification metrics (scikit-learn) in the JSON shape the CLI prints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score
+
+from core.calibration import expected_calibration_error
+
+
+def classification_summary(gold: Sequence[str], pred: Sequence[str], probs: np.ndarray | None = None,
+                           labels: Sequence[str] | None = None,
+                           abstain: Sequence[bool] | None = None) -> dict[str, Any]:
+    """Accuracy, macro-F1, per-class F1, ECE and, with ``abstain``, coverage and selective accuracy.
+
+    Args:
+        gold: True labels.
+        pred: Predicted labels (the top service, whether or not the model abstained).
+        probs: Calibrated probabilities, columns in ``labels`` order (for ECE).
+        labels: Column order of ``probs``.
+        abstain: True where the model routed the note to a human.
+    """
+    gold = list(gold)
+    pred = list(pred)
+    present = sorted(set(gold) | set(pred))
+    per_class = f1_score(gold, pred, labels=present, average=None, zero_division=0)
+    out: dict[str, Any] = {
+        "n": len(gold),
+        "accuracy": float(accuracy_score(gold, pred)) if gold else 0.0,
+        "macro_f1": float(f1_score(gold, pred, labels=present, average="macro", zero_division=0)) if gold else 0.0,
+        "per_class": {lab: round(float(f), 4) for lab, f in zip(present, per_class)},
+    }
+    if probs is not None and labels is not None:
+        index = {lab: i for i, lab in enumerate(labels)}
+        known = [i for i, g in enumerate(gold) if g in index]
+        y = np.array([index[gold[i]] for i in known], dtype=int)
+        out["ece"] = expected_calibration_error(np.asarray(probs)[known], y)
+    if abstain is not None:
+        kept = [i for i, a in enumerate(abstain) if not a]
+        out["coverage"] = len(kept) / len(gold) if gold else 0.0
+        out["selective_accuracy"] = (float(np.mean([gold[i] == pred[i] for i in kept])) if kept else None)
+    return out

