@@ -70,4 +70,6 @@ def choose_threshold(probs: np.ndarray, labels: np.ndarray, target_accuracy: flo
         return float(conf.max()) if len(conf) else 1.0
     # The largest prefix (lowest confidence) whose accuracy still meets the target.
     k = ok.max()
+    if k == len(order) - 1:
+        return float(min_threshold)
     return float(max(min_threshold, conf[order][k]))

@@ -49,6 +49,17 @@ DataOpt = Annotated[Optional[Path], typer.Option("--data", help="CSV with column
 ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="Artifact folder (default: the current one).")]
 
 
+@train_app.command("all")
+def train_all(
+    if_missing: Annotated[bool, typer.Option("--if-missing", help="Skip models that already exist.")] = False,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+) -> None:
+    """Train every default model from synthesized notes (what `make run` calls)."""
+    t0 = time.perf_counter()
+    train_triage(data=None, cv=0, init="default", epochs=None, notes=None, seed=seed, if_missing=if_missing)
+    _err(f"default models ready in {time.perf_counter() - t0:.0f} s")
+
+
 @train_app.command("triage")
 def train_triage(
     data: DataOpt = None,

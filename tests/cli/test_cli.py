@@ -1,0 +1,114 @@
+"""The typer CLI: evaluate prints one JSON object last; train --data; predict."""
+
+import csv
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from core.cli import app
+from core.config import get_settings
+from tests.conftest import CARDIO, ORTHO, SHARED_DATA, tiny_records
+
+runner = CliRunner()
+
+
+def _last_json(output: str) -> dict:
+    line = [l for l in output.strip().splitlines() if l.strip()][-1]
+    return json.loads(line)
+
+
+def _write_csv(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["note_id", "text", "label"])
+        for i, (t, l) in enumerate(rows):
+            w.writerow([i, t, l])
+
+
+def test_evaluate_small_csv(tmp_path, tiny_triage_artifact):
+    path = tmp_path / "small.csv"
+    rows = [(CARDIO, "cardiology_pulmonology"), (ORTHO, "orthopedics"), (CARDIO, "cardiology_pulmonology"),
+            (ORTHO, "orthopedics")]
+    _write_csv(path, rows)
+    res = runner.invoke(app, ["evaluate", "triage", "--data", str(path)])
+    assert res.exit_code == 0, res.output
+    out = _last_json(res.stdout)
+    assert out["n"] == 4
+    assert out["accuracy"] == 1.0 and out["macro_f1"] == 1.0
+    assert set(out["per_class"]) == {"cardiology_pulmonology", "orthopedics"}
+    assert 0.0 <= out["ece"] <= 1.0
+
+
+def test_evaluate_rejects_a_csv_without_the_columns(tmp_path, tiny_triage_artifact):
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    res = runner.invoke(app, ["evaluate", "triage", "--data", str(path)])
+    assert res.exit_code == 2
+    assert "text" in res.output and "label" in res.output
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "mtsamples_triage_dev.csv").exists(), reason="shared evaluation data absent")
+def test_evaluate_on_mtsamples_dev(tiny_triage_artifact):
+    res = runner.invoke(app, ["evaluate", "triage", "--data", str(SHARED_DATA / "mtsamples_triage_dev.csv")])
+    assert res.exit_code == 0, res.output
+    out = _last_json(res.stdout)
+    assert out["n"] == 741
+    assert {"accuracy", "macro_f1", "per_class", "ece", "n"} <= set(out)
+    assert len(out["per_class"]) >= 15
+
+
+def test_predict_reads_a_file_and_explains(tmp_path, tiny_triage_artifact):
+    note = tmp_path / "note.txt"
+    note.write_bytes(CARDIO.encode("cp1252"))
+    res = runner.invoke(app, ["predict", "triage", str(note), "--explain"])
+    assert res.exit_code == 0, res.output
+    out = _last_json(res.stdout)
+    assert out["service"] in out["scores"]
+    assert out["explanation"]["top_words"]
+
+
+def test_predict_refuses_an_empty_note(tmp_path, tiny_triage_artifact):
+    note = tmp_path / "empty.txt"
+    note.write_text("   \n", encoding="utf-8")
+    res = runner.invoke(app, ["predict", "triage", str(note)])
+    assert res.exit_code == 2
+    assert "empty" in res.output.lower()
+
+
+def test_train_on_own_data_cross_validation(tmp_path, tiny_triage_artifact):
+    path = tmp_path / "own.csv"
+    _write_csv(path, tiny_records(40))
+    res = runner.invoke(app, ["train", "triage", "--data", str(path), "--cv", "2", "--epochs", "2"])
+    assert res.exit_code == 0, res.output
+    out = _last_json(res.stdout)
+    assert out["k"] == 2 and len(out["folds"]) == 2
+    assert sum(f["n"] for f in out["folds"]) == 40
+
+
+def test_train_on_own_data_saves_a_new_version(tmp_path, monkeypatch, tiny_triage_artifact):
+    from core.modeling import current_artifact, load_info
+
+    path = tmp_path / "own.csv"
+    _write_csv(path, tiny_records(40))
+    models = tmp_path / "models"
+    # start from the tiny model, save into a separate models folder
+    import shutil
+
+    (models / "triage").mkdir(parents=True)
+    shutil.copytree(tiny_triage_artifact, models / "triage" / tiny_triage_artifact.name)
+    (models / "triage" / "CURRENT").write_text(tiny_triage_artifact.name, encoding="utf-8")
+    monkeypatch.setenv("NOTELENS_MODELS_DIR", str(models))
+    get_settings.cache_clear()
+    try:
+        res = runner.invoke(app, ["train", "triage", "--data", str(path), "--epochs", "1"])
+        assert res.exit_code == 0, res.output
+        new = current_artifact("triage")
+        assert new is not None and new.name != tiny_triage_artifact.name
+        info = load_info(new)
+        assert info.labels == ["cardiology_pulmonology", "orthopedics"]
+        assert info.training["source"] == str(path) and info.data_hash
+        assert _last_json(res.stdout)["version"] == info.version
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
