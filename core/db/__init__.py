@@ -1,0 +1,36 @@
+"""NoteLens persistence: predictions and feedback in SQLite (or any SQLAlchemy database).
+
+Start-up: ``init_db()`` (runs the Alembic migrations). Then use the plain functions in
+:mod:`core.db.store` (``record_prediction``, ``record_feedback``, ``list_feedback``,
+``feedback_for_training``, ``count_rows``).
+"""
+
+from core.db.engine import get_engine, init_db, session_scope, write_session
+from core.db.models import USER_ROLES, VERDICTS, Feedback, Prediction
+from core.db.store import (
+    FeedbackRecord,
+    TrainingExample,
+    count_rows,
+    feedback_for_training,
+    list_feedback,
+    record_feedback,
+    record_prediction,
+)
+
+__all__ = [
+    "USER_ROLES",
+    "VERDICTS",
+    "Feedback",
+    "FeedbackRecord",
+    "Prediction",
+    "TrainingExample",
+    "count_rows",
+    "feedback_for_training",
+    "get_engine",
+    "init_db",
+    "list_feedback",
+    "record_feedback",
+    "record_prediction",
+    "session_scope",
+    "write_session",
+]

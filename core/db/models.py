@@ -1,0 +1,119 @@
+"""Typed SQLAlchemy models: model predictions and the human feedback on them.
+
+Privacy rule: a :class:`Prediction` never holds the note text, only its SHA-256 (``input_hash``).
+The note text is stored only on :class:`Feedback` rows, and only when the person giving feedback
+supplies it (retraining needs the text).
+
+The schema is created by the Alembic migrations in ``core/db/migrations`` (see
+:func:`core.db.engine.init_db`), never by ``metadata.create_all``; a test checks that the
+migrations and these models agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+#: Verdicts a reviewer can give on a prediction.
+VERDICTS: tuple[str, ...] = ("correct", "partially_correct", "wrong")
+#: Roles of the people giving feedback.
+USER_ROLES: tuple[str, ...] = ("clinician", "annotator", "reviewer")
+
+# Named constraints: SQLite batch migrations can only drop/alter constraints that have names.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A ``DATETIME`` column that always stores UTC and always returns aware UTC datetimes.
+
+    SQLite has no time-zone support: values are stored naive (in UTC) and tagged as UTC on load.
+    A naive datetime given on write is taken to be UTC already.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of all NoteLens tables."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Prediction(Base):
+    """One model output for one note (the note itself is not stored, only its SHA-256)."""
+
+    __tablename__ = "predictions"
+    __table_args__ = (Index("ix_predictions_task_created_at", "task", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[str] = mapped_column(String(128))
+    input_hash: Mapped[str] = mapped_column(String(64), index=True)
+    output: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    feedback: Mapped[list[Feedback]] = relationship(
+        back_populates="prediction",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Feedback.id",
+    )
+
+    def __repr__(self) -> str:
+        return f"Prediction(id={self.id!r}, task={self.task!r}, model_version={self.model_version!r})"
+
+
+class Feedback(Base):
+    """A person's verdict on a prediction, with an optional correction and the note text."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prediction_id: Mapped[int] = mapped_column(
+        ForeignKey("predictions.id", ondelete="CASCADE"), index=True
+    )
+    user_name: Mapped[str] = mapped_column(String(128))
+    user_role: Mapped[str] = mapped_column(String(32))
+    verdict: Mapped[str] = mapped_column(String(32))
+    correction: Mapped[Any | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    prediction: Mapped[Prediction] = relationship(back_populates="feedback")
+
+    def __repr__(self) -> str:
+        return (
+            f"Feedback(id={self.id!r}, prediction_id={self.prediction_id!r}, "
+            f"verdict={self.verdict!r}, user_role={self.user_role!r})"
+        )
