@@ -185,3 +185,28 @@ def summary_sentence(explanation: Any, title: str, k: int = 5) -> str:
 def escape_markdown(text: str) -> str:
     """``text`` with Markdown's special characters backslash-escaped (for ``st.markdown`` of note words)."""
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def probability_figure(scores: Sequence[Any], threshold: float | None = None, k: int = 5) -> Any:
+    """A horizontal plotly bar chart of the ``k`` most probable services (most probable on top).
+
+    Args:
+        scores: ``ServiceScore`` objects (``title``, ``probability``), most probable first.
+        threshold: Abstention threshold, drawn as a dashed line when given.
+    """
+    import plotly.graph_objects as go
+
+    top = list(scores)[:k][::-1]
+    titles = [s.title for s in top]
+    probs = [float(s.probability) for s in top]
+    colors = ["#2563eb" if i == len(top) - 1 else "#93c5fd" for i in range(len(top))]
+    fig = go.Figure(go.Bar(x=probs, y=titles, orientation="h", marker_color=colors,
+                           text=[f"{p:.0%}" for p in probs], textposition="outside", cliponaxis=False,
+                           hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
+    if threshold:
+        fig.add_vline(x=threshold, line_dash="dash", line_color="#6b7280",
+                      annotation_text=f"threshold {threshold:.0%}", annotation_position="top")
+    fig.update_layout(height=60 + 38 * len(top), margin=dict(l=10, r=40, t=30, b=10),
+                      xaxis=dict(range=[0, 1.08], tickformat=".0%", title=None),
+                      yaxis=dict(title=None), showlegend=False)
+    return fig

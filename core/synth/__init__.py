@@ -1,0 +1,12 @@
+"""Deterministic clinical-note synthesizer (training data for triage, drug NER and suggestions).
+
+>>> from core.synth import NoteSynthesizer
+>>> note = NoteSynthesizer(seed=13).note(service="urology")
+>>> note.text[note.spans[0].start:note.spans[0].end] == note.spans[0].text_of(note.text)
+True
+"""
+
+from core.synth.generator import (ATTRIBUTE_LABELS, CONDITION_STATUSES, DRUG_STATUSES, STYLES, NoteSynthesizer,
+                                  SyntheticNote)
+
+__all__ = ["NoteSynthesizer", "SyntheticNote", "DRUG_STATUSES", "CONDITION_STATUSES", "ATTRIBUTE_LABELS", "STYLES"]

@@ -148,7 +148,7 @@ class DrugWriter:
 
     def surface(self, entry: DrugEntry, *, allow_brand: bool = True) -> tuple[str, dict]:
         rng = self.rng
-        meta: dict = {"drug": entry.key}
+        meta: dict = {"drug": entry.key, "canonical": entry.canonical_keys[0]}
         if allow_brand and entry.brands and rng.random() < (self.brand_rate if not entry.from_dictionary else 0.3):
             name = rng.choice(entry.brands)
             name = name if name[0].isupper() else name.capitalize()

@@ -2043,3 +2043,21 @@ COMORBIDITY_DRUGS: dict[str, list[str]] = {
     "J30.9": ["cetirizine", "loratadine", "fluticasone nasal"],
     "F90.2": ["methylphenidate"],
 }
+
+# Service-neutral HPI sentences (used to lengthen notes; never the only content).
+GENERIC_HPI = [
+    "The symptoms have been gradually worsening over the past {n} weeks.",
+    "{He} has not tried anything for relief.", "{He} rates the discomfort {n}/10 at its worst.",
+    "{He} was seen in the emergency department {n} days ago and discharged with instructions to follow up.",
+    "{He} reports that the symptoms interfere with {his} sleep and daily activities.",
+    "There are no aggravating or alleviating factors that {he} can identify.",
+    "{He} is accompanied today by {his} spouse, who helps provide the history.",
+    "{He} states that {he} has otherwise been in {his} usual state of health.",
+    "The onset was sudden while {he} was at work.", "{He} has had similar episodes in the past that resolved on their own.",
+    "{He} has been compliant with {his} medications.", "{He} has had no recent travel or sick contacts.",
+    "{He} has lost about {n} pounds unintentionally over the last several months.",
+    "Records from {his} primary care physician were reviewed.", "{He} is otherwise feeling well.",
+    "{He} denies any recent trauma or injury.", "{He} had labs drawn last week, which are reviewed below.",
+    "{He} is here today to discuss results and further management.",
+    "The history was obtained from the patient and the chart.", "{He} has an appointment with {his} PCP next month.",
+]

@@ -1,0 +1,25 @@
+"""NoteLens web app: the page router and the frame shared by every page (``streamlit run app.py``)."""
+
+import streamlit as st
+
+from core import resources
+from core.db.models import USER_ROLES
+
+st.set_page_config(page_title="NoteLens", page_icon=":material/stethoscope:", layout="wide")
+
+page = st.navigation([
+    st.Page("pages/triage.py", title="Triage", icon=":material/alt_route:", default=True),
+    st.Page("pages/feedback.py", title="Feedback review", icon=":material/rate_review:"),
+])
+
+with st.sidebar:
+    st.markdown("### NoteLens")
+    model = resources.model_summary()
+    st.caption(f"Triage model: `{model['version']}`  \nDevice: `{model['device']}`")
+    st.text_input("Your name", key="user_name", placeholder="Needed to send feedback")
+    st.selectbox("Your role", USER_ROLES, key="user_role", format_func=str.capitalize)
+    st.caption(":material/lock: Notes are processed in memory and not stored, unless you submit feedback "
+               "on one (then its text is kept to retrain the model).")
+    st.caption("Decision support only: a clinician reviews every routing.")
+
+page.run()

@@ -1,0 +1,446 @@
+"""Assertion status of drug and condition mentions: one medspaCy ConText pipeline for the whole product.
+
+The caller finds mentions (a model, a dictionary, a rule) and passes their character spans; this module
+turns them into spaCy spans, runs ConText (PyRuSH sentence splitting, medspaCy's default rules plus the
+project rules below) and returns one :class:`ContextResult` per span: a status and the words that decided
+it, with their offsets, so the UI can show *why* a drug reads as negated.
+
+Statuses
+    ``kind="drug"``: ``current`` (default), ``negated``, ``allergy``, ``discontinued`` (stopped or held),
+    ``historical``, ``hypothetical`` (planned or considered), ``family`` (someone else takes it).
+
+    ``kind="condition"``: ``present`` (default), ``negated``, ``possible`` (suspected, "concern for",
+    "consider"), ``historical`` (including a recorded allergic reaction), ``family``, ``hypothetical``
+    ("return if ...").
+
+Choosing among several modifiers
+    ConText lets every modifier whose scope covers a span modify it ("stopped aspirin, started
+    clopidogrel": both verbs cover clopidogrel). The status comes from the *closest* modifier, with two
+    refinements: a modifier directly governing another ("denies taking", "stopped taking", "mother takes",
+    "no family history of") wins over the one it governs, and ties go to the more specific category
+    (allergy > negated > discontinued > hypothetical > possible > family > historical > current).
+
+Lists
+    Scopes run to the end of the sentence (or to a terminating word such as "but", "presents with",
+    "Medications:"), so every item of "denies taking aspirin, ibuprofen or naproxen" is negated. Do not
+    set a small ``max_scope`` on the negation rules: it cuts long lists short.
+
+Thread safety: the pipeline is built once (module-level, under a lock); processing a Doc does not mutate
+shared state, so concurrent calls are fine.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Sequence
+
+from core.spans import Span
+
+__all__ = [
+    "ContextResult",
+    "assert_spans",
+    "get_nlp",
+    "DRUG_STATUSES",
+    "CONDITION_STATUSES",
+    "DEFAULT_STATUS",
+]
+
+Kind = Literal["drug", "condition"]
+
+DRUG_LABEL = "DRUG"
+CONDITION_LABEL = "CONDITION"
+_LABELS = {"drug": DRUG_LABEL, "condition": CONDITION_LABEL}
+
+DEFAULT_STATUS = {"drug": "current", "condition": "present"}
+
+# ConText category -> status, per kind. Categories missing from a map are ignored for that kind.
+_STATUS_MAP: dict[str, dict[str, str]] = {
+    "drug": {
+        "ALLERGY": "allergy",
+        "NEGATED_EXISTENCE": "negated",
+        "DISCONTINUED": "discontinued",
+        "HYPOTHETICAL": "hypothetical",
+        "PLANNED": "hypothetical",
+        "FAMILY": "family",
+        "HISTORICAL": "historical",
+        "CURRENT": "current",
+    },
+    "condition": {
+        "ALLERGY": "historical",
+        "NEGATED_EXISTENCE": "negated",
+        "HYPOTHETICAL": "hypothetical",
+        "PLANNED": "possible",
+        "POSSIBLE_EXISTENCE": "possible",
+        "FAMILY": "family",
+        "HISTORICAL": "historical",
+    },
+}
+DRUG_STATUSES = ("current", "negated", "allergy", "discontinued", "historical", "hypothetical", "family")
+CONDITION_STATUSES = ("present", "negated", "possible", "historical", "family", "hypothetical")
+
+# Tie-break between equally close modifiers: most specific first.
+_PRECEDENCE = ["ALLERGY", "NEGATED_EXISTENCE", "DISCONTINUED", "HYPOTHETICAL", "PLANNED", "POSSIBLE_EXISTENCE",
+               "FAMILY", "HISTORICAL", "CURRENT"]
+_RANK = {c: i for i, c in enumerate(_PRECEDENCE)}
+
+# Span attributes set by ConText (registered before add_pipe).
+_SPAN_ATTRS: dict[str, dict[str, Any]] = {
+    "NEGATED_EXISTENCE": {"is_negated": True},
+    "POSSIBLE_EXISTENCE": {"is_uncertain": True},
+    "PLANNED": {"is_hypothetical": True},
+    "HISTORICAL": {"is_historical": True},
+    "HYPOTHETICAL": {"is_hypothetical": True},
+    "FAMILY": {"is_family": True},
+    "ALLERGY": {"is_allergy": True},
+    "DISCONTINUED": {"is_discontinued": True},
+    "CURRENT": {"is_current": True},
+}
+
+_SPAN_GROUP = "notelens_targets"
+
+
+@dataclass(frozen=True)
+class ContextResult:
+    """The assertion status of one input span.
+
+    Attributes:
+        span: The caller's span, unchanged.
+        status: See the module docstring; the default (``current`` / ``present``) when nothing modifies it.
+        trigger: Text of the modifier that decided the status ("denies", "allergic to"), or None.
+        trigger_start: Character offset of the trigger in the text, or None.
+        trigger_end: Character offset one past the trigger, or None.
+    """
+
+    span: Span
+    status: str
+    trigger: str | None = None
+    trigger_start: int | None = None
+    trigger_end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"span": self.span.to_dict(), "status": self.status, "trigger": self.trigger,
+                "trigger_start": self.trigger_start, "trigger_end": self.trigger_end}
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------------------------------
+
+_NO_GAP_TOKENS = {",", ";", ".", ":"}
+
+
+def _near_before(max_gap: int):
+    """on_modifies callback: forward targets always; a target *before* the modifier only when it is at most
+    ``max_gap`` tokens away with no clause punctuation between ("lisinopril 10 mg discontinued")."""
+
+    def check(target, modifier, _between) -> bool:
+        if target.start >= modifier.end:
+            return True
+        if target.end > modifier.start:  # overlap: ConText already refuses these
+            return True
+        gap = target.doc[target.end:modifier.start]
+        return len(gap) <= max_gap and not any(t.text in _NO_GAP_TOKENS for t in gap)
+
+    return check
+
+
+def _L(*words: str) -> dict:
+    return {"LOWER": {"IN": list(words)}}
+
+
+def _opt(*words: str) -> dict:
+    return {"LOWER": {"IN": list(words)}, "OP": "?"}
+
+
+_AUX = ("was", "were", "is", "are", "has", "have", "had", "been", "being", "be")
+_STOP_WORDS = ("discontinued", "stopped", "held", "ceased", "withdrawn", "d/c'd", "dc'd", "dced", "d/ced",
+               "suspended", "quit", "discontinue", "stop")
+_START_VERBS = ("start", "begin", "initiate", "add", "try", "trial", "prescribe", "restart", "resume", "use",
+                "take", "give", "switch")
+
+
+def _project_rules():
+    """Rules added to medspaCy's defaults (see the module docstring for the categories)."""
+    from medspacy.context import ConTextRule as R
+
+    drug = {DRUG_LABEL}
+    rules = [
+        # ---------------------------------------------------------------- allergy (drugs and conditions)
+        R("allergic to", "ALLERGY", direction="FORWARD",
+          pattern=[_L("allergic", "allergy", "allergies", "hypersensitive", "hypersensitivity", "intolerant",
+                      "intolerance", "sensitivity", "sensitive", "anaphylaxis", "anaphylactic"),
+                   _opt("reaction", "reactions"), _L("to", "with", "of")]),
+        R("allergies:", "ALLERGY", direction="FORWARD",
+          pattern=[_opt("drug", "medication", "med", "known", "listed", "documented"),
+                   _L("allergies", "allergy", "allergen", "allergens", "alg", "algs"),
+                   {"ORTH": {"IN": [":", "-", "="]}}]),
+        R("allergies include", "ALLERGY", direction="FORWARD",
+          pattern=[_opt("drug", "medication", "known"), _L("allergies", "allergy"),
+                   _L("include", "includes", "including", "are", "is", "list")]),
+        R("ALLERGIES (heading)", "ALLERGY", direction="FORWARD",
+          pattern=[{"LOWER": {"IN": ["allergies", "allergy", "allergic"]}, "IS_SENT_START": True}]),
+        R("penicillin allergy", "ALLERGY", direction="BACKWARD", max_scope=3,
+          pattern=[{"LOWER": {"IN": ["allergy", "allergies", "intolerance", "hypersensitivity"]},
+                    "IS_SENT_START": False}]),
+        R("nkda", "ALLERGY", direction="TERMINATE",
+          pattern=[_L("nkda", "nka", "nkfa")]),
+        R("no known drug allergies", "ALLERGY", direction="TERMINATE",
+          pattern=[_L("no"), _opt("known"), _opt("drug", "medication"), _L("allergies", "allergy")]),
+        # ---------------------------------------------------------------- discontinued / held (drugs)
+        R("discontinued", "DISCONTINUED", direction="BIDIRECTIONAL", allowed_types=drug,
+          on_modifies=_near_before(3),
+          pattern=[_L(*_STOP_WORDS, "discontinuing", "stopping", "hold", "holding", "ceasing", "stops",
+                      "discontinues", "tapered", "weaned")]),
+        R("was discontinued", "DISCONTINUED", direction="BACKWARD", allowed_types=drug,
+          on_modifies=_near_before(6),
+          pattern=[_L(*_AUX), _opt("been"), _opt("recently", "subsequently", "since", "then", "now"),
+                   _L(*_STOP_WORDS), _opt("off")]),
+        R("on hold", "DISCONTINUED", direction="BACKWARD", allowed_types=drug, on_modifies=_near_before(6),
+          pattern=[_opt(*_AUX), _L("on"), _L("hold")]),
+        R("off", "DISCONTINUED", direction="FORWARD", allowed_types=drug,
+          pattern=[_opt("taken", "came", "come", "went", "weaned", "tapered", "now", "currently", "remains",
+                        "remained", "stays", "been", "is", "was", "be", "get", "got", "take"),
+                   _L("off")]),
+        R("no longer taking", "DISCONTINUED", direction="FORWARD", allowed_types=drug,
+          pattern=[_L("no"), _L("longer"), _opt("taking", "on", "using", "takes", "uses", "receiving")]),
+        R("stopped taking", "DISCONTINUED", direction="FORWARD", allowed_types=drug,
+          pattern=[_L("stopped", "stop", "quit", "discontinued", "ceased", "stops", "quits"),
+                   _L("taking", "using", "the", "his", "her", "their", "all")]),
+        R("self-discontinued", "DISCONTINUED", direction="FORWARD", allowed_types=drug,
+          pattern=[_L("self"), {"ORTH": "-", "OP": "?"}, _L("discontinued", "d/c'd", "stopped")]),
+        # ---------------------------------------------------------------- current (drugs)
+        R("on", "CURRENT", direction="FORWARD", allowed_types=drug,
+          pattern=[_opt("currently", "now", "remains", "remained", "continues", "maintained", "stable", "still",
+                        "is", "already"),
+                   _L("on", "taking", "takes", "using", "uses", "receiving", "receives")]),
+        R("started", "CURRENT", direction="FORWARD", allowed_types=drug,
+          pattern=[_opt("was", "were", "been", "recently", "then", "newly"),
+                   _L("started", "initiated", "began", "begun", "continue", "continued", "continues",
+                      "continuing", "resumed", "restarted", "prescribed", "switched"),
+                   _opt("on", "to", "back")]),
+        R("was started", "CURRENT", direction="BACKWARD", allowed_types=drug, on_modifies=_near_before(6),
+          pattern=[_L("was", "were", "been", "is", "are"), _L("started", "initiated", "begun", "continued",
+                                                                  "resumed", "restarted", "prescribed")]),
+        # ---------------------------------------------------------------- negated (drugs; on top of defaults)
+        R("denies taking", "NEGATED_EXISTENCE", direction="FORWARD",
+          pattern=[_L("deny", "denies", "denied", "denying"), _opt("any"), _opt("current", "recent"),
+                   _L("taking", "using", "use", "intake", "ingesting", "ingestion", "history")]),
+        R("not taking", "NEGATED_EXISTENCE", direction="FORWARD", allowed_types=drug,
+          pattern=[_L("not", "n't", "never"), _opt("currently", "been", "ever", "yet"),
+                   _L("on", "taking", "take", "takes", "took", "taken", "using", "use", "used", "receiving",
+                      "received", "started", "prescribed", "given", "tried")]),
+        R("refuses", "NEGATED_EXISTENCE", direction="FORWARD", allowed_types=drug,
+          pattern=[_L("refuses", "refused", "refusing", "declines", "declined", "declining"),
+                   _opt("to"), _opt("take", "start", "taking", "starting", "try")]),
+        R("not given", "NEGATED_EXISTENCE", direction="BACKWARD", allowed_types=drug, on_modifies=_near_before(4),
+          pattern=[_L("not", "never"), _L("given", "started", "prescribed", "taken", "administered", "tolerated")]),
+        R("denied", "NEGATED_EXISTENCE", direction="BIDIRECTIONAL", on_modifies=_near_before(3),
+          pattern=[_L("denied")]),
+        R(": denied", "NEGATED_EXISTENCE", direction="BACKWARD", on_modifies=_near_before(6),
+          pattern=[{"ORTH": {"IN": [":", "-", "="]}}, _L("denied", "denies", "negative", "neg", "absent")]),
+        R("absent", "NEGATED_EXISTENCE", direction="BACKWARD", on_modifies=_near_before(3),
+          pattern=[_opt("is", "are", "was", "were"), _L("absent", "negative", "neg")]),
+        R("no family history", "NEGATED_EXISTENCE", direction="FORWARD",
+          pattern=[_L("no", "denies", "negative"), _opt("known"), _opt("significant"), _L("family"),
+                   _L("history", "hx"), _opt("of", "for")]),
+        # ---------------------------------------------------------------- historical
+        R("previously on", "HISTORICAL", direction="FORWARD",
+          pattern=[_opt("was", "were", "had", "has"), _opt("been"),
+                   _L("previously", "formerly", "previous", "remotely"),
+                   _opt("on", "taking", "took", "used", "using", "tried", "treated", "given", "received", "had"),
+                   _opt("with")]),
+        R("was on", "HISTORICAL", direction="FORWARD", allowed_types=drug,
+          pattern=[_L("was", "were", "had"), _opt("been"), _L("on", "tried", "trialed", "treated")],
+          ),
+        R("tried", "HISTORICAL", direction="FORWARD", allowed_types=drug,
+          pattern=[_L("tried", "trialed", "failed")]),
+        R("pmh", "HISTORICAL", direction="FORWARD",
+          pattern=[_L("pmh", "pmhx", "psh", "pshx", "phx")]),
+        R("history of present illness", "HISTORICAL", direction="TERMINATE",
+          pattern=[_L("history"), _L("of"), _L("present", "presenting"), _L("illness", "complaint")]),
+        R("hpi", "HISTORICAL", direction="TERMINATE", pattern=[_L("hpi", "cc")]),
+        # ---------------------------------------------------------------- family
+        R("family history of", "FAMILY", direction="FORWARD",
+          pattern=[_L("family", "fam"), _L("history", "hx"), _opt("of", "significant", "positive"),
+                   _opt("for")]),
+        R("fhx", "FAMILY", direction="FORWARD", pattern=[_L("fhx", "fh")]),
+        # ---------------------------------------------------------------- planned / considered
+        R("will start", "PLANNED", direction="FORWARD",
+          pattern=[_L("will", "plan", "plans", "planning", "planned", "would", "could", "may", "might",
+                      "should", "can", "recommend", "recommended", "recommending", "suggest", "suggested"),
+                   _opt("to", "be", "benefit", "consider", "considering"),
+                   _opt("be", "from"),
+                   _L(*_START_VERBS, "starting", "beginning", "initiating", "adding", "trying", "prescribing",
+                      "started", "initiated", "added", "tried", "prescribed", "given", "considered",
+                      "consider", "discuss", "discussed")]),
+        R("consider", "PLANNED", direction="FORWARD",
+          pattern=[_L("consider", "considering", "considered", "recommend", "recommended", "suggest",
+                      "suggested", "candidate", "discuss", "discussed", "offered", "offer", "proposed",
+                      "propose")]),
+        R("start", "PLANNED", direction="FORWARD", allowed_types=drug,
+          pattern=[{"LOWER": {"IN": list(_START_VERBS)}, "IS_SENT_START": True}]),
+        R("trial of", "PLANNED", direction="FORWARD", allowed_types=drug,
+          pattern=[_L("trial", "course"), _L("of")]),
+        # ---------------------------------------------------------------- terminators and sections
+        R("presents with", "TERMINATE", direction="TERMINATE",
+          pattern=[_L("presents", "presented", "presenting", "now", "today", "currently", "reports", "reported",
+                      "endorses", "endorsed", "admits", "complains", "complaining", "c/o", "positive",
+                      "developed", "developing", "notes", "states", "stated", "says", "said")]),
+        # the patient as subject ends a family member's scope ("wife reports that the patient has ...")
+        R("patient", "PATIENT", direction="PSEUDO",
+          pattern=[_opt("the"), _L("patient", "pt", "he", "she")]),
+        R("section heading", "TERMINATE", direction="TERMINATE",
+          pattern=[_opt("current", "home", "outpatient", "discharge", "admission", "active"),
+                   _L("medications", "meds", "medication", "plan", "assessment", "impression", "a/p", "exam",
+                      "ros", "labs", "vitals", "diagnosis", "diagnoses", "problems"),
+                   {"ORTH": {"IN": [":", "-"]}}]),
+    ]
+    return rules
+
+
+def _default_rules():
+    """medspaCy's English rules, with the few that clash with the project rules adjusted."""
+    import importlib.resources
+
+    from medspacy.context import ConTextRule
+
+    path = Path(str(importlib.resources.files("medspacy"))).parent / "resources" / "en" / "context_rules.json"
+    data = json.loads(path.read_text(encoding="utf-8"))["context_rules"]
+    out = []
+    for d in data:
+        if d["literal"] == "deny":  # "denied" is a project rule (it also looks backward: "SI: denied")
+            d = dict(d, pattern=[_L("deny", "denies", "denying")])
+        out.append(ConTextRule.from_dict(d))
+    return out
+
+
+_NLP = None
+_LOCK = threading.Lock()
+
+
+def _register_extensions() -> None:
+    from spacy.tokens import Span as SpacySpan
+
+    names = {name for attrs in _SPAN_ATTRS.values() for name in attrs}
+    for name in sorted(names):
+        if not SpacySpan.has_extension(name):
+            SpacySpan.set_extension(name, default=False)
+
+
+def _build():
+    import spacy
+    from loguru import logger
+
+    logger.disable("PyRuSH")
+    import medspacy  # noqa: F401  (registers the factories)
+
+    _register_extensions()  # before add_pipe: ConText checks custom span_attrs exist
+    nlp = spacy.blank("en")
+    nlp.add_pipe("medspacy_pyrush")
+    nlp.add_pipe("medspacy_target_matcher")
+    ctx = nlp.add_pipe(
+        "medspacy_context",
+        config={"rules": None, "span_attrs": _SPAN_ATTRS, "input_span_type": "group",
+                "span_group_name": _SPAN_GROUP, "terminating_types": {"FAMILY": ["PATIENT"]}},
+    )
+    ctx.add(_default_rules())
+    ctx.add(_project_rules())
+    return nlp
+
+
+def get_nlp():
+    """The shared spaCy pipeline (built on first use, once per process)."""
+    global _NLP
+    if _NLP is None:
+        with _LOCK:
+            if _NLP is None:
+                _NLP = _build()
+    return _NLP
+
+
+# --------------------------------------------------------------------------------------------------
+# Assertion
+# --------------------------------------------------------------------------------------------------
+
+
+def _distance(mod, target) -> int:
+    ms, me = mod.modifier_span
+    if me <= target.start:
+        return target.start - me
+    if target.end <= ms:
+        return ms - target.end
+    return 0
+
+
+def _governs(a, b) -> bool:
+    """True when modifier ``a`` directly precedes and governs ``b`` ("denies taking", "stopped taking",
+    "mother takes", "no family history of"): then ``a`` decides, not ``b``."""
+    if a.category == b.category:
+        return False
+    if not (a.category == "NEGATED_EXISTENCE" or b.category == "CURRENT"):
+        return False
+    if a.direction.upper() not in ("FORWARD", "BIDIRECTIONAL"):
+        return False
+    a_end, b_start = a.modifier_span[1], b.modifier_span[0]
+    return 0 <= b_start - a_end <= 1
+
+
+def _choose(modifiers, target, kind: str):
+    mapping = _STATUS_MAP[kind]
+    cands = [m for m in modifiers if m.category in mapping]
+    if not cands:
+        return None
+    cands = [b for b in cands if not any(_governs(a, b) for a in cands if a is not b)] or cands
+    return min(cands, key=lambda m: (_distance(m, target), _RANK.get(m.category, 99), m.modifier_span[0]))
+
+
+def assert_spans(text: str, spans: Sequence[Span], kind: Kind = "drug") -> list[ContextResult]:
+    """Status of each span in ``text``, one result per input span and in the same order.
+
+    Args:
+        text: The (cleaned) note.
+        spans: Character spans of the mentions; they may overlap. Each is widened to whole tokens.
+        kind: ``"drug"`` or ``"condition"`` (decides the default status and which rules apply).
+
+    Raises:
+        ValueError: unknown kind, or a span outside the text.
+    """
+    if kind not in _LABELS:
+        raise ValueError(f"kind must be 'drug' or 'condition', not {kind!r}")
+    n = len(text)
+    for sp in spans:
+        if not (0 <= sp.start < sp.end <= n):
+            raise ValueError(f"span ({sp.start}, {sp.end}) is outside the text (length {n})")
+    default = DEFAULT_STATUS[kind]
+    if not spans:
+        return []
+
+    nlp = get_nlp()
+    doc = nlp.make_doc(text)
+    label = _LABELS[kind]
+    targets = []
+    for sp in spans:
+        s = doc.char_span(sp.start, sp.end, label=label, alignment_mode="expand")
+        targets.append(s)
+    doc.spans[_SPAN_GROUP] = [t for t in targets if t is not None]
+    for name, proc in nlp.pipeline:
+        doc = proc(doc)
+
+    results: list[ContextResult] = []
+    for sp, t in zip(spans, targets):
+        if t is None:  # only whitespace: nothing to assert
+            results.append(ContextResult(sp, default))
+            continue
+        # Span extensions live in doc.user_data keyed by offsets and label, so our Span object sees them.
+        mod = _choose(t._.modifiers, t, kind)
+        if mod is None:
+            results.append(ContextResult(sp, default))
+            continue
+        ms, me = mod.modifier_span
+        trig = doc[ms:me]
+        results.append(ContextResult(sp, _STATUS_MAP[kind][mod.category], trig.text, trig.start_char,
+                                     trig.end_char))
+    return results

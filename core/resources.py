@@ -1,0 +1,297 @@
+"""The Streamlit side of NoteLens: cached resources and per-session state (the only core module importing streamlit).
+
+- Shared resources (``st.cache_resource``, one per process, shared by every user): the triage pipeline,
+  keyed by its artifact folder so that training a new version makes the next run load it, and the
+  database (migrated once). Nothing computed from a note is cached here.
+- Per-session state (``st.session_state``): the last triage result and the prediction ids already
+  recorded for (note hash, model version), so reruns neither recompute nor store a prediction twice.
+  Explanations are cached in memory by the attribution engine itself (keyed by model version, note hash,
+  service and method), never on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from core.labels import service_title
+
+TASK = "triage"
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "samples"
+TRAIN_HINT = ("No triage model is trained yet. Run `make run` (it trains the default models, about a minute "
+              "on a laptop), or `python -m core.cli train triage`, then reload this page.")
+
+_RUN_KEY = "triage_run"
+TARGET_KEY = "explain_target"
+METHOD_KEY = "explain_method"
+FEEDBACK_DONE_KEY = "feedback_done"
+_PREDICTIONS_KEY = "recorded_predictions"
+
+
+class ModelMissing(RuntimeError):
+    """No triage model is trained (the message says how to train one)."""
+
+
+# -- shared resources -------------------------------------------------------------------------------
+@st.cache_resource(show_spinner="Loading the triage model...", max_entries=2)
+def _load_pipeline(artifact: str) -> Any:
+    from core.triage.pipeline import TriagePipeline
+
+    return TriagePipeline.from_artifact(Path(artifact))
+
+
+def triage_pipeline() -> Any | None:
+    """The current triage pipeline, or None when no model is trained."""
+    from core.modeling import current_artifact
+
+    path = current_artifact(TASK)
+    return None if path is None else _load_pipeline(str(path))
+
+
+def require_pipeline() -> Any:
+    pipe = triage_pipeline()
+    if pipe is None:
+        raise ModelMissing(TRAIN_HINT)
+    return pipe
+
+
+@st.cache_resource(show_spinner=False)
+def _database(url: str) -> Any:
+    from core.db.engine import init_db
+
+    return init_db(url)
+
+
+def database() -> Any:
+    """The migrated database engine (migrations run once per process and URL)."""
+    from core.config import get_settings
+
+    return _database(get_settings().database_url)
+
+
+def model_summary() -> dict[str, str]:
+    """Model version and device for the sidebar (loads the model if needed)."""
+    pipe = triage_pipeline()
+    if pipe is None:
+        return {"version": "none trained", "device": "-"}
+    return {"version": pipe.version, "device": str(pipe.device)}
+
+
+# -- input ------------------------------------------------------------------------------------------
+def sample_notes() -> dict[str, Path]:
+    """Sample notes shipped in ``assets/samples``: display name -> file."""
+    return {p.stem.replace("_", " ").capitalize(): p for p in sorted(SAMPLES_DIR.glob("*.txt"))}
+
+
+def read_upload(data: bytes) -> str:
+    """Text of an uploaded ``.txt`` file.
+
+    Raises:
+        NoteError: the file is empty or does not look like text.
+    """
+    from core.text import NoteError, clean_note, decode_note
+
+    text = decode_note(data)
+    bad = text.count("\ufffd") + sum(1 for c in text if c == "\x00")
+    if text and bad > max(3, 0.02 * len(text)):
+        raise NoteError("This file does not look like plain text: upload a .txt file of the note.")
+    return clean_note(text)
+
+
+NOTE_KEY = "note_text"
+SAMPLE_KEY = "sample_choice"
+UPLOAD_KEY = "note_upload"
+INPUT_ERROR_KEY = "input_error"
+
+
+def on_sample_chosen() -> None:
+    """Callback: put the chosen sample note in the text box."""
+    name = st.session_state.get(SAMPLE_KEY)
+    path = sample_notes().get(name) if name else None
+    if path is not None:
+        st.session_state[NOTE_KEY] = path.read_text(encoding="utf-8")
+        st.session_state.pop(INPUT_ERROR_KEY, None)
+
+
+def on_file_uploaded() -> None:
+    """Callback: put the uploaded file's text in the text box (or keep the box and report why not)."""
+    from core.text import NoteError
+
+    upload = st.session_state.get(UPLOAD_KEY)
+    if upload is None:
+        return
+    try:
+        st.session_state[NOTE_KEY] = read_upload(upload.getvalue())
+        st.session_state.pop(INPUT_ERROR_KEY, None)
+    except NoteError as err:
+        st.session_state[INPUT_ERROR_KEY] = f"{upload.name}: {err}"
+
+
+def input_error() -> str | None:
+    """A problem with the last upload, to show above the text box."""
+    return st.session_state.get(INPUT_ERROR_KEY)
+
+
+# -- triage -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TriageRun:
+    """One triaged note as the page shows it."""
+
+    text: str
+    note_hash: str
+    result: Any  # core.triage.pipeline.TriageResult
+    prediction_id: int
+    seconds: float
+
+    @property
+    def model_version(self) -> str:
+        return self.result.model_version
+
+
+def run_triage(raw_text: str) -> TriageRun:
+    """Clean, triage and record one note; keep it in the session.
+
+    The prediction (hash of the note, output, model version) is stored once per (note, model version)
+    in this session; the note itself is not stored.
+
+    Raises:
+        NoteError: the note is empty or too long (message fit for the user).
+        ModelMissing: no model is trained.
+    """
+    import time
+
+    from core.db.store import record_prediction
+    from core.text import clean_note, note_hash
+
+    text = clean_note(raw_text)
+    pipe = require_pipeline()
+    database()
+    t0 = time.perf_counter()
+    result = pipe(text)
+    seconds = time.perf_counter() - t0
+    digest = note_hash(text)
+    recorded: dict[tuple[str, str], int] = st.session_state.setdefault(_PREDICTIONS_KEY, {})
+    key = (digest, result.model_version)
+    if key not in recorded:
+        recorded[key] = record_prediction(TASK, result.model_version, text, result.to_dict())
+    run = TriageRun(text=text, note_hash=digest, result=result, prediction_id=recorded[key], seconds=seconds)
+    st.session_state[_RUN_KEY] = run
+    for key in (TARGET_KEY, FEEDBACK_DONE_KEY):  # a new note: explain its top service, fresh feedback
+        st.session_state.pop(key, None)
+    return run
+
+
+def current_run() -> TriageRun | None:
+    """The last triage of this session, if any."""
+    return st.session_state.get(_RUN_KEY)
+
+
+def clear_run() -> None:
+    st.session_state.pop(_RUN_KEY, None)
+
+
+def outcome_text(result: Any) -> tuple[str, str]:
+    """(headline, explanation) of a triage outcome, in plain words."""
+    title = service_title(result.service)
+    if result.uncertain:
+        return ("Uncertain: route to a human",
+                f"The most likely service is {title} at {result.confidence:.0%}, below the "
+                f"{result.threshold:.0%} confidence threshold. The threshold was set on held-out notes so "
+                "that the answers given above it are right about 9 times in 10; below it the model does not "
+                "decide, a person does.")
+    return (f"Route to {title}",
+            f"Calibrated probability {result.confidence:.0%} (above the {result.threshold:.0%} threshold "
+            "under which the model defers to a human).")
+
+
+def red_flag_rows(result: Any, text: str) -> list[dict[str, Any]]:
+    """Red flags, most severe first: name, severity, description, trigger words."""
+    rank = {"critical": 0, "high": 1, "urgent": 1, "moderate": 2, "medium": 2, "low": 3}
+    rows = []
+    for flag in result.red_flags:
+        triggers = []
+        for t in flag.triggers:
+            word = text[t.start:t.end]
+            if word not in triggers:
+                triggers.append(word)
+        rows.append({"name": flag.name, "severity": str(flag.severity),
+                     "description": getattr(flag, "description", "") or "", "triggers": triggers,
+                     "spans": tuple(flag.triggers)})
+    rows.sort(key=lambda r: rank.get(r["severity"].lower(), 2))
+    return rows
+
+
+def is_severe(severity: str) -> bool:
+    return severity.lower() in ("critical", "high", "urgent")
+
+
+# -- explanations -----------------------------------------------------------------------------------
+def explain_run(run: TriageRun, target: str, method: str) -> Any:
+    """Word-level explanation of ``run`` for ``target`` (cached in memory by the attribution engine)."""
+    from core.explain.attribution import explain_triage
+
+    pipe = require_pipeline()
+    if pipe.version != run.model_version:
+        raise ModelMissing("The model changed since this note was triaged: press Triage again.")
+    return explain_triage(pipe, run.text, target, method=method)
+
+
+# -- feedback ---------------------------------------------------------------------------------------
+def current_user() -> tuple[str, str]:
+    """(name, role) entered in the sidebar."""
+    return (str(st.session_state.get("user_name") or "").strip(), str(st.session_state.get("user_role") or ""))
+
+
+def submit_feedback(run: TriageRun, *, verdict: str, correction: str | None, comment: str | None) -> int:
+    """Record the signed-in user's verdict on ``run``, with the note text (needed to retrain).
+
+    Raises:
+        ValueError: no user name, or invalid input (message fit for the user).
+    """
+    from core.db.store import record_feedback
+
+    name, role = current_user()
+    if not name:
+        raise ValueError("Enter your name in the sidebar before sending feedback.")
+    if verdict == "wrong" and not correction:
+        raise ValueError("Choose the service this note should go to.")
+    database()
+    feedback_id = record_feedback(run.prediction_id, user_name=name, user_role=role, verdict=verdict,
+                                  correction=correction, comment=comment or None, note_text=run.text)
+    st.session_state[FEEDBACK_DONE_KEY] = (feedback_id, verdict, correction)
+    return feedback_id
+
+
+def feedback_done() -> tuple[int, str, str | None] | None:
+    """(feedback id, verdict, correction) of the feedback sent on the current result, if any."""
+    return st.session_state.get(FEEDBACK_DONE_KEY)
+
+
+def feedback_frame(*, show_text: bool = False, limit: int = 500) -> Any:
+    """Recent triage feedback as a DataFrame (note text only when ``show_text``)."""
+    import pandas as pd
+
+    from core.db.store import list_feedback
+
+    database()
+    rows = []
+    for r in list_feedback(TASK, limit=limit):
+        out = r.output or {}
+        predicted = out.get("service")
+        row = {
+            "time": r.created_at.astimezone().replace(tzinfo=None),
+            "user": r.user_name, "role": r.user_role, "verdict": r.verdict,
+            "predicted": service_title(predicted) if predicted else "",
+            "confidence": out.get("confidence"),
+            "corrected": service_title(r.correction) if isinstance(r.correction, str) else "",
+            "comment": r.comment or "", "model version": r.model_version, "id": r.id,
+        }
+        if show_text:
+            row["note"] = r.note_text or ""
+        rows.append(row)
+    columns = ["time", "user", "role", "verdict", "predicted", "confidence", "corrected", "comment",
+               "model version", "id"] + (["note"] if show_text else [])
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,22 @@
+"""Feedback review page: what people said about the model's routings, newest first."""
+
+import streamlit as st
+
+from core import resources as R
+
+st.title("Feedback review")
+st.caption("Verdicts and corrections sent from the Triage page. Note texts are hidden unless you ask for them.")
+
+show_text = st.checkbox("Show note texts", value=False)
+frame = R.feedback_frame(show_text=show_text)
+if frame.empty:
+    st.info("No feedback yet. Triage a note and use “Looks right” or “Flag as wrong”.")
+    st.stop()
+
+wrong = int((frame["verdict"] == "wrong").sum())
+st.metric("Feedback received", len(frame), help="Most recent 500 rows.")
+st.caption(f"{wrong} flagged as wrong, {len(frame) - wrong} confirmed.")
+st.dataframe(frame, hide_index=True, width="stretch",
+             column_config={"time": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                            "confidence": st.column_config.NumberColumn(format="percent"),
+                            "note": st.column_config.TextColumn(width="large")})

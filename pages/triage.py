@@ -1,0 +1,142 @@
+"""Triage page: a note in; the service to route it to, red flags and why, and a way to say it is wrong."""
+
+import streamlit as st
+
+from core import resources as R
+from core.explain.attribution import METHODS
+from core.explain.render import (
+    escape_markdown,
+    heatmap_html,
+    heatmap_legend_html,
+    highlight_spans_html,
+    probability_figure,
+    summary_sentence,
+    top_words_rows,
+)
+from core.labels import SERVICE_DESCRIPTIONS, SERVICES, service_title
+from core.text import NoteError
+
+st.title("Triage a clinical note")
+st.caption("NoteLens suggests the service a note should be routed to, flags urgent findings and shows which "
+           "words drove the suggestion. It supports, and never replaces, a clinician's judgement.")
+
+if R.triage_pipeline() is None:
+    st.error(R.TRAIN_HINT, icon=":material/model_training:")
+    st.stop()
+
+# -- input ------------------------------------------------------------------------------------------
+sample_col, upload_col = st.columns(2)
+sample_col.selectbox("Start from a sample note", list(R.sample_notes()), index=None, key=R.SAMPLE_KEY,
+                     placeholder="Choose a sample...", on_change=R.on_sample_chosen)
+upload_col.file_uploader("...or upload a .txt file", type=["txt"], key=R.UPLOAD_KEY, on_change=R.on_file_uploaded)
+if R.input_error():
+    st.error(R.input_error())
+st.text_area("Clinical note", key=R.NOTE_KEY, height=260,
+             placeholder="Paste a note here: history, examination, results, assessment and plan.")
+
+if st.button("Triage", type="primary", icon=":material/alt_route:"):
+    try:
+        with st.spinner("Reading the note..."):
+            R.run_triage(st.session_state.get(R.NOTE_KEY) or "")
+    except NoteError as err:
+        R.clear_run()
+        st.error(str(err))
+
+run = R.current_run()
+if run is None:
+    st.stop()
+result = run.result
+if (st.session_state.get(R.NOTE_KEY) or "").strip() != run.text.strip():
+    st.info("The note was edited: the results below are for the note as it was triaged. Press Triage again to "
+            "update them.", icon=":material/edit_note:")
+
+# -- outcome, probabilities and red flags --------------------------------------------------------------
+headline, detail = R.outcome_text(result)
+if result.uncertain:
+    st.warning(f"### {headline}\n{detail}", icon=":material/person_search:")
+else:
+    st.success(f"### {headline}\n{detail}", icon=":material/check_circle:")
+st.caption(f"{service_title(result.service)}: {SERVICE_DESCRIPTIONS.get(result.service, '')} "
+           f"Model `{result.model_version}`, {run.seconds * 1000:.0f} ms, {result.n_tokens} tokens.")
+
+chart_col, flags_col = st.columns([3, 2], gap="large")
+with chart_col:
+    st.subheader("Most likely services")
+    st.plotly_chart(probability_figure(result.scores, result.threshold, k=5), width="stretch",
+                    config={"displayModeBar": False})
+with flags_col:
+    st.subheader("Red flags")
+    flags = R.red_flag_rows(result, run.text)
+    if not flags:
+        st.caption("No red flags found by the rules (they look for a fixed list of urgent findings; "
+                   "their absence does not mean the note is not urgent).")
+    for flag in flags:
+        show = st.error if R.is_severe(flag["severity"]) else st.warning
+        words = ", ".join(f"“{escape_markdown(w)}”" for w in flag["triggers"])
+        show(f"**{escape_markdown(flag['name'])}** ({flag['severity']}). {escape_markdown(flag['description'])}  \n"
+             f"Triggered by: {words}", icon=":material/emergency:")
+    if flags:
+        with st.expander("Show the trigger words in the note"):
+            spans = [span for flag in flags for span in flag["spans"]]
+            st.html(highlight_spans_html(run.text, spans, lambda s: "nl-flag",
+                                         style_for=lambda s: "background-color:#fecaca;padding:0 0.1rem;"))
+
+# -- explanation ------------------------------------------------------------------------------------
+st.subheader("Why this service?")
+target_col, method_col = st.columns([3, 2])
+probability = {s.label: s.probability for s in result.scores}
+target = target_col.selectbox("Explain the score of", [s.label for s in result.scores], key=R.TARGET_KEY,
+                              format_func=lambda label: f"{service_title(label)} ({probability[label]:.0%})")
+method = method_col.radio("Method", list(METHODS), format_func=METHODS.get, horizontal=True, key=R.METHOD_KEY,
+                          help="Integrated Gradients is exact up to the convergence gap shown; gradient x input "
+                               "is one backward pass: faster, rougher.")
+with st.spinner(f"Explaining with {METHODS[method]}..."):
+    explanation = R.explain_run(run, target, method)
+
+note_col, side_col = st.columns([3, 2], gap="large")
+with note_col:
+    st.html(heatmap_legend_html())
+    st.html(heatmap_html(run.text, explanation.words))
+with side_col:
+    st.markdown(escape_markdown(summary_sentence(explanation, service_title(target))))
+    faith = st.columns(3)
+    faith[0].metric("Comprehensiveness", f"{explanation.comprehensiveness or 0:+.2f}",
+                    help=f"Drop in the probability of {service_title(target)} when the top {explanation.top_k} "
+                         "words are removed: higher means the highlights really carry the prediction.")
+    faith[1].metric("Sufficiency", f"{explanation.sufficiency or 0:+.2f}",
+                    help=f"Drop in probability when only the top {explanation.top_k} words are kept: lower "
+                         "(near zero) means those words alone are enough.")
+    faith[2].metric("Convergence gap", "n/a" if explanation.delta is None else f"{explanation.delta:.1%}",
+                    help="How far the word scores are from adding up to the model's score change "
+                         f"(Integrated Gradients, {explanation.n_steps} steps). Below 5% is good.")
+    st.caption(f"{METHODS[method]}, {explanation.seconds:.1f} s{' (cached)' if explanation.cached else ''}.")
+    st.dataframe(top_words_rows(explanation, k=8), hide_index=True, width="stretch",
+                 column_config={"score": st.column_config.NumberColumn(format="%+.3f")})
+
+# -- feedback ---------------------------------------------------------------------------------------
+st.subheader("Is this routing right?")
+done = R.feedback_done()
+if done:
+    feedback_id, verdict, correction = done
+    said = f"routed to {service_title(correction)}" if verdict == "wrong" else "marked as right"
+    st.success(f"Thank you: feedback #{feedback_id} saved ({said}).", icon=":material/task_alt:")
+
+if st.button("Looks right", icon=":material/thumb_up:"):
+    try:
+        R.submit_feedback(run, verdict="correct", correction=result.service, comment=None)
+        st.rerun()
+    except ValueError as err:
+        st.error(str(err))
+
+with st.form("flag_wrong"):
+    st.markdown("**Flag as wrong**: tell us where this note should have gone.")
+    right = st.selectbox("Right service", SERVICES, index=None, format_func=service_title,
+                         placeholder="Choose the service...", key="correct_service")
+    comment = st.text_area("Comment (optional)", key="feedback_comment", height=80)
+    st.caption("Sending stores this note's text with your feedback, so the model can be retrained on it.")
+    if st.form_submit_button("Flag as wrong", icon=":material/flag:"):
+        try:
+            R.submit_feedback(run, verdict="wrong", correction=right, comment=comment)
+            st.rerun()
+        except ValueError as err:
+            st.error(str(err))

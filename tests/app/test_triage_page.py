@@ -1,0 +1,172 @@
+"""The Streamlit pages through AppTest (no browser): triage, explanation, feedback, bad input, escaping."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import CARDIO
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TIMEOUT = 120
+
+
+@pytest.fixture()
+def app(tiny_triage_artifact) -> AppTest:
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()  # the Triage page is the default one (AppTest drops the sidebar after a switch_page)
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Triage a clinical note"
+    yield at
+    st.cache_resource.clear()
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def triage(at: AppTest, text: str) -> AppTest:
+    at.text_area(key="note_text").input(text)
+    button(at, "Triage").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def html_bodies(at: AppTest) -> list[str]:
+    return [el.proto.body for el in at.get("html")]
+
+
+def heatmap(at: AppTest) -> str:
+    found = [b for b in html_bodies(at) if 'class="nl-heatmap"' in b]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_triage_explain_and_flag_as_wrong(app):
+    from core.db.store import list_feedback
+
+    at = app
+    at.text_input(key="user_name").input("Dr Test")
+    at.selectbox(key="user_role").select("reviewer")
+    triage(at, CARDIO)
+
+    outcome = [el.value for el in (*at.success, *at.warning)]
+    assert any("Route to Cardiology / Pulmonology" in v or "Uncertain: route to a human" in v for v in outcome)
+
+    charts = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    assert len(charts) == 1
+    bar = charts[0]["data"][0]
+    assert bar["type"] == "bar" and bar["orientation"] == "h"
+    assert bar["y"][-1] == "Cardiology / Pulmonology"  # most probable on top
+    assert len(bar["y"]) == 5 and all(0 <= p <= 1 for p in bar["x"])
+
+    body = heatmap(at)
+    assert "Chest" in body and "<span" in body and "background-color:rgba(" in body
+    assert any("The words that most raised Cardiology / Pulmonology" in m.value for m in at.markdown)
+    assert [m.label for m in at.metric][:3] == ["Comprehensiveness", "Sufficiency", "Convergence gap"]
+
+    # switch the method: gradient x input has no convergence gap
+    at.radio(key="explain_method").set_value("gxi")
+    at.run()
+    assert not at.exception
+    assert at.metric[2].value == "n/a"
+
+    at.selectbox(key="correct_service").select("orthopedics")
+    at.text_area(key="feedback_comment").input("Knee fracture note, not cardiac.")
+    button(at, "Flag as wrong").click()
+    at.run()
+    assert not at.exception, at.exception
+    thanks = [el.value for el in at.success if "feedback #" in el.value]
+    assert thanks and "routed to Orthopedics" in thanks[0], (at.session_state.filtered_state if hasattr(at.session_state, "filtered_state") else list(at.session_state), [b.label for b in at.button], [e.value for e in at.error], [e.value for e in at.success])
+
+    rows = list_feedback(task="triage", limit=10)
+    row = next(r for r in rows if r.comment == "Knee fracture note, not cardiac.")
+    assert (row.user_name, row.user_role, row.verdict, row.correction) == ("Dr Test", "reviewer", "wrong", "orthopedics")
+    assert row.note_text == CARDIO
+    assert row.output["service"] == "cardiology_pulmonology"
+    assert "Chest pain" not in json.dumps(row.output)  # the prediction holds no note text
+    thanks_id = int(thanks[0].split("#")[1].split()[0])
+    assert row.id == thanks_id
+
+    # a rerun (same note) neither recomputes nor records a second prediction
+    before = at.session_state["recorded_predictions"].copy()
+    triage(at, CARDIO)
+    assert at.session_state["recorded_predictions"] == before
+
+    # the review page lists it, without the note text unless asked
+    at.switch_page("pages/feedback.py")
+    at.run()
+    assert not at.exception, at.exception
+    frame = at.dataframe[0].value
+    assert "note" not in frame.columns
+    assert "Knee fracture note, not cardiac." in set(frame["comment"])
+    at.checkbox[0].check()
+    at.run()
+    assert CARDIO in set(at.dataframe[0].value["note"])
+
+
+def test_feedback_needs_a_name(app):
+    at = triage(app, CARDIO)
+    at.selectbox(key="correct_service").select("orthopedics")
+    button(at, "Flag as wrong").click()
+    at.run()
+    assert any("Enter your name" in e.value for e in at.error)
+
+
+def test_empty_note_shows_the_error_and_keeps_the_text(app):
+    at = triage(app, "   \n\t ")
+    assert any("The note is empty" in e.value for e in at.error)
+    assert at.text_area(key="note_text").value == "   \n\t "
+    assert not at.get("plotly_chart")
+
+
+def test_too_long_note_is_refused(app, monkeypatch):
+    from core.config import get_settings
+
+    long_note = "word " * (get_settings().max_note_chars // 5 + 10)
+    at = triage(app, long_note)
+    assert any("too long" in e.value for e in at.error)
+    assert at.text_area(key="note_text").value == long_note
+
+
+def test_script_in_a_note_is_escaped(app):
+    note = CARDIO + "\n<script>alert('x')</script> <img src=x onerror=alert(1)> & <b>bold</b>"
+    at = triage(app, note)
+    for body in html_bodies(at):
+        assert "<script" not in body and "<img" not in body and "<b>" not in body
+    body = heatmap(at)
+    assert "&lt;" in body and "script" in body and "&amp;" in body
+
+
+def test_sample_note_fills_the_text_box(app):
+    at = app
+    at.selectbox(key="sample_choice").select("Knee injury")
+    at.run()
+    assert "anterior cruciate ligament" in at.text_area(key="note_text").value
+
+
+def test_pages_switch(app):
+    at = app
+    at.switch_page("pages/feedback.py")
+    at.run()
+    assert not at.exception and at.title[0].value == "Feedback review"
+    at.switch_page("pages/triage.py")
+    at.run()
+    assert not at.exception and at.title[0].value == "Triage a clinical note"
+
+
+def test_without_a_model_the_page_says_how_to_train(monkeypatch, tmp_path, tiny_triage_artifact):
+    import core.modeling
+
+    monkeypatch.setattr(core.modeling, "current_artifact", lambda task, models_dir=None: None)
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("No triage model is trained yet" in e.value and "make run" in e.value for e in at.error)
