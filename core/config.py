@@ -8,6 +8,7 @@ Every path and switch NoteLens uses is read here; environment variables override
 - ``NOTELENS_DB_URL``: SQLAlchemy URL (default ``sqlite:///<data>/notelens.db``).
 - ``NOTELENS_DEVICE``: ``auto`` (GPU when present), ``cpu`` or ``cuda``.
 - ``NOTELENS_MAX_NOTE_CHARS``: largest note accepted, in characters.
+- ``NOTELENS_THREADS``: CPU threads for torch (default: every core).
 - ``NOTELENS_BF16``: ``auto`` (bfloat16 autocast where the hardware runs it natively: CUDA GPUs with
   bf16, CPUs with AVX512-BF16/AMX), ``on`` or ``off``.
 """
@@ -41,6 +42,7 @@ class Settings:
     device: DeviceChoice = "auto"
     max_note_chars: int = 200_000
     bf16: Literal["auto", "on", "off"] = "auto"
+    threads: int = 0
     triage_model_name: str = "triage"
     seed: int = 13
 
@@ -72,6 +74,7 @@ class Settings:
             device=device,  # type: ignore[arg-type]
             max_note_chars=int(os.environ.get("NOTELENS_MAX_NOTE_CHARS", "200000")),
             bf16=bf16,  # type: ignore[arg-type]
+            threads=int(os.environ.get("NOTELENS_THREADS", "0") or 0),
         )
 
 

@@ -56,7 +56,7 @@ def setup_torch() -> None:
     """Use every core for intra-op work (once per process) and quiet transformers' load reports."""
     global _THREADS_SET
     if not _THREADS_SET:
-        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        torch.set_num_threads(get_settings().threads or max(1, os.cpu_count() or 1))
         _THREADS_SET = True
     from transformers.utils import logging as hf_logging
 

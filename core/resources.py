@@ -217,7 +217,7 @@ def red_flag_rows(result: Any, text: str) -> list[dict[str, Any]]:
             word = text[t.start:t.end]
             if word not in triggers:
                 triggers.append(word)
-        rows.append({"name": flag.name, "severity": str(flag.severity),
+        rows.append({"name": str(flag.name).replace("_", " ").capitalize(), "severity": str(flag.severity),
                      "description": getattr(flag, "description", "") or "", "triggers": triggers,
                      "spans": tuple(flag.triggers)})
     rows.sort(key=lambda r: rank.get(r["severity"].lower(), 2))

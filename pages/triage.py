@@ -115,16 +115,9 @@ with side_col:
 
 # -- feedback ---------------------------------------------------------------------------------------
 st.subheader("Is this routing right?")
-done = R.feedback_done()
-if done:
-    feedback_id, verdict, correction = done
-    said = f"routed to {service_title(correction)}" if verdict == "wrong" else "marked as right"
-    st.success(f"Thank you: feedback #{feedback_id} saved ({said}).", icon=":material/task_alt:")
-
 if st.button("Looks right", icon=":material/thumb_up:"):
     try:
         R.submit_feedback(run, verdict="correct", correction=result.service, comment=None)
-        st.rerun()
     except ValueError as err:
         st.error(str(err))
 
@@ -137,6 +130,11 @@ with st.form("flag_wrong"):
     if st.form_submit_button("Flag as wrong", icon=":material/flag:"):
         try:
             R.submit_feedback(run, verdict="wrong", correction=right, comment=comment)
-            st.rerun()
         except ValueError as err:
             st.error(str(err))
+
+done = R.feedback_done()
+if done:
+    feedback_id, verdict, correction = done
+    said = f"routed to {service_title(correction)}" if verdict == "wrong" else "marked as right"
+    st.success(f"Thank you: feedback #{feedback_id} saved ({said}).", icon=":material/task_alt:")

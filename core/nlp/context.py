@@ -25,8 +25,9 @@ Lists
     "Medications:"), so every item of "denies taking aspirin, ibuprofen or naproxen" is negated. Do not
     set a small ``max_scope`` on the negation rules: it cuts long lists short.
 
-Thread safety: the pipeline is built once (module-level, under a lock); processing a Doc does not mutate
-shared state, so concurrent calls are fine.
+Thread safety: the pipeline is built once (module-level, under a lock). PyRuSH is not thread-safe (its
+FastCNER matcher keeps per-call state: 4 threads on one pipeline crash), so sentence splitting runs under
+a second lock; the rest of the pipeline runs concurrently.
 """
 
 from __future__ import annotations
@@ -240,7 +241,9 @@ def _project_rules():
         R("denied", "NEGATED_EXISTENCE", direction="BIDIRECTIONAL", on_modifies=_near_before(3),
           pattern=[_L("denied")]),
         R(": denied", "NEGATED_EXISTENCE", direction="BACKWARD", on_modifies=_near_before(6),
-          pattern=[{"ORTH": {"IN": [":", "-", "="]}}, _L("denied", "denies", "negative", "neg", "absent")]),
+          pattern=[{"ORTH": {"IN": [":", "-", "="]}}, _L("denied", "negative", "neg", "absent")]),
+        R(": denies", "NEGATED_EXISTENCE", direction="BIDIRECTIONAL", on_modifies=_near_before(6),
+          pattern=[{"ORTH": {"IN": [":", "-", "="]}}, _L("denies", "deny")]),
         R("absent", "NEGATED_EXISTENCE", direction="BACKWARD", on_modifies=_near_before(3),
           pattern=[_opt("is", "are", "was", "were"), _L("absent", "negative", "neg")]),
         R("no family history", "NEGATED_EXISTENCE", direction="FORWARD",
@@ -276,6 +279,10 @@ def _project_rules():
                    _L(*_START_VERBS, "starting", "beginning", "initiating", "adding", "trying", "prescribing",
                       "started", "initiated", "added", "tried", "prescribed", "given", "considered",
                       "consider", "discuss", "discussed")]),
+        R("concern for", "POSSIBLE_EXISTENCE", direction="FORWARD",
+          pattern=[_L("concern", "concerns", "concerning", "suspicion", "suspected", "suspect", "suspicious",
+                      "question", "questionable", "presumed", "presumptive", "probable"),
+                   _opt("of", "for", "about")]),
         R("consider", "PLANNED", direction="FORWARD",
           pattern=[_L("consider", "considering", "considered", "recommend", "recommended", "suggest",
                       "suggested", "candidate", "discuss", "discussed", "offered", "offer", "proposed",
@@ -292,6 +299,9 @@ def _project_rules():
         # the patient as subject ends a family member's scope ("wife reports that the patient has ...")
         R("patient", "PATIENT", direction="PSEUDO",
           pattern=[_opt("the"), _L("patient", "pt", "he", "she")]),
+        R("noticed", "PATIENT", direction="PSEUDO",
+          pattern=[_L("noticed", "notices", "witnessed", "observed", "found", "saw", "sees", "brought", "called",
+                      "heard", "describes", "described")]),
         R("section heading", "TERMINATE", direction="TERMINATE",
           pattern=[_opt("current", "home", "outpatient", "discharge", "admission", "active"),
                    _L("medications", "meds", "medication", "plan", "assessment", "impression", "a/p", "exam",
@@ -319,6 +329,7 @@ def _default_rules():
 
 _NLP = None
 _LOCK = threading.Lock()
+_SENT_LOCK = threading.Lock()
 
 
 def _register_extensions() -> None:
@@ -337,10 +348,12 @@ def _build():
     logger.disable("PyRuSH")
     import medspacy  # noqa: F401  (registers the factories)
 
+    _register_components()
     _register_extensions()  # before add_pipe: ConText checks custom span_attrs exist
     nlp = spacy.blank("en")
     nlp.add_pipe("medspacy_pyrush")
     nlp.add_pipe("medspacy_target_matcher")
+    nlp.add_pipe("notelens_target_group")
     ctx = nlp.add_pipe(
         "medspacy_context",
         config={"rules": None, "span_attrs": _SPAN_ATTRS, "input_span_type": "group",
@@ -349,6 +362,19 @@ def _build():
     ctx.add(_default_rules())
     ctx.add(_project_rules())
     return nlp
+
+
+def _register_components() -> None:
+    from spacy.language import Language
+
+    if "notelens_target_group" not in Language.factories:
+
+        @Language.component("notelens_target_group")
+        def _ensure_group(doc):
+            """Make sure ConText's input span group exists (``nlp(text)`` without targets must not fail)."""
+            if _SPAN_GROUP not in doc.spans:
+                doc.spans[_SPAN_GROUP] = []
+            return doc
 
 
 def get_nlp():
@@ -427,7 +453,13 @@ def assert_spans(text: str, spans: Sequence[Span], kind: Kind = "drug") -> list[
         targets.append(s)
     doc.spans[_SPAN_GROUP] = [t for t in targets if t is not None]
     for name, proc in nlp.pipeline:
-        doc = proc(doc)
+        if name == "medspacy_target_matcher" and not proc.rules:
+            continue  # no rules of its own (callers bring the spans); calling it only warns (spaCy W036)
+        if name == "medspacy_pyrush":
+            with _SENT_LOCK:  # PyRuSH (PyFastNER) keeps per-call state on the component: not thread-safe
+                doc = proc(doc)
+        else:
+            doc = proc(doc)
 
     results: list[ContextResult] = []
     for sp, t in zip(spans, targets):

@@ -41,7 +41,7 @@ class TrainConfig:
     val_notes: int = 450         # held-out synthetic notes for calibration and metrics
     max_length: int = 128        # training window, in tokens
     infer_max_length: int = 256  # inference window
-    windows_per_note: int = 1    # windows sampled from each note per epoch
+    windows_per_note: int = 2    # windows sampled from each note per epoch
     epochs: float = 1.0
     batch_size: int = 16
     lr: float = 1e-4

@@ -1,0 +1,151 @@
+"""Run the real app (``streamlit run``) and drive Debian's chromium through Playwright.
+
+Used by the browser tests and, to refresh the README's screenshot, as a script:
+``python -m tests.browser.helpers [assets/screenshot.png]`` serves the app with the current settings (the
+real trained model), triages a sample note and saves a full-page screenshot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(env: dict[str, str] | None = None, timeout: float = 90.0) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port (inheriting ``env``); yields its URL."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    log = tempfile.NamedTemporaryFile(prefix="notelens-streamlit-", suffix=".log", delete=False)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env or os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{Path(log.name).read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"streamlit not healthy after {timeout} s:\n{Path(log.name).read_text()[-3000:]}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        os.unlink(log.name)
+
+
+@contextlib.contextmanager
+def chromium_page(width: int = 1440, height: int = 1000, timeout_ms: float = 45_000) -> Iterator[object]:
+    """A Playwright page in Debian's chromium (never ``playwright install``)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(timeout_ms)
+            yield page
+        finally:
+            browser.close()
+
+
+def wait_idle(page, timeout_ms: float = 90_000) -> None:
+    """Wait until the script has finished its rerun (give a triggered rerun a moment to start first)."""
+    page.wait_for_timeout(200)
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+
+
+def open_app(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stApp']")
+    page.get_by_text("Triage a clinical note").wait_for()
+    wait_idle(page)
+
+
+def sign_in(page, name: str) -> None:
+    box = page.get_by_role("textbox", name="Your name", exact=True)
+    box.fill(name)
+    box.press("Enter")
+    wait_idle(page)
+
+
+def paste_and_triage(page, note: str) -> None:
+    box = page.get_by_role("textbox", name="Clinical note", exact=True)
+    box.fill(note)
+    box.press("Control+Enter")
+    wait_idle(page)
+    page.locator("[data-testid='stBaseButton-primary']", has_text="Triage").click()
+    wait_idle(page)
+    page.get_by_text("Most likely services").wait_for()
+    page.locator(".nl-heatmap").wait_for()
+
+
+def pick(page, label: str, option: str) -> None:
+    """Choose ``option`` in the selectbox labelled ``label`` (typing filters the list and opens it)."""
+    page.get_by_role("combobox", name=label, exact=True).click()
+    page.keyboard.type(option)
+    page.get_by_role("option").filter(has_text=option).first.click()
+
+
+def choose_sample(page, name: str) -> None:
+    pick(page, "Start from a sample note", name)
+    wait_idle(page)
+
+
+def flag_as_wrong(page, service_title: str, comment: str) -> None:
+    pick(page, "Right service", service_title)
+    page.get_by_role("textbox", name="Comment (optional)", exact=True).fill(comment)
+    page.locator("[data-testid='stBaseButton-secondaryFormSubmit']", has_text="Flag as wrong").click()
+    wait_idle(page)
+    page.get_by_text("feedback #").wait_for()
+
+
+def screenshot(out: Path, sample: str = "Chest pain emergency") -> None:
+    """Serve the app with the current settings, triage a sample note and save a full-page screenshot."""
+    with streamlit_server() as url, chromium_page() as page:
+        open_app(page, url)
+        choose_sample(page, sample)
+        page.locator("[data-testid='stBaseButton-primary']", has_text="Triage").click()
+        wait_idle(page, 600_000)
+        page.locator(".nl-heatmap").wait_for(timeout=600_000)
+        wait_idle(page, 600_000)
+        page.screenshot(path=str(out), full_page=True)
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "assets" / "screenshot.png"
+    screenshot(target, *(sys.argv[2:3]))
+    print(target)
