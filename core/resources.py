@@ -179,7 +179,7 @@ def run_triage(raw_text: str) -> TriageRun:
         recorded[key] = record_prediction(TASK, result.model_version, text, result.to_dict())
     run = TriageRun(text=text, note_hash=digest, result=result, prediction_id=recorded[key], seconds=seconds)
     st.session_state[_RUN_KEY] = run
-    for key in (TARGET_KEY, FEEDBACK_DONE_KEY):  # a new note: explain its top service, fresh feedback
+    for key in (TARGET_KEY, METHOD_KEY, FEEDBACK_DONE_KEY):  # a new note: explain its top service, fresh feedback
         st.session_state.pop(key, None)
     return run
 
@@ -229,6 +229,16 @@ def is_severe(severity: str) -> bool:
 
 
 # -- explanations -----------------------------------------------------------------------------------
+#: Notes covering more token windows than this are explained with gradient x input by default (Integrated
+#: Gradients takes minutes on them on a CPU); the user can still switch.
+IG_DEFAULT_MAX_WINDOWS = 2
+
+
+def default_method(run: TriageRun) -> str:
+    """Integrated Gradients for notes of up to two windows, else gradient x input (seconds, not minutes)."""
+    return "ig" if run.result.n_windows <= IG_DEFAULT_MAX_WINDOWS else "gxi"
+
+
 def explain_run(run: TriageRun, target: str, method: str) -> Any:
     """Word-level explanation of ``run`` for ``target`` (cached in memory by the attribution engine)."""
     from core.explain.attribution import explain_triage

@@ -87,13 +87,17 @@ target_col, method_col = st.columns([3, 2])
 probability = {s.label: s.probability for s in result.scores}
 target = target_col.selectbox("Explain the score of", [s.label for s in result.scores], key=R.TARGET_KEY,
                               format_func=lambda label: f"{service_title(label)} ({probability[label]:.0%})")
-method = method_col.radio("Method", list(METHODS), format_func=METHODS.get, horizontal=True, key=R.METHOD_KEY,
+methods = list(METHODS)
+method = method_col.radio("Method", methods, index=methods.index(R.default_method(run)), format_func=METHODS.get,
+                          horizontal=True, key=R.METHOD_KEY,
                           help="Integrated Gradients is exact up to the convergence gap shown; gradient x input "
                                "is one backward pass: faster, rougher.")
+if method == "ig" and result.n_windows > R.IG_DEFAULT_MAX_WINDOWS:
+    method_col.caption(f"This note spans {result.n_windows} windows: Integrated Gradients may take minutes.")
 with st.spinner(f"Explaining with {METHODS[method]}..."):
     explanation = R.explain_run(run, target, method)
 
-note_col, side_col = st.columns([3, 2], gap="large")
+note_col, side_col = st.columns(2, gap="large")
 with note_col:
     st.html(heatmap_legend_html())
     st.html(heatmap_html(run.text, explanation.words))
@@ -110,7 +114,7 @@ with side_col:
                     help="How far the word scores are from adding up to the model's score change "
                          f"(Integrated Gradients, {explanation.n_steps} steps). Below 5% is good.")
     st.caption(f"{METHODS[method]}, {explanation.seconds:.1f} s{' (cached)' if explanation.cached else ''}.")
-    st.dataframe(top_words_rows(explanation, k=8), hide_index=True, width="stretch",
+    st.dataframe(top_words_rows(explanation, k=8), hide_index=True, width="stretch", height="content",
                  column_config={"score": st.column_config.NumberColumn(format="%+.3f")})
 
 # -- feedback ---------------------------------------------------------------------------------------

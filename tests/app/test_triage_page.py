@@ -137,7 +137,7 @@ def test_empty_note_shows_the_error_and_keeps_the_text(app):
     assert not at.get("plotly_chart")
 
 
-def test_too_long_note_is_refused(app, monkeypatch):
+def test_too_long_note_is_refused(app):
     from core.config import get_settings
 
     long_note = "word " * (get_settings().max_note_chars // 5 + 10)
@@ -172,7 +172,7 @@ def test_pages_switch(app):
     assert not at.exception and at.title[0].value == "Triage a clinical note"
 
 
-def test_without_a_model_the_page_says_how_to_train(monkeypatch, tmp_path, tiny_triage_artifact):
+def test_without_a_model_the_page_says_how_to_train(monkeypatch, tiny_triage_artifact):
     import core.modeling
 
     monkeypatch.setattr(core.modeling, "current_artifact", lambda task, models_dir=None: None)
@@ -181,3 +181,15 @@ def test_without_a_model_the_page_says_how_to_train(monkeypatch, tmp_path, tiny_
     at.run()
     assert not at.exception, at.exception
     assert any("No triage model is trained yet" in e.value and "make run" in e.value for e in at.error)
+
+
+def test_long_note_defaults_to_the_fast_method(app):
+    at = app
+    at.selectbox(key="sample_choice").select("Diabetes follow up long")
+    at.run()
+    button(at, "Triage").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.radio(key="explain_method").value == "gxi"  # many windows: gradient x input, not minutes of IG
+    assert at.metric[2].value == "n/a"
+    assert heatmap(at).count("<span") > 100

@@ -135,7 +135,8 @@ def flag_as_wrong(page, service_title: str, comment: str) -> None:
 
 def screenshot(out: Path, sample: str = "Chest pain emergency") -> None:
     """Serve the app with the current settings, triage a sample note and save a full-page screenshot."""
-    with streamlit_server() as url, chromium_page() as page:
+    # Streamlit scrolls inside its main container, so a full-page shot only shows the viewport: use a tall one.
+    with streamlit_server() as url, chromium_page(height=2300, timeout_ms=600_000) as page:
         open_app(page, url)
         choose_sample(page, sample)
         page.locator("[data-testid='stBaseButton-primary']", has_text="Triage").click()
