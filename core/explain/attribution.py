@@ -9,7 +9,8 @@ Details:
 - Baseline: the same window with every note token replaced by ``[PAD]`` ([CLS], [SEP] and the
   attention mask kept), i.e. "no words", the convention of transformers-interpret and Captum's BERT
   tutorials.
-- Steps are adaptive: Gauss-Legendre quadrature with 8 steps, doubled while the completeness gap
+- Steps are adaptive: Gauss-Legendre quadrature with 16 steps (on the triage model most notes are
+  within 5% there, while 8 steps often miss by 10-30%), doubled while the completeness gap
   ``|sum(attributions) - (f(x) - f(baseline))|`` exceeds ``tolerance`` of ``|f(x) - f(baseline)|``
   (at most ``max_steps``). All windows and steps go through the model in batches.
 - Long notes: every token window of the pipeline is attributed; since the note's logit is the
@@ -127,7 +128,7 @@ def _forward_fn(model: torch.nn.Module, device: torch.device):
 
 
 def attribute_windows(pipe: Any, text: str, target_index: int, method: Method = "ig", *,
-                      tolerance: float = 0.05, start_steps: int = 8, max_steps: int = 64,
+                      tolerance: float = 0.05, start_steps: int = 16, max_steps: int = 32,
                       batch_tokens: int = 8192) -> tuple[list[float], dict[str, Any]]:
     """Word scores of ``text`` for the note-level logit of ``target_index`` (see module docstring)."""
     windows = pipe.preprocess([text])
@@ -159,9 +160,10 @@ def attribute_windows(pipe: Any, text: str, target_index: int, method: Method = 
                                         method="gausslegendre", internal_batch_size=internal,
                                         return_convergence_delta=True)
             token_scores = attr.sum(-1).detach().float().cpu().numpy()
-            with torch.no_grad():
-                gap = (forward(ids, mask)[:, target_index] - forward(baseline, mask)[:, target_index]).float().cpu().numpy()
-            w_delta = float(np.abs(np.asarray(delta.detach().float().cpu()) * weights).sum())
+            delta_np = np.asarray(delta.detach().float().cpu(), dtype=np.float64)
+            # Captum's delta = sum(attributions) - (f(x) - f(baseline)), so the gap needs no extra pass.
+            gap = token_scores.sum(-1) - delta_np
+            w_delta = float(np.abs(delta_np * weights).sum())
             w_gap = float(np.abs((gap * weights).sum()))
             rel = w_delta / max(w_gap, 1e-6)
             if rel <= tolerance or steps >= max_steps:

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from core.labels import SERVICES
 from core.spans import Span
+from core.synth import cases as C
 from core.synth import knowledge as K
 from core.synth import vocab as V
 from core.synth.builder import Builder
@@ -70,6 +71,10 @@ _STYLE_WEIGHTS: dict[str, tuple[int, ...]] = {
 _SEX_P_FEMALE = {"obstetrics_gynecology": 1.0, "urology": 0.25, "endocrinology": 0.6}
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9]+)\}|\[\[([^\]|]+)(?:\|([^\]]*))?\]\]")
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+_GENERIC_HPI = tuple(K.GENERIC_HPI) + tuple(C.EXTRA_GENERIC_HPI)
+_VERBOSITY_SCALE = {"short": 1.0, "medium": 1.0, "long": 1.5, "xlong": 2.2}
 
 
 def _join_list(items: list[str]) -> str:
@@ -194,7 +199,7 @@ class _NoteWriter:
                          case=case, layout=layout)
         self.dw = DrugWriter(self.b, rng, misspell_rate=0.04 if r() < 0.5 else 0.0)
         self.style = rng.choices(STYLES, weights=_STYLE_WEIGHTS[service])[0]
-        self.verbosity = rng.choices(("short", "medium", "long"), weights=(2, 4, 4))[0]
+        self.verbosity = rng.choices(("short", "medium", "long", "xlong"), weights=(2, 4, 4, 3))[0]
         self.header_case = rng.choices(("upper", "title"), weights=(8, 2))[0]
         # patient
         female = r() < _SEX_P_FEMALE.get(service, 0.5)
@@ -230,8 +235,31 @@ class _NoteWriter:
         self.dr = rng.choice(K.DOCTORS)
         self.dr2 = rng.choice(K.DOCTORS)
         self.meds = self._med_list()
+        self.case: dict[str, Any] | None = None
+        self._pick_case()
 
     # ------------------------------------------------------------------------------- choices
+    def _pick_case(self) -> None:
+        """Maybe focus the note on one encounter type (procedure + matching diagnoses and wording)."""
+        rng = self.rng
+        cases = self.k.get("cases") or ()
+        if not cases or rng.random() >= (0.85 if self.style == "operative" else 0.5):
+            return
+        case = cases[rng.randrange(len(cases))]
+        self.case = case
+        self.proc = rng.choice(case["procs"])
+        if case["dx"]:
+            self.main = rng.choice(case["dx"])
+            self.second = rng.choice(case["dx"]) if rng.random() < 0.5 else self.second
+        k = dict(self.k)
+        for key in ("phrases", "exam", "findings", "plan"):
+            own = list(case.get(key, ()))
+            if own:
+                k[key] = own + (list(k[key]) if len(own) < 4 and rng.random() < 0.5 else [])
+        if case.get("details"):
+            k["op_details"] = list(case["details"])
+        self.k = k
+
     def _age_string(self) -> str:
         rng, a = self.rng, self.age_years
         if a == 0:
@@ -261,7 +289,9 @@ class _NoteWriter:
             n = rng.choice((0, 0, 1, 1, 2)) if self.age_years >= 2 else 0
         else:
             pool = self.kb.comorbidities
-            n = rng.choice((0, 1, 2, 2, 3, 3, 4, 5)) if self.age_years > 40 else rng.choice((0, 0, 1, 1, 2))
+            n = rng.choice((1, 1, 2, 2, 3, 3, 4, 5)) if self.age_years > 40 else rng.choice((0, 0, 1, 1, 2))
+            if self.service == "general_medicine":
+                n = rng.choice((2, 3, 4, 4, 5, 6)) if self.age_years > 35 else rng.choice((1, 2, 2, 3))
         picks = rng.sample(pool, min(n, len(pool)))
         return [c for c in picks if c.code != self.main.code]
 
@@ -382,6 +412,8 @@ class _NoteWriter:
                 b.add(rng.choice(("the patient", "patient", "pt")))
             elif key == "dr":
                 b.add(f"Dr. {self.dr}")
+            elif key == "clock":
+                b.add(f"{rng.randint(0, 23):02d}:{rng.choice(('00', '15', '30', '45'))}")
             else:
                 b.add(self.num(key))
         if pos < len(template):
@@ -407,7 +439,8 @@ class _NoteWriter:
             self.say(t)
 
     def vcount(self, short: int, medium: int, long: int) -> int:
-        base = {"short": short, "medium": medium, "long": round(long * 1.5)}[self.verbosity]
+        v = self.verbosity
+        base = short if v == "short" else medium if v == "medium" else round(long * _VERBOSITY_SCALE[v])
         return max(0, base + self.rng.choice((-1, 0, 0, 1)))
 
     # --------------------------------------------------------------------------------- write
@@ -493,7 +526,7 @@ class _NoteWriter:
             self.opener()
         self.sentences(self.k["phrases"], self.vcount(2, 4, 5))
         self.b.raw(" ")
-        self.sentences(K.GENERIC_HPI, self.vcount(1, 2, 4))
+        self.sentences(_GENERIC_HPI, self.vcount(1, 2, 4))
         self.b.raw(" ")
         self.drug_prose(self.vcount(0, 1, 3))
         if rng.random() < 0.75:
@@ -686,6 +719,15 @@ class _NoteWriter:
     def sec_ros(self) -> None:
         rng, b = self.rng, self.b
         self.hdr("REVIEW OF SYSTEMS", "REVIEW OF SYSTEMS", "ROS")
+        if self.service == "general_medicine" and rng.random() < 0.7:
+            systems = C.GENERAL_ROS_SYSTEMS
+            n = len(systems) if self.verbosity != "short" else rng.randint(5, len(systems))
+            for i, (sysname, opts) in enumerate(systems[:n]):
+                if i:
+                    b.nl() if rng.random() < 0.6 else b.raw(" ")
+                b.raw(f"{sysname}: ")
+                self.say(rng.choice(opts))
+            return
         if self.verbosity == "short" or rng.random() < 0.4:
             b.add("Positive for ")
             self.sym(rng.choice(self.k["symptoms"]), "present")
@@ -731,6 +773,19 @@ class _NoteWriter:
         for t in specific:
             b.nl()
             self.say(t)
+        self.exam_blocks()
+
+    def exam_blocks(self) -> None:
+        """Service-typical structured exam paragraphs (neuro exam, mental status, skin, ENT, eye ...)."""
+        rng, b = self.rng, self.b
+        blocks = self.k.get("exam_blocks") or ()
+        if not blocks or rng.random() < {"short": 0.6, "medium": 0.35, "long": 0.15, "xlong": 0.05}[self.verbosity]:
+            return
+        n = len(blocks) if self.verbosity in ("long", "xlong") else rng.randint(1, len(blocks))
+        for title, options in blocks[:n]:
+            b.nl()
+            b.raw(f"{title if self.header_case == 'upper' else title.title()}: ")
+            self.say(rng.choice(options))
 
     def sec_data(self) -> None:
         rng, b = self.rng, self.b
@@ -754,7 +809,10 @@ class _NoteWriter:
         items = [self.main]
         if rng.random() < 0.5:
             items.append(self.second)
-        items += self.comorbid[: rng.randint(0, 3)]
+        gm = self.service == "general_medicine"
+        items += self.comorbid if gm else self.comorbid[: rng.randint(0, 3)]
+        if gm and rng.random() < 0.5:
+            rng.shuffle(items)
         numbered = rng.random() < 0.6
         for i, c in enumerate(items):
             if numbered:
@@ -765,7 +823,11 @@ class _NoteWriter:
                 b.raw(" ")
             self.cond(c, "present")
             b.add("." if rng.random() < 0.6 else ":")
-            if with_plan and (i == 0 or rng.random() < 0.4):
+            own = C.PROBLEM_PLANS.get(c.code)
+            if with_plan and own and c is not self.main and (gm or rng.random() < 0.5):
+                b.raw(" ")
+                self.say(rng.choice(own))
+            elif with_plan and (i == 0 or (gm and rng.random() < 0.7) or rng.random() < 0.4):
                 b.raw(" ")
                 self.sentences(self.k["plan"], self.vcount(1, 2, 3) if i == 0 else 1)
         if rng.random() < 0.4:
@@ -778,6 +840,9 @@ class _NoteWriter:
         if with_plan and rng.random() < 0.6:
             b.raw(" ")
             self.drug_prose(1)
+        if gm and with_plan and rng.random() < 0.6:
+            self.hdr("HEALTH MAINTENANCE", "PREVENTIVE CARE", "HEALTH MAINTENANCE")
+            self.sentences(C.HEALTH_MAINTENANCE, self.vcount(1, 2, 3) + 1)
 
     def sec_plan(self) -> None:
         self.hdr("PLAN", "RECOMMENDATIONS", "PLAN", "DISPOSITION AND PLAN")
@@ -806,7 +871,7 @@ class _NoteWriter:
             b.add(rng.choice((".", f". Requested by Dr. {self.dr}.", "")))
         self.sec_hpi()
         optional = [self.sec_pmh, self.sec_psh, self.sec_meds, self.sec_allergies, self.sec_social, self.sec_family]
-        keep = [f for f in optional if rng.random() < {"short": 0.45, "medium": 0.75, "long": 0.95}[self.verbosity]]
+        keep = [f for f in optional if rng.random() < {"short": 0.45, "medium": 0.75, "long": 0.95, "xlong": 1.0}[self.verbosity]]
         if rng.random() < 0.3:
             rng.shuffle(keep)
         for f in keep:
@@ -830,7 +895,7 @@ class _NoteWriter:
             i = rng.randrange(len(sections) - 1)
             sections[i], sections[i + 1] = sections[i + 1], sections[i]
         for f in sections:
-            if rng.random() < {"short": 0.6, "medium": 0.85, "long": 1.0}[self.verbosity]:
+            if rng.random() < {"short": 0.6, "medium": 0.85, "long": 1.0, "xlong": 1.0}[self.verbosity]:
                 f()
         if rng.random() < 0.7:
             self.sec_ros()
@@ -845,7 +910,7 @@ class _NoteWriter:
         self.opener()
         self.sentences(self.k["phrases"], self.vcount(1, 2, 3))
         b.raw(" ")
-        self.sentences(K.GENERIC_HPI, self.vcount(0, 1, 3))
+        self.sentences(_GENERIC_HPI, self.vcount(0, 1, 3))
         b.raw(" ")
         if rng.random() < 0.7:
             self.negatives()
@@ -855,9 +920,11 @@ class _NoteWriter:
             self.sec_meds()
         if rng.random() < 0.5:
             self.sec_allergies()
+        self._more_history()
         self.H("OBJECTIVE" if rng.random() < 0.8 else "O")
         b.add(f"Vitals: BP {self.num('sbp')}/{self.num('dbp')}, HR {self.num('hr')}, temp 98.{self.num('n')}. ")
         self.sentences(self.k["exam"], self.vcount(1, 2, 4))
+        self._more_exam()
         if rng.random() < 0.4:
             b.raw(" ")
             self.sentences(self.k["findings"], 1)
@@ -876,7 +943,7 @@ class _NoteWriter:
         self.opener()
         self.sentences(self.k["phrases"], self.vcount(1, 2, 3))
         b.raw(" ")
-        self.sentences(K.GENERIC_HPI, self.vcount(0, 1, 2))
+        self.sentences(_GENERIC_HPI, self.vcount(0, 1, 2))
         b.raw(" ")
         if rng.random() < 0.5:
             self.negatives()
@@ -884,9 +951,30 @@ class _NoteWriter:
             self.sec_meds()
         if rng.random() < 0.3:
             self.sec_allergies()
+        self._more_history()
         self.hdr("EXAM", "PHYSICAL EXAMINATION", "ON EXAM")
         self.sentences(self.k["exam"], self.vcount(1, 2, 3))
+        self._more_exam()
         self.sec_assessment(rng.choice(("ASSESSMENT AND PLAN", "IMPRESSION", "A/P", "PLAN")))
+
+    def _more_history(self) -> None:
+        """Long follow-up notes also restate history (and, for primary care, a full review of systems)."""
+        if self.verbosity not in ("long", "xlong"):
+            return
+        rng = self.rng
+        if rng.random() < 0.6:
+            self.sec_pmh()
+        if rng.random() < 0.35:
+            self.sec_social()
+        if self.service == "general_medicine" or rng.random() < 0.3:
+            self.sec_ros()
+
+    def _more_exam(self) -> None:
+        rng = self.rng
+        if self.verbosity in ("long", "xlong"):
+            self.exam_blocks()
+            if rng.random() < 0.5:
+                self.sec_data()
 
     def _style_operative(self) -> None:
         rng, b = self.rng, self.b
@@ -942,7 +1030,7 @@ class _NoteWriter:
         if rng.random() < 0.75:
             self.hdr("INDICATIONS", "INDICATIONS FOR PROCEDURE", "INDICATIONS FOR OPERATION", "HISTORY")
             self.opener()
-            self.sentences(self.k["phrases"], self.vcount(0, 1, 2))
+            self.sentences(self.k["phrases"], self.vcount(0, 2, 3))
             b.add(rng.choice((" Risks, benefits and alternatives were discussed and informed consent was obtained.",
                               " The risks and benefits were explained and the patient wished to proceed.", "")))
         if rng.random() < 0.5:
@@ -950,19 +1038,34 @@ class _NoteWriter:
             self.sentences(self.k["findings"], self.vcount(1, 2, 2))
         self.hdr("PROCEDURE IN DETAIL", "DESCRIPTION OF PROCEDURE", "PROCEDURE DETAILS", "DETAILS OF PROCEDURE",
                  "PROCEDURE NOTE")
-        b.add(rng.choice(("The patient was brought to the operating room and placed in the supine position. ",
-                          "After informed consent was obtained, the patient was taken to the procedure room. ",
-                          "The patient was identified in the holding area and brought back to the OR. ")))
-        b.add(rng.choice(("After adequate anesthesia, the area was prepped and draped in the usual sterile fashion. ",
-                          "A time-out was performed. ", "")))
+        if self.verbosity in ("long", "xlong") and rng.random() < 0.7:
+            n_open = self.vcount(1, 2, 2)
+            for t in [C.OP_OPEN[i] for i in sorted(rng.sample(range(len(C.OP_OPEN)), min(n_open, len(C.OP_OPEN))))]:
+                self.say(t)
+                b.raw(" ")
+        else:
+            b.add(rng.choice(("The patient was brought to the operating room and placed in the supine position. ",
+                              "After informed consent was obtained, the patient was taken to the procedure room. ",
+                              "The patient was identified in the holding area and brought back to the OR. ")))
+            b.add(rng.choice(("After adequate anesthesia, the area was prepped and draped in the usual sterile fashion. ",
+                              "A time-out was performed. ", "")))
         details = list(self.k["op_details"])
-        k = min(len(details), self.vcount(3, 5, 7))
-        start = rng.randrange(0, max(1, len(details) - k + 1))
-        seq = details[start:start + k] if rng.random() < 0.85 else rng.sample(details, k)
+        if self.case is not None:
+            k = min(len(details), self.vcount(4, 6, 7))
+            seq = [details[i] for i in sorted(rng.sample(range(len(details)), k))]
+        else:
+            k = min(len(details), self.vcount(3, 5, 7))
+            start = rng.randrange(0, max(1, len(details) - k + 1))
+            seq = details[start:start + k] if rng.random() < 0.85 else rng.sample(details, k)
         for i, t in enumerate(seq):
             if i:
                 b.raw(" ")
             self.say(t)
+        if self.verbosity in ("long", "xlong") and rng.random() < 0.7:
+            n_close = self.vcount(1, 2, 2)
+            for t in [C.OP_CLOSE[i] for i in sorted(rng.sample(range(len(C.OP_CLOSE)), min(n_close, len(C.OP_CLOSE))))]:
+                b.raw(" ")
+                self.say(t)
         b.add(rng.choice((" The patient tolerated the procedure well and was taken to the recovery room in stable condition.",
                           " Sponge and needle counts were correct. The patient was awakened and transferred to PACU in good condition.",
                           " There were no complications.")))
@@ -1069,7 +1172,7 @@ class _NoteWriter:
         self.opener()
         self.sentences(self.k["phrases"], self.vcount(1, 3, 5))
         b.raw(" ")
-        self.sentences(K.GENERIC_HPI, self.vcount(0, 1, 2))
+        self.sentences(_GENERIC_HPI, self.vcount(0, 1, 2))
         b.raw(" ")
         b.add(rng.choice((f"{self.he.capitalize()} underwent {self.proc} without complications. ",
                           f"{self.test[0].upper() + self.test[1:]} was obtained. ", "")))
@@ -1103,7 +1206,7 @@ class _NoteWriter:
         self.opener()
         self.sentences(self.k["phrases"], self.vcount(1, 2, 4))
         b.raw(" ")
-        self.sentences(K.GENERIC_HPI, self.vcount(0, 1, 2))
+        self.sentences(_GENERIC_HPI, self.vcount(0, 1, 2))
         b.raw(" ")
         if rng.random() < 0.6:
             self.negatives()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from core.labels import SERVICES
+from core.synth import cases as C
 from core.synth import knowledge as K
 from core.synth import vocab as V
 
@@ -106,6 +107,22 @@ _GENERIC_PROFILES = (
 )
 
 
+def _refined(svc: str) -> dict:
+    """The service's hand-written knowledge with :mod:`core.synth.cases` removals and additions applied."""
+    k = dict(K.SERVICES_KNOWLEDGE[svc])
+    for key, drop in C.REMOVE.get(svc, {}).items():
+        if isinstance(k[key], str):
+            k[key] = "\n".join(ln for ln in k[key].strip().splitlines() if ln.split("|")[0] not in drop and ln.split("|")[0].strip())
+        else:
+            k[key] = [x for x in k[key] if x not in drop]
+    for key, add in C.EXTRA.get(svc, {}).items():
+        if isinstance(k.get(key), str):
+            k[key] = k[key].rstrip() + "\n" + str(add).strip()
+        else:
+            k[key] = list(k.get(key, [])) + list(add)  # type: ignore[arg-type]
+    return k
+
+
 @lru_cache(maxsize=1)
 def load_kb() -> KB:
     infos, v2c = V.drug_index()
@@ -141,9 +158,11 @@ def load_kb() -> KB:
                                     info.drugbank_id, (info.canonical,), _GENERIC_PROFILES, True))
     services = {}
     for svc in SERVICES:
-        k = dict(K.SERVICES_KNOWLEDGE[svc])
+        k = _refined(svc)
         k["conditions"] = _conds(k["conditions"])
         k["symptoms"] = _syms(k["symptoms"])
+        k["cases"] = tuple(dict(c, dx=_conds(str(c.get("dx", "")))) for c in C.CASES.get(svc, ()))
+        k["exam_blocks"] = tuple(C.EXAM_BLOCKS.get(svc, ()))
         k["drugs"] = tuple(d for d in k["drugs"] if d in drugs)
         services[svc] = k
     return KB(services, _conds(K.COMORBIDITIES), _conds(K.PEDS_COMORBIDITIES), _conds(K.FAMILY_HISTORY_CONDITIONS),

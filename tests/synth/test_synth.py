@@ -160,7 +160,7 @@ def test_exclude_drugs() -> None:
 
 def test_length_spread_and_styles(notes: list[SyntheticNote]) -> None:
     words = sorted(len(n.text.split()) for n in notes)
-    assert words[0] >= 55 and words[-1] <= 800
+    assert words[0] >= 55 and words[-1] <= 1400
     assert 120 <= statistics.median(words) <= 400
     assert words[int(0.9 * len(words))] >= 2.5 * words[int(0.1 * len(words))]
     styles = Counter(n.style for n in notes)
