@@ -293,6 +293,11 @@ class _NoteWriter:
             if self.service == "general_medicine":
                 n = rng.choice((2, 3, 4, 4, 5, 6)) if self.age_years > 35 else rng.choice((1, 2, 2, 3))
         picks = rng.sample(pool, min(n, len(pool)))
+        if not self.is_child and self.age_years > 40 and rng.random() < 0.3:
+            common = [c for c in pool if c.code in ("I10", "E11.9", "E78.5")]  # the most prevalent chronic problems
+            extra = rng.choice(common) if common else None
+            if extra is not None and extra not in picks:
+                picks.insert(0, extra)
         return [c for c in picks if c.code != self.main.code]
 
     def _med_list(self) -> list[DrugEntry]:
