@@ -95,7 +95,7 @@ def train_triage(
         _err(str(exc))
         raise typer.Exit(2)
     labels = sorted({l for _, l in records}, key=lambda l: (SERVICES.index(l) if l in SERVICES else 99, l))
-    cfg = tr.TrainConfig(max_length=256, windows_per_note=4, epochs=epochs or 3.0, lr=5e-5, seed=seed)
+    cfg = tr.TrainConfig(max_length=256, windows_per_note=2, epochs=epochs or 3.0, lr=5e-5, seed=seed)
     start = current_artifact("triage") if init == "default" else None
     if init == "default" and start is None:
         _err("no default model yet: starting from the base encoder")

@@ -37,11 +37,11 @@ Record = tuple[str, str]  # (text, label)
 class TrainConfig:
     """Knobs of one training run (saved in the artifact's metadata)."""
 
-    n_notes: int = 3000          # synthetic notes for the default model
+    n_notes: int = 2000          # synthetic notes for the default model
     val_notes: int = 300         # held-out synthetic notes for calibration and metrics
-    max_length: int = 128        # training window, in tokens
+    max_length: int = 256        # training window, in tokens
     infer_max_length: int = 512  # inference window
-    windows_per_note: int = 2    # windows sampled from each note per epoch
+    windows_per_note: int = 1    # windows sampled from each note per epoch
     epochs: float = 1.0
     batch_size: int = 16
     lr: float = 1e-4
@@ -225,6 +225,7 @@ def train_and_save(train: Sequence[Record], val: Sequence[Record], labels: Seque
                    models_dir: Path | None = None, make_current: bool = True,
                    log: Callable[[str], None] = print) -> tuple[TriagePipeline, ArtifactInfo, Path]:
     """Fine-tune, calibrate on ``val``, measure, and save a versioned artifact."""
+    setup_torch()
     torch.manual_seed(cfg.seed)  # a new head (or a tiny model) starts from the same weights every run
     model, tokenizer = _new_model(labels, init, tiny)
     if init is None and not tiny:
