@@ -38,7 +38,7 @@ class TrainConfig:
     """Knobs of one training run (saved in the artifact's metadata)."""
 
     n_notes: int = 2000          # synthetic notes for the default model
-    val_notes: int = 300         # held-out synthetic notes for calibration and metrics
+    val_notes: int = 240         # held-out synthetic notes for calibration and metrics
     max_length: int = 256        # training window, in tokens
     infer_max_length: int = 512  # inference window
     windows_per_note: int = 1    # windows sampled from each note per epoch
@@ -50,6 +50,7 @@ class TrainConfig:
     weight_decay: float = 0.01
     label_smoothing: float = 0.1
     freeze_embeddings: bool = True
+    freeze_layers: int = 2       # lowest encoder layers kept frozen (with the embeddings): ~35% faster steps
     target_accuracy: float = 0.9  # selective accuracy the abstention threshold is chosen for
     seed: int = 13
     max_seconds: float | None = None  # stop early (and say so) if training runs longer
@@ -143,6 +144,11 @@ def fit(model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, records: Sequ
     device = next(model.parameters()).device
     if cfg.freeze_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    if cfg.freeze_layers:
+        frozen = [model.bert.embeddings, *model.bert.encoder.layer[:cfg.freeze_layers]]
+        for module in frozen:
+            for p in module.parameters():
+                p.requires_grad_(False)
     head = [p for n, p in model.named_parameters() if n.startswith("classifier") and p.requires_grad]
     body = [p for n, p in model.named_parameters() if not n.startswith("classifier") and p.requires_grad]
     opt = torch.optim.AdamW([{"params": body, "lr": cfg.lr}, {"params": head, "lr": cfg.head_lr}],
