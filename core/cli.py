@@ -56,7 +56,8 @@ def train_all(
 ) -> None:
     """Train every default model from synthesized notes (what `make run` calls)."""
     t0 = time.perf_counter()
-    train_triage(data=None, cv=0, init="default", epochs=None, notes=None, seed=seed, if_missing=if_missing)
+    train_triage(data=None, cv=0, init="default", epochs=None, notes=None, seed=seed, if_missing=if_missing,
+                 with_feedback=False)
     _err(f"default models ready in {time.perf_counter() - t0:.0f} s")
 
 
@@ -69,6 +70,8 @@ def train_triage(
     notes: Annotated[Optional[int], typer.Option(help="Synthetic notes for the default model.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
     if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing when a model already exists.")] = False,
+    with_feedback: Annotated[bool, typer.Option("--with-feedback", help="Add annotators' corrections from the "
+                                                "feedback database to the training notes.")] = False,
 ) -> None:
     """Train the triage model: on synthesized notes (default) or on your labelled CSV (--data)."""
     from core.labels import SERVICES
@@ -85,7 +88,7 @@ def train_triage(
         if notes is not None:
             cfg.n_notes = notes
         t0 = time.perf_counter()
-        _, info, path = tr.train_default(cfg, log=_err)
+        _, info, path = tr.train_default(cfg, with_feedback=with_feedback, log=_err)
         _err(f"saved {path} in {time.perf_counter() - t0:.0f} s; synthetic validation "
              f"macro-F1 {info.metrics['validation']['macro_f1']:.3f}")
         return
@@ -95,6 +98,10 @@ def train_triage(
         _err(str(exc))
         raise typer.Exit(2)
     labels = sorted({l for _, l in records}, key=lambda l: (SERVICES.index(l) if l in SERVICES else 99, l))
+    if with_feedback:
+        extra = tr.feedback_records(labels)
+        _err(f"adding {len(extra)} notes from annotators' feedback")
+        records = records + extra
     cfg = tr.TrainConfig(max_length=256, windows_per_note=2, epochs=epochs or 3.0, lr=5e-5, seed=seed)
     start = current_artifact("triage") if init == "default" else None
     if init == "default" and start is None:

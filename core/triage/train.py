@@ -269,6 +269,24 @@ def train_and_save(train: Sequence[Record], val: Sequence[Record], labels: Seque
     return pipe, info, path
 
 
+def feedback_records(labels: Sequence[str]) -> list[Record]:
+    """Annotators' corrections from the feedback table, as (note text, service) training records.
+
+    Only feedback that carries the note (feedback always does) and names a service in ``labels`` counts.
+    """
+    from core.db.engine import init_db
+    from core.db.store import feedback_for_training
+
+    init_db()
+    out = []
+    for text, label in feedback_for_training("triage"):
+        if isinstance(label, dict):
+            label = label.get("service")
+        if isinstance(label, str) and label in labels and text:
+            out.append((text, label))
+    return out
+
+
 def synthetic_records(n: int, seed: int) -> list[Record]:
     """``n`` synthesized notes balanced over the 15 services."""
     from core.synth import NoteSynthesizer
@@ -278,14 +296,20 @@ def synthetic_records(n: int, seed: int) -> list[Record]:
 
 
 def train_default(cfg: TrainConfig | None = None, *, progress: bool = True, models_dir: Path | None = None,
+                  with_feedback: bool = False,
                   log: Callable[[str], None] = print) -> tuple[TriagePipeline, ArtifactInfo, Path]:
-    """Train the default triage model on synthesized notes only."""
+    """Train the default triage model on synthesized notes (plus annotators' corrections if asked)."""
     cfg = cfg or TrainConfig()
     t0 = time.perf_counter()
     train = synthetic_records(cfg.n_notes, cfg.seed)
+    if with_feedback:
+        extra = feedback_records(SERVICES)
+        log(f"adding {len(extra)} notes from annotators' feedback")
+        train += extra
     val = synthetic_records(cfg.val_notes, cfg.seed + 1000)  # another seed: notes never seen in training
     log(f"synthesized {len(train)} training and {len(val)} validation notes in {time.perf_counter() - t0:.1f} s")
-    return train_and_save(train, val, list(SERVICES), cfg, source=f"synthetic(seed={cfg.seed})",
+    source = f"synthetic(seed={cfg.seed})" + ("+feedback" if with_feedback else "")
+    return train_and_save(train, val, list(SERVICES), cfg, source=source,
                           progress=progress, models_dir=models_dir, log=log)
 
 
