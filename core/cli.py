@@ -102,7 +102,8 @@ def train_triage(
         extra = tr.feedback_records(labels)
         _err(f"adding {len(extra)} notes from annotators' feedback")
         records = records + extra
-    cfg = tr.TrainConfig(max_length=256, windows_per_note=2, epochs=epochs or 3.0, lr=5e-5, seed=seed)
+    cfg = tr.TrainConfig(max_length=256, windows_per_note=2, epochs=epochs or 3.0, lr=5e-5, seed=seed,
+                         balance_classes=True)
     start = current_artifact("triage") if init == "default" else None
     if init == "default" and start is None:
         _err("no default model yet: starting from the base encoder")

@@ -54,6 +54,7 @@ class TrainConfig:
     target_accuracy: float = 0.9  # selective accuracy the abstention threshold is chosen for
     seed: int = 13
     max_seconds: float | None = None  # stop early (and say so) if training runs longer
+    balance_classes: bool = False  # weight the loss by inverse label frequency (imbalanced user data)
 
 
 def read_labelled_csv(path: Path) -> list[Record]:
@@ -114,6 +115,15 @@ def _batches(examples: list[tuple[list[int], int]], batch_size: int, pad_id: int
         yield ids, mask, torch.tensor([y for _, y in chunk])
 
 
+def balanced_class_weights(label_ids: Sequence[int], n_labels: int) -> np.ndarray:
+    """scikit-learn's "balanced" weights, ``n_samples / (n_present_classes * count)``; 0 for absent labels."""
+    counts = np.bincount(np.asarray(label_ids, dtype=int), minlength=n_labels).astype(np.float64)
+    present = counts > 0
+    w = np.zeros(n_labels)
+    w[present] = counts.sum() / (present.sum() * counts[present])
+    return w
+
+
 @torch.no_grad()
 def init_head_from_descriptions(model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, labels: Sequence[str],
                                 scale: float = 5.0) -> bool:
@@ -142,6 +152,10 @@ def fit(model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, records: Sequ
     label_index = {l: i for i, l in enumerate(labels)}
     examples = training_windows(tokenizer, records, label_index, cfg.max_length, cfg.windows_per_note, rng)
     device = next(model.parameters()).device
+    class_weight = None
+    if cfg.balance_classes:
+        w = balanced_class_weights([y for _, y in examples], len(labels))
+        class_weight = torch.tensor(w, dtype=torch.float32, device=device)
     if cfg.freeze_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     if cfg.freeze_layers:
@@ -166,7 +180,8 @@ def fit(model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, records: Sequ
         for ids, mask, y in _batches(examples, cfg.batch_size, tokenizer.pad_token_id or 0, rng):
             with autocast(device):
                 logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
-            loss = torch.nn.functional.cross_entropy(logits, y.to(device), label_smoothing=cfg.label_smoothing)
+            loss = torch.nn.functional.cross_entropy(logits, y.to(device), weight=class_weight,
+                                                     label_smoothing=cfg.label_smoothing)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
