@@ -57,7 +57,7 @@ def train_all(
     """Train every default model from synthesized notes (what `make run` calls)."""
     t0 = time.perf_counter()
     train_triage(data=None, cv=0, init="default", epochs=None, notes=None, seed=seed, if_missing=if_missing,
-                 with_feedback=False)
+                 with_feedback=False, balance=False)
     _err(f"default models ready in {time.perf_counter() - t0:.0f} s")
 
 
@@ -72,6 +72,8 @@ def train_triage(
     if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing when a model already exists.")] = False,
     with_feedback: Annotated[bool, typer.Option("--with-feedback", help="Add annotators' corrections from the "
                                                 "feedback database to the training notes.")] = False,
+    balance: Annotated[bool, typer.Option("--balance", help="With --data: weight the loss by inverse label "
+                                          "frequency (on MTSamples 5-fold it lowered fold-1 macro-F1 0.80 -> 0.75).")] = False,
 ) -> None:
     """Train the triage model: on synthesized notes (default) or on your labelled CSV (--data)."""
     from core.labels import SERVICES
@@ -103,7 +105,7 @@ def train_triage(
         _err(f"adding {len(extra)} notes from annotators' feedback")
         records = records + extra
     cfg = tr.TrainConfig(max_length=256, windows_per_note=2, epochs=epochs or 3.0, lr=5e-5, seed=seed,
-                         balance_classes=True)
+                         balance_classes=balance)
     start = current_artifact("triage") if init == "default" else None
     if init == "default" and start is None:
         _err("no default model yet: starting from the base encoder")
