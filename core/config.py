@@ -43,17 +43,12 @@ class Settings:
     max_note_chars: int = 200_000
     bf16: Literal["auto", "on", "off"] = "auto"
     threads: int = 0
-    triage_model_name: str = "triage"
     seed: int = 13
 
     @property
     def database_url(self) -> str:
         """The configured database URL, or the default SQLite file under ``data_dir``."""
         return self.db_url or f"sqlite:///{self.data_dir / 'notelens.db'}"
-
-    def model_dir(self, task: str) -> Path:
-        """Folder of the current artifact for ``task`` (``models/<task>/current``)."""
-        return self.models_dir / task / "current"
 
     @classmethod
     def from_env(cls) -> "Settings":

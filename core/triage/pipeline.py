@@ -145,12 +145,10 @@ class TriagePipeline:
                              return_tensors="pt")
         mapping = enc.pop("overflow_to_sample_mapping").tolist()
         offsets = [[(int(a), int(b)) for a, b in row] for row in enc["offset_mapping"].tolist()]
-        special = enc["special_tokens_mask"] if "special_tokens_mask" in enc else None
         n_content = []
         for i, row in enumerate(offsets):
             mask = enc["attention_mask"][i].tolist()
             n_content.append(sum(1 for (a, b), m in zip(row, mask) if m and b > a))
-        del special
         return Windows(enc["input_ids"], enc["attention_mask"], offsets, mapping, n_content)
 
     # -- forward ----------------------------------------------------------------------------------
