@@ -133,7 +133,7 @@ def _next_steps(steps: int, max_steps: int) -> int:
 
 def attribute_windows(pipe: Any, text: str, target_index: int, method: Method = "ig", *,
                       tolerance: float = 0.05, start_steps: int = 16, max_steps: int = 32,
-                      batch_tokens: int = 8192) -> tuple[list[float], dict[str, Any]]:
+                      batch_tokens: int | None = None) -> tuple[list[float], dict[str, Any]]:
     """Word scores of ``text`` for the note-level logit of ``target_index`` (see module docstring).
 
     Each window is attributed at its own length (a short last window is not padded to the longest),
@@ -141,6 +141,10 @@ def attribute_windows(pipe: Any, text: str, target_index: int, method: Method = 
     """
     windows = pipe.preprocess([text])
     device = pipe.device
+    if batch_tokens is None:
+        # Interpolation steps per model pass: on a 2-core CPU 4k tokens ran 10-15% faster than 8k
+        # (cache-friendlier); a GPU wants large batches.
+        batch_tokens = 4096 if device.type == "cpu" else 65536
     weights = np.array([max(1, n) for n in windows.n_content], dtype=np.float64)
     weights = weights / weights.sum()
     tok = pipe.tokenizer
