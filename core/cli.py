@@ -113,10 +113,7 @@ def train_triage(
         result = cross_validate(records, labels, cfg, cv, start)
         _emit(result)
         return
-    folds = tr.stratified_folds([l for _, l in records], max(2, round(1 / 0.15)), seed)
-    val_idx = set(folds[0])
-    train = [r for i, r in enumerate(records) if i not in val_idx]
-    val = [records[i] for i in sorted(val_idx)]
+    train, val = tr.validation_split(records, seed)
     _, info, path = tr.train_and_save(train, val, labels, cfg, source=str(data), init=start, log=_err)
     _err(f"saved {path}")
     _emit({"version": info.version, **{k: info.metrics["validation"][k] for k in ("accuracy", "macro_f1", "n")}})
@@ -134,15 +131,11 @@ def cross_validate(records, labels, cfg, k: int, start: Optional[Path]) -> dict:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for f, test_idx in enumerate(folds):
-            held = set(test_idx)
-            rest = [r for i, r in enumerate(records) if i not in held]
-            inner = tr.stratified_folds([l for _, l in rest], max(2, round(1 / 0.15)), cfg.seed)
-            val_idx = set(inner[0])
-            train = [r for i, r in enumerate(rest) if i not in val_idx]
-            val = [rest[i] for i in sorted(val_idx)]
+            rest, test = tr.split_by_index(records, test_idx)
+            train, val = tr.validation_split(rest, cfg.seed)
             pipe, _, _ = tr.train_and_save(train, val, labels, cfg, source=f"cv fold {f + 1}/{len(folds)}", init=start,
                                            models_dir=Path(tmp), make_current=False, log=_err)
-            m = tr.evaluate_records(pipe, [records[i] for i in test_idx], progress=True)
+            m = tr.evaluate_records(pipe, test, progress=True)
             _err(f"fold {f + 1}: accuracy {m['accuracy']:.3f} macro-F1 {m['macro_f1']:.3f} (n={m['n']})")
             results.append({k2: m[k2] for k2 in ("accuracy", "macro_f1", "ece", "n")})
     return {"folds": results, "macro_f1": float(np.mean([r["macro_f1"] for r in results])),

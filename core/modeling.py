@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,8 +138,3 @@ def save_artifact(model: Any, tokenizer: Any, info: ArtifactInfo, *, models_dir:
 def load_info(path: Path) -> ArtifactInfo:
     data = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
     return ArtifactInfo(**data)
-
-
-def environment_summary() -> dict[str, str]:
-    return {"python": platform.python_version(), "torch": torch.__version__,
-            "threads": str(torch.get_num_threads())}

@@ -68,9 +68,6 @@ class TriageResult:
         """The service to route to, or ``"uncertain"``."""
         return UNCERTAIN if self.uncertain else self.service
 
-    def top(self, k: int = 3) -> tuple[ServiceScore, ...]:
-        return self.scores[:k]
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-serializable summary (what the prediction table stores; no note text)."""
         flags = []
@@ -155,19 +152,16 @@ class TriagePipeline:
     @torch.inference_mode()
     def forward(self, windows: Windows) -> np.ndarray:
         """Raw logits of each window, computed in batches on the pipeline's device."""
-        with self.lock:
-            return self._forward(windows)
-
-    def _forward(self, windows: Windows) -> np.ndarray:
         out = []
-        for i in range(0, len(windows.input_ids), self.batch_size):
-            ids = windows.input_ids[i:i + self.batch_size].to(self.device)
-            mask = windows.attention_mask[i:i + self.batch_size].to(self.device)
-            # Trim padding columns shared by the whole batch.
-            width = int(mask.sum(1).max().item())
-            with autocast(self.device):
-                logits = self.model(input_ids=ids[:, :width], attention_mask=mask[:, :width]).logits
-            out.append(logits.float().cpu())
+        with self.lock:
+            for i in range(0, len(windows.input_ids), self.batch_size):
+                ids = windows.input_ids[i:i + self.batch_size].to(self.device)
+                mask = windows.attention_mask[i:i + self.batch_size].to(self.device)
+                # Trim padding columns shared by the whole batch.
+                width = int(mask.sum(1).max().item())
+                with autocast(self.device):
+                    logits = self.model(input_ids=ids[:, :width], attention_mask=mask[:, :width]).logits
+                out.append(logits.float().cpu())
         return torch.cat(out).numpy() if out else np.zeros((0, len(self.labels)))
 
     def note_logits(self, texts: Sequence[str]) -> tuple[np.ndarray, Windows]:

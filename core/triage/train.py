@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from core.calibration import choose_threshold, expected_calibration_error, fit_temperature, softmax
-from core.config import base_model_path, get_settings
+from core.config import base_model_path
 from core.labels import SERVICE_DESCRIPTIONS, SERVICES
 from core.metrics import classification_summary
 from core.modeling import ArtifactInfo, autocast, bf16_enabled, hash_records, new_version, save_artifact, setup_torch
@@ -343,3 +343,15 @@ def stratified_folds(labels: Sequence[str], k: int, seed: int) -> list[list[int]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         return [sorted(test.tolist()) for _, test in skf.split(np.zeros(len(labels)), list(labels))]
+
+
+def split_by_index(records: Sequence[Record], held: Sequence[int]) -> tuple[list[Record], list[Record]]:
+    """(records not in ``held``, records in ``held`` in index order)."""
+    held_set = set(held)
+    return ([r for i, r in enumerate(records) if i not in held_set], [records[i] for i in sorted(held_set)])
+
+
+def validation_split(records: Sequence[Record], seed: int, fraction: float = 0.15) -> tuple[list[Record], list[Record]]:
+    """Stratified (train, validation) split holding out about ``fraction`` of the notes for calibration."""
+    folds = stratified_folds([l for _, l in records], max(2, round(1 / fraction)), seed)
+    return split_by_index(records, folds[0])
