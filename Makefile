@@ -44,6 +44,7 @@ test: install-dev
 
 bench: models
 	$(BIN)/python bench/triage.py
+	$(BIN)/python bench/drugs.py
 
 scorecard: models
 	../shared/tools/dev-scorecard

@@ -58,6 +58,7 @@ def train_all(
     t0 = time.perf_counter()
     train_triage(data=None, cv=0, init="default", epochs=None, notes=None, seed=seed, if_missing=if_missing,
                  with_feedback=False, balance=False)
+    train_drugs(data=None, label_map=None, init="base", epochs=None, seed=17, if_missing=if_missing)
     _err(f"default models ready in {time.perf_counter() - t0:.0f} s")
 
 
@@ -166,6 +167,130 @@ def evaluate_triage(
     _emit(result)
 
 
+LabelMapOpt = Annotated[Optional[list[str]], typer.Option(
+    "--label-map", help="Rename the file's entity types, e.g. Chemical=DRUG (repeatable); unmapped types are ignored.")]
+
+
+def _load_drugs(model: Optional[Path]):
+    from core.drugs.pipeline import DrugPipeline
+    from core.modeling import current_artifact
+
+    path = model or current_artifact("drugs")
+    if path is None:
+        _err("No drug model is trained yet: run `python -m core.cli train drugs` (or `make run`).")
+        raise typer.Exit(2)
+    return DrugPipeline.from_artifact(path)
+
+
+def _read_annotated(data: Path, label_map: Optional[list[str]]):
+    from core.drugs.data import load_annotated, parse_label_map
+
+    try:
+        docs = load_annotated(data, parse_label_map(label_map))
+    except ValueError as exc:
+        _err(str(exc))
+        raise typer.Exit(2)
+    if not docs:
+        _err(f"{data}: no documents")
+        raise typer.Exit(2)
+    return docs
+
+
+@train_app.command("drugs")
+def train_drugs(
+    data: Annotated[Optional[Path], typer.Option("--data", help="Annotated IOB (token<TAB>tag) or JSONL file.",
+                                                 exists=True, dir_okay=False, readable=True)] = None,
+    label_map: LabelMapOpt = None,
+    init: Annotated[str, typer.Option(help="With --data: start from the 'base' encoder or the 'default' model.")] = "base",
+    epochs: Annotated[Optional[float], typer.Option(help="Epochs over the training windows.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 17,
+    if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing when a model already exists.")] = False,
+) -> None:
+    """Train the drug-entity model: on synthesized notes (default) or on your annotated file (--data)."""
+    from core.drugs import train as dt_
+    from core.modeling import current_artifact
+
+    if data is None:
+        if if_missing and current_artifact("drugs") is not None:
+            _err(f"drug model present: {current_artifact('drugs').name}")
+            return
+        cfg = dt_.DrugTrainConfig(seed=seed)
+        if epochs is not None:
+            cfg.epochs = epochs
+        t0 = time.perf_counter()
+        _, info, path = dt_.train_default(cfg, log=_err)
+        _err(f"saved {path} in {time.perf_counter() - t0:.0f} s")
+        return
+    docs = _read_annotated(data, label_map)
+    # The user's annotations define what counts: no dictionary-based filter on names it does not know.
+    cfg = dt_.DrugTrainConfig(seed=seed, epochs=epochs or 3.0, max_length=256, tokens_per_batch=1024,
+                              unknown_min_score=0.0, freeze_embeddings=False)
+    start = current_artifact("drugs") if init == "default" else None
+    if init == "default" and start is None:
+        _err("no default drug model yet: starting from the base encoder")
+    _, info, path = dt_.train_on_docs(docs, cfg, source=str(data), init=start, measure_heldout=False, log=_err)
+    _err(f"saved {path}")
+    val = info.metrics.get("validation", {})
+    _emit({"version": info.version, "validation_strict_f1": val.get("strict", {}).get("f1"), "n_train": info.training["n_train"]})
+
+
+@evaluate_app.command("drugs")
+def evaluate_drugs(
+    data: Annotated[Path, typer.Option("--data", help="Annotated IOB (token<TAB>tag) or JSONL file.", exists=True,
+                                       dir_okay=False)],
+    label_map: LabelMapOpt = None,
+    model: ModelOpt = None,
+) -> None:
+    """Strict (exact span and label) and lenient (overlap) precision, recall and F1 of the drug model."""
+    from core.drugs.data import gold_labels
+    from core.drugs.scoring import format_report
+    from core.drugs.train import score_pipeline
+
+    docs = _read_annotated(data, label_map)
+    labels = gold_labels(docs)
+    if not labels:
+        _err("the file annotates no entity the model knows (use --label-map, e.g. Chemical=DRUG)")
+        raise typer.Exit(2)
+    pipe = _load_drugs(model)
+    unknown = sorted(set(labels) - {t[2:] for t in pipe.labels if t != "O"})
+    if unknown:
+        _err(f"labels the model does not predict (scored as misses): {', '.join(unknown)}")
+    t0 = time.perf_counter()
+    result = score_pipeline(pipe, docs, labels=labels, progress=True)
+    result.update(model_version=pipe.version, seconds=round(time.perf_counter() - t0, 1))
+    _err(format_report(result))
+    _emit(result)
+
+
+@predict_app.command("drugs")
+def predict_drugs(
+    file: Annotated[Optional[Path], typer.Argument(help="Note file (default: standard input).")] = None,
+    model: ModelOpt = None,
+    fhir: Annotated[bool, typer.Option("--fhir", help="Print a FHIR R4 Bundle of MedicationStatements instead.")] = False,
+) -> None:
+    """Find the medication mentions of one note, with attributes, status and DrugBank ids."""
+    text = _read_note(file)
+    pipe = _load_drugs(model)
+    result = pipe(text)
+    if fhir:
+        from core.drugs.fhir import bundle_json
+
+        typer.echo(bundle_json(result))
+        return
+    _emit(result.to_dict())
+
+
+def _read_note(file: Optional[Path]) -> str:
+    from core.text import NoteError, clean_note, decode_note
+
+    raw = file.read_bytes() if file else sys.stdin.buffer.read()
+    try:
+        return clean_note(decode_note(raw))
+    except NoteError as exc:
+        _err(str(exc))
+        raise typer.Exit(2)
+
+
 @predict_app.command("triage")
 def predict_triage(
     file: Annotated[Optional[Path], typer.Argument(help="Note file (default: standard input).")] = None,
@@ -173,14 +298,7 @@ def predict_triage(
     explain: Annotated[bool, typer.Option(help="Also print the words that drove the answer.")] = False,
 ) -> None:
     """Route one note to a service."""
-    from core.text import NoteError, clean_note, decode_note
-
-    raw = file.read_bytes() if file else sys.stdin.buffer.read()
-    try:
-        text = clean_note(decode_note(raw))
-    except NoteError as exc:
-        _err(str(exc))
-        raise typer.Exit(2)
+    text = _read_note(file)
     pipe = _load_triage(model)
     result = pipe(text)
     out = result.to_dict()

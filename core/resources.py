@@ -107,32 +107,32 @@ UPLOAD_KEY = "note_upload"
 INPUT_ERROR_KEY = "input_error"
 
 
-def on_sample_chosen() -> None:
-    """Callback: put the chosen sample note in the text box."""
-    name = st.session_state.get(SAMPLE_KEY)
+def on_sample_chosen(prefix: str = "") -> None:
+    """Callback: put the chosen sample note in the text box (``prefix`` tells pages' widgets apart)."""
+    name = st.session_state.get(prefix + SAMPLE_KEY)
     path = sample_notes().get(name) if name else None
     if path is not None:
-        st.session_state[NOTE_KEY] = path.read_text(encoding="utf-8")
-        st.session_state.pop(INPUT_ERROR_KEY, None)
+        st.session_state[prefix + NOTE_KEY] = path.read_text(encoding="utf-8")
+        st.session_state.pop(prefix + INPUT_ERROR_KEY, None)
 
 
-def on_file_uploaded() -> None:
+def on_file_uploaded(prefix: str = "") -> None:
     """Callback: put the uploaded file's text in the text box (or keep the box and report why not)."""
     from core.text import NoteError
 
-    upload = st.session_state.get(UPLOAD_KEY)
+    upload = st.session_state.get(prefix + UPLOAD_KEY)
     if upload is None:
         return
     try:
-        st.session_state[NOTE_KEY] = read_upload(upload.getvalue())
-        st.session_state.pop(INPUT_ERROR_KEY, None)
+        st.session_state[prefix + NOTE_KEY] = read_upload(upload.getvalue())
+        st.session_state.pop(prefix + INPUT_ERROR_KEY, None)
     except NoteError as err:
-        st.session_state[INPUT_ERROR_KEY] = f"{upload.name}: {err}"
+        st.session_state[prefix + INPUT_ERROR_KEY] = f"{upload.name}: {err}"
 
 
-def input_error() -> str | None:
+def input_error(prefix: str = "") -> str | None:
     """A problem with the last upload, to show above the text box."""
-    return st.session_state.get(INPUT_ERROR_KEY)
+    return st.session_state.get(prefix + INPUT_ERROR_KEY)
 
 
 # -- triage -----------------------------------------------------------------------------------------
@@ -305,3 +305,154 @@ def feedback_frame(*, show_text: bool = False, limit: int = 500) -> Any:
     columns = ["time", "user", "role", "verdict", "predicted", "confidence", "corrected", "comment",
                "model version", "id"] + (["note"] if show_text else [])
     return pd.DataFrame(rows, columns=columns)
+
+
+# -- drugs ------------------------------------------------------------------------------------------
+DRUG_TASK = "drugs"
+DRUG_PREFIX = "drugs_"
+DRUG_TRAIN_HINT = ("No drug model is trained yet. Run `make run` (it trains the default models) or "
+                   "`python -m core.cli train drugs`, then reload this page.")
+_DRUG_RUN_KEY = "drug_run"
+DRUG_FEEDBACK_KEY = "drug_feedback_done"
+DRUG_EXPLAIN_KEY = "drug_explain_choice"
+
+
+@st.cache_resource(show_spinner="Loading the drug model...", max_entries=2)
+def _load_drug_pipeline(artifact: str) -> Any:
+    from core.drugs.normalize import warm
+    from core.drugs.pipeline import DrugPipeline
+
+    warm()
+    return DrugPipeline.from_artifact(Path(artifact))
+
+
+def drug_pipeline() -> Any | None:
+    """The current drug pipeline, or None when no drug model is trained."""
+    from core.modeling import current_artifact
+
+    path = current_artifact(DRUG_TASK)
+    return None if path is None else _load_drug_pipeline(str(path))
+
+
+def drug_model_version() -> str:
+    """Version of the current drug model (without loading it)."""
+    from core.modeling import current_artifact
+
+    path = current_artifact(DRUG_TASK)
+    return "none trained" if path is None else path.name
+
+
+def _require_drug_pipeline() -> Any:
+    pipe = drug_pipeline()
+    if pipe is None:
+        raise ModelMissing(DRUG_TRAIN_HINT)
+    return pipe
+
+
+@dataclass(frozen=True)
+class DrugRun:
+    """One note's medication mentions as the page shows them."""
+
+    text: str
+    note_hash: str
+    result: Any  # core.drugs.types.DrugResult
+    prediction_id: int
+    seconds: float
+
+
+def run_drugs(raw_text: str) -> DrugRun:
+    """Clean the note, find its medications and record the prediction (the note itself is not stored).
+
+    Raises:
+        NoteError: the note is empty or too long.
+        ModelMissing: no drug model is trained.
+    """
+    import time
+
+    from core.db.store import record_prediction
+    from core.text import clean_note, note_hash
+
+    text = clean_note(raw_text)
+    pipe = _require_drug_pipeline()
+    database()
+    t0 = time.perf_counter()
+    result = pipe(text)
+    seconds = time.perf_counter() - t0
+    digest = note_hash(text)
+    recorded: dict[tuple[str, str, str], int] = st.session_state.setdefault(_PREDICTIONS_KEY + "_drugs", {})
+    key = (DRUG_TASK, digest, result.model_version)
+    if key not in recorded:
+        recorded[key] = record_prediction(DRUG_TASK, result.model_version, text, result.to_dict())
+    run = DrugRun(text, digest, result, recorded[key], seconds)
+    st.session_state[_DRUG_RUN_KEY] = run
+    for k in (DRUG_FEEDBACK_KEY, DRUG_EXPLAIN_KEY):
+        st.session_state.pop(k, None)
+    return run
+
+
+def current_drug_run() -> DrugRun | None:
+    return st.session_state.get(_DRUG_RUN_KEY)
+
+
+def clear_drug_run() -> None:
+    st.session_state.pop(_DRUG_RUN_KEY, None)
+
+
+def explain_mention(run: DrugRun, index: int, method: str = "ig") -> Any:
+    """Word-level explanation of why mention ``index`` was called a drug (cached by the engine)."""
+    from core.explain.entity import explain_entity
+
+    pipe = _require_drug_pipeline()
+    if pipe.version != run.result.model_version:
+        raise ModelMissing("The drug model changed since this note was read: press Find medications again.")
+    return explain_entity(pipe, run.text, run.result.mentions[index].span, method=method)
+
+
+def submit_drug_correction(run: DrugRun, correction: dict[str, Any], comment: str | None = None) -> int:
+    """Store one correction (see :mod:`core.drugs.corrections`) as feedback on the run's prediction.
+
+    Raises:
+        ValueError: no user name, or an invalid correction.
+    """
+    from core.db.store import record_feedback
+    from core.drugs.corrections import VERDICT_FOR
+
+    name, role = current_user()
+    if not name:
+        raise ValueError("Enter your name in the sidebar before sending corrections.")
+    kind = correction.get("kind")
+    if kind not in VERDICT_FOR:
+        raise ValueError(f"unknown correction {kind!r}")
+    database()
+    feedback_id = record_feedback(run.prediction_id, user_name=name, user_role=role, verdict=VERDICT_FOR[kind],
+                                  correction=correction, comment=comment or None, note_text=run.text)
+    done: list[tuple[int, dict[str, Any]]] = st.session_state.setdefault(DRUG_FEEDBACK_KEY, [])
+    done.append((feedback_id, correction))
+    return feedback_id
+
+
+def drug_feedback_done() -> list[tuple[int, dict[str, Any]]]:
+    """Corrections sent on the current run: (feedback id, correction)."""
+    return list(st.session_state.get(DRUG_FEEDBACK_KEY, []))
+
+
+def drug_feedback_frame(*, show_text: bool = False, limit: int = 500) -> Any:
+    """Recent corrections of drug predictions as a DataFrame (note text only when ``show_text``)."""
+    import pandas as pd
+
+    from core.db.store import list_feedback
+    from core.drugs.corrections import KINDS
+
+    database()
+    rows = []
+    for r in list_feedback(DRUG_TASK, limit=limit):
+        c = r.correction if isinstance(r.correction, dict) else {}
+        row = {"time": r.created_at.astimezone().replace(tzinfo=None), "user": r.user_name, "role": r.user_role,
+               "correction": KINDS.get(str(c.get("kind")), str(c.get("kind") or "")), "text": c.get("text", ""),
+               "detail": c.get("status") or c.get("label") or "", "comment": r.comment or "",
+               "model version": r.model_version, "id": r.id}
+        if show_text:
+            row["note"] = r.note_text or ""
+        rows.append(row)
+    columns = ["time", "user", "role", "correction", "text", "detail", "comment", "model version", "id"]
+    return pd.DataFrame(rows, columns=columns + (["note"] if show_text else []))

@@ -21,6 +21,7 @@ class Span:
         group: Links attributes to the entity they belong to (a drug's attributes share its group).
         status: Assertion status (``current``, ``negated``, ``allergy``, ``present``, ``family`` ...).
         code: Normalized identity where known (ICD-10-CM code, DrugBank id).
+        score: The model's confidence in the span, where a model produced it.
         meta: Other attributes (free-form, JSON-serializable).
     """
 
@@ -30,6 +31,7 @@ class Span:
     group: int | None = None
     status: str | None = None
     code: str | None = None
+    score: float | None = None
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def text_of(self, text: str) -> str:
@@ -38,7 +40,7 @@ class Span:
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"start": self.start, "end": self.end, "label": self.label}
-        for k in ("group", "status", "code"):
+        for k in ("group", "status", "code", "score"):
             v = getattr(self, k)
             if v is not None:
                 d[k] = v

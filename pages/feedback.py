@@ -5,12 +5,21 @@ import streamlit as st
 from core import resources as R
 
 st.title("Feedback review")
-st.caption("Verdicts and corrections sent from the Triage page. Note texts are hidden unless you ask for them.")
+st.caption("Verdicts and corrections sent from the Triage and Medications pages. Note texts are hidden unless you "
+           "ask for them.")
 
 show_text = st.checkbox("Show note texts", value=False)
+
+drug_frame = R.drug_feedback_frame(show_text=show_text)
+if not drug_frame.empty:
+    with st.expander(f"Medication corrections ({len(drug_frame)})", expanded=False):
+        st.dataframe(drug_frame, hide_index=True, width="stretch",
+                     column_config={"time": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                                    "note": st.column_config.TextColumn(width="large")})
+
 frame = R.feedback_frame(show_text=show_text)
 if frame.empty:
-    st.info("No feedback yet. Triage a note and use “Looks right” or “Flag as wrong”.")
+    st.info("No triage feedback yet. Triage a note and use “Looks right” or “Flag as wrong”.")
     st.stop()
 
 wrong = int((frame["verdict"] == "wrong").sum())

@@ -61,3 +61,68 @@ def tiny_triage(tiny_triage_artifact):
     from core.triage.pipeline import TriagePipeline
 
     return TriagePipeline.from_artifact(tiny_triage_artifact)
+
+
+# -- drugs --------------------------------------------------------------------------------------------
+TOY_DRUGS = ("metoprolol", "aspirin", "lisinopril", "warfarin", "ibuprofen", "atorvastatin", "furosemide",
+             "amoxicillin", "insulin", "metformin")
+TOY_SIGS = (("25 mg", "STRENGTH"), ("81 mg", "STRENGTH"), ("10 mg", "STRENGTH"), ("500 mg", "STRENGTH"))
+TOY_FREQS = ("daily", "BID", "TID", "at bedtime")
+
+
+def toy_drug_docs(n: int = 60):
+    """Sentences naming toy drugs with a sig, for a tiny drug model to learn in a few steps."""
+    from core.drugs.data import AnnotatedDoc
+    from core.spans import Span
+
+    docs = []
+    for i in range(n):
+        parts, spans, pos = [], [], 0
+
+        def add(s: str, label: str | None = None) -> None:
+            nonlocal pos
+            if label:
+                spans.append(Span(pos, pos + len(s), label))
+            parts.append(s)
+            pos += len(s)
+
+        add(("Continue " if i % 3 else "Patient takes "))
+        add(TOY_DRUGS[i % len(TOY_DRUGS)], "DRUG")
+        add(" ")
+        add(TOY_SIGS[i % 4][0], "STRENGTH")
+        add(" ")
+        add("PO", "ROUTE")
+        add(" ")
+        add(TOY_FREQS[i % 4], "FREQUENCY")
+        add(" and ")
+        add(TOY_DRUGS[(i * 7 + 3) % len(TOY_DRUGS)], "DRUG")
+        add(" ")
+        add(TOY_SIGS[(i + 1) % 4][0], "STRENGTH")
+        add(" ")
+        add("daily", "FREQUENCY")
+        add(" for pain. Walks the dog.")
+        docs.append(AnnotatedDoc("".join(parts), tuple(spans)))
+    return docs
+
+
+@pytest.fixture(scope="session")
+def tiny_drug_artifact() -> Path:
+    """A tiny drug model trained on toy sentences and saved as the current drug artifact."""
+    from core.drugs.train import DrugTrainConfig, train_and_save
+    from core.modeling import current_artifact
+
+    existing = current_artifact("drugs")
+    if existing is not None:
+        return existing
+    cfg = DrugTrainConfig(epochs=40, max_length=64, infer_max_length=128, infer_stride=16, tokens_per_batch=512,
+                          lr=3e-3, head_lr=3e-3, freeze_embeddings=False, seed=5)
+    _, _, path = train_and_save(toy_drug_docs(), cfg, source="tests", tiny=True, progress=False,
+                                measure_heldout=False, log=lambda _msg: None)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_drugs(tiny_drug_artifact):
+    from core.drugs.pipeline import DrugPipeline
+
+    return DrugPipeline.from_artifact(tiny_drug_artifact)

@@ -1,0 +1,1 @@
+"""Drug-entity highlighting: NER, linking, normalization, assertion, export."""

@@ -1,0 +1,201 @@
+"""Drug-entity inference: token classification, attribute linking, normalization, assertion.
+
+Shape of a transformers pipeline: ``preprocess`` (clean the note), a device-agnostic ``forward`` (the
+transformers token-classification pipeline with ``aggregation_strategy="first"``, which merges sub-word
+pieces into words the way the model was trained, and ``stride``, which covers notes longer than 512
+tokens with overlapping windows and maps every entity back to character offsets of the original text),
+and ``postprocess`` into :class:`core.drugs.types.DrugResult`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Any, Sequence
+
+import torch
+from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrainedTokenizerBase
+from transformers import pipeline as hf_pipeline
+
+from core.config import resolve_device
+from core.drugs.linking import link_attributes
+from core.drugs.types import ATTRIBUTE_LABELS, DrugMention, DrugResult
+from core.modeling import autocast, load_info, setup_torch
+from core.spans import Span
+
+TASK = "drugs"
+_EDGE_PUNCT = " \t\r\n,;:.()[]{}\"'"
+_LETTERS = re.compile(r"[^\W\d_]")
+_ION = re.compile(r"[A-Z][a-z]?\s*(?:\(\s*\d?\s*[+-]\s*\)|\d?[+-])")
+
+
+def plausible(text: str, start: int, end: int, label: str) -> bool:
+    """Whether a predicted span can be what its label says (a drug name has two letters, or is an ion: "K+")."""
+    if label != "DRUG":
+        return any(c.isalnum() for c in text[start:end])
+    if len(_LETTERS.findall(text[start:end])) >= 2:
+        return True
+    return bool(_ION.match(text, start)) and _LETTERS.search(text[start:end]) is not None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` past surrounding whitespace and unbalanced edge punctuation."""
+    while start < end and text[start] in _EDGE_PUNCT and not (text[start] == "(" and ")" in text[start:end]):
+        start += 1
+    while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1] in "-+" and end - start > 1
+                           and text[end - 2].isspace()):
+        ch = text[end - 1]
+        if ch == ")" and "(" in text[start:end - 1]:
+            break
+        if ch == "." and end - start > 1 and "." in text[start:end - 1]:
+            break  # "p.o.", "b.i.d."
+        end -= 1
+    return start, end
+
+
+class DrugPipeline:
+    """Finds medication mentions with their attributes in a note.
+
+    Args:
+        model: A ``BertForTokenClassification`` whose ``id2label`` are BIO tags over
+            :data:`core.drugs.types.ENTITY_LABELS`.
+        tokenizer: Its fast tokenizer.
+        version: Model version (reported in every result).
+        device: ``cpu``/``cuda``; default from the settings (GPU when present).
+        max_length: Window length in tokens.
+        stride: Tokens shared by consecutive windows.
+        normalize: Resolve drugs against the dictionary.
+        assertion: Run medspacy ConText for the assertion status.
+        unknown_min_score: A drug the dictionary does not know is kept only when the model's confidence
+            is at least this (the model's precision on names the dictionary knows is far higher than on
+            names it does not; see the README). 0 keeps every prediction.
+    """
+
+    task = TASK
+
+    def __init__(self, model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, *, version: str = "untrained",
+                 device: str | None = None, max_length: int = 512, stride: int = 64, batch_size: int = 8,
+                 normalize: bool = True, assertion: bool = True, unknown_min_score: float = 0.0) -> None:
+        setup_torch()
+        self.device = torch.device(device or resolve_device())
+        self.model = model.to(self.device).eval()
+        self.tokenizer = tokenizer
+        self.version = version
+        self.max_length = max_length
+        self.stride = stride
+        self.batch_size = batch_size
+        self.normalize = normalize
+        self.assertion = assertion
+        self.unknown_min_score = unknown_min_score
+        self.labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+        tokenizer.model_max_length = max_length
+        self.ner = hf_pipeline("token-classification", model=self.model, tokenizer=tokenizer,
+                               aggregation_strategy="first", stride=stride, device=self.device)
+        # Captum hooks on the shared model corrupt concurrent passes: every pass holds this lock.
+        self.lock = threading.RLock()
+
+    @classmethod
+    def from_artifact(cls, path: Path, device: str | None = None, **kwargs: Any) -> "DrugPipeline":
+        """Load an artifact folder written by :func:`core.modeling.save_artifact`."""
+        setup_torch()
+        info = load_info(path)
+        model = AutoModelForTokenClassification.from_pretrained(str(path))
+        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        params = {"max_length": info.training.get("infer_max_length", 512),
+                  "stride": info.training.get("infer_stride", 64),
+                  "unknown_min_score": info.training.get("unknown_min_score", 0.0)}
+        params.update(kwargs)
+        return cls(model, tokenizer, version=info.version, device=device, **params)
+
+    # -- forward ----------------------------------------------------------------------------------
+    def entities(self, texts: Sequence[str]) -> list[list[Span]]:
+        """Entity spans (drugs and attributes) of each text, exact character offsets, text order."""
+        texts = list(texts)
+        out: list[list[Span]] = [[] for _ in texts]
+        todo = [i for i, t in enumerate(texts) if t.strip()]
+        if not todo:
+            return out
+        with self.lock, torch.inference_mode(), autocast(self.device):
+            raw = self.ner([texts[i] for i in todo], batch_size=self.batch_size)
+        for i, ents in zip(todo, raw):
+            out[i] = self._filter_unknown(texts[i], self._spans(texts[i], ents))
+        return out
+
+    def _filter_unknown(self, text: str, spans: list[Span]) -> list[Span]:
+        if self.unknown_min_score <= 0:
+            return spans
+        from core.drugs.normalize import normalize
+
+        return [s for s in spans if s.label != "DRUG" or (s.score or 0.0) >= self.unknown_min_score
+                or normalize(text[s.start:s.end]) is not None]
+
+    @staticmethod
+    def _spans(text: str, ents: list[dict[str, Any]]) -> list[Span]:
+        spans: list[Span] = []
+        for e in sorted(ents, key=lambda e: (e["start"], e["end"])):
+            if e.get("start") is None:
+                continue
+            start, end = _trim(text, int(e["start"]), int(e["end"]))
+            label = str(e["entity_group"])
+            if end <= start or not plausible(text, start, end, label):
+                continue
+            if spans and spans[-1].end > start:
+                continue  # overlapping windows can repeat an entity
+            spans.append(Span(start, end, label, score=round(float(e["score"]), 4)))
+        return spans
+
+    def count_tokens(self, text: str) -> tuple[int, int]:
+        """(tokens, windows) of ``text`` under this pipeline's window length and stride."""
+        n = len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        usable = self.max_length - 2
+        windows = 1 if n <= usable else 1 + -(-(n - usable) // max(1, usable - self.stride))
+        return n, windows
+
+    # -- postprocess ------------------------------------------------------------------------------
+    def postprocess(self, text: str, entities: list[Span]) -> DrugResult:
+        """Link attributes, normalize drugs and assert their status."""
+        drugs = [e for e in entities if e.label == "DRUG"]
+        attrs = [e for e in entities if e.label in ATTRIBUTE_LABELS]
+        links = link_attributes(text, drugs, attrs)
+        by_drug: dict[int, list[Span]] = {}
+        for link in links:
+            a = link.attribute
+            by_drug.setdefault(link.drug_index, []).append(
+                Span(a.start, a.end, a.label, group=link.drug_index, score=a.score,
+                     meta={"text": text[a.start:a.end], "link_score": round(link.score, 3), "link_rule": link.rule}))
+        statuses = None
+        if self.assertion and drugs:
+            from core.nlp.context import assert_spans
+
+            statuses = assert_spans(text, drugs, kind="drug")
+        mentions = []
+        for i, d in enumerate(drugs):
+            identity = None
+            if self.normalize:
+                from core.drugs.normalize import normalize
+
+                identity = normalize(text[d.start:d.end])
+            res = statuses[i] if statuses else None
+            status = res.status if res else "current"
+            attributes = tuple(sorted(by_drug.get(i, []), key=lambda s: s.start))
+            texts: dict[str, str] = {}
+            for a in attributes:
+                texts[a.label] = f"{texts[a.label]}; {a.meta['text']}" if a.label in texts else a.meta["text"]
+            span = Span(d.start, d.end, "DRUG", group=i, status=status,
+                        code=identity.drugbank_id if identity else None, score=d.score)
+            trigger_span = (res.trigger_start, res.trigger_end) if res and res.trigger_start is not None else None
+            mentions.append(DrugMention(span, text[d.start:d.end], attributes, identity, status,
+                                        res.trigger if res else None, trigger_span, texts))
+        n_tokens, n_windows = self.count_tokens(text)
+        return DrugResult(tuple(mentions), tuple(entities), self.version, n_tokens, n_windows)
+
+    def __call__(self, text: str) -> DrugResult:
+        return self.postprocess(text, self.entities([text])[0])
+
+    def predict_many(self, texts: Sequence[str]) -> list[DrugResult]:
+        return [self.postprocess(t, ents) for t, ents in zip(texts, self.entities(texts))]
+
+    def describe(self) -> dict[str, Any]:
+        return {"task": TASK, "version": self.version, "device": str(self.device), "labels": json.dumps(self.labels)}

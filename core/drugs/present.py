@@ -1,0 +1,106 @@
+"""How drug results are shown: colours by assertion status, the medication table, the highlighted note.
+
+No streamlit here: the page calls these and renders what they return (all HTML escaped).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from core.drugs.types import ATTRIBUTE_LABELS, DrugMention, DrugResult
+from core.explain.render import highlight_spans_html
+from core.spans import Span
+
+#: Background colour of a drug by assertion status (attributes use a lighter tint of their drug's).
+STATUS_COLORS: dict[str, tuple[str, str]] = {
+    "current": ("#bbf7d0", "#dcfce7"),
+    "negated": ("#e5e7eb", "#f3f4f6"),
+    "allergy": ("#fecaca", "#fee2e2"),
+    "discontinued": ("#fed7aa", "#ffedd5"),
+    "historical": ("#ddd6fe", "#ede9fe"),
+    "hypothetical": ("#bfdbfe", "#dbeafe"),
+    "family": ("#fde68a", "#fef3c7"),
+}
+STATUS_TEXT: dict[str, str] = {
+    "current": "current", "negated": "negated (not taken)", "allergy": "allergy", "discontinued": "discontinued / held",
+    "historical": "past use", "hypothetical": "planned / hypothetical", "family": "someone else (family)",
+}
+UNLINKED_COLOR = "#fef9c3"
+ATTRIBUTE_COLUMNS: dict[str, str] = {"STRENGTH": "strength", "DOSE": "dose", "ROUTE": "route",
+                                     "FREQUENCY": "frequency", "FORM": "form", "DURATION": "duration"}
+
+
+def _style(span: Span) -> str:
+    drug, attr = STATUS_COLORS.get(span.status or "current", STATUS_COLORS["current"])
+    if span.label == "DRUG":
+        return f"background-color:{drug};padding:0 0.15rem;border-radius:0.2rem;font-weight:600;"
+    if span.group is None:
+        return f"background-color:{UNLINKED_COLOR};padding:0 0.1rem;border-bottom:1px dashed #a16207;"
+    return f"background-color:{attr};padding:0 0.1rem;border-bottom:2px solid {drug};"
+
+
+def _title(result: DrugResult):
+    mentions = {m.span.group: m for m in result.mentions}
+
+    def title(span: Span) -> str:
+        score = f" · confidence {span.score:.0%}" if span.score is not None else ""
+        if span.label == "DRUG":
+            m = mentions.get(span.group)
+            ident = "unresolved (not in the drug dictionary)"
+            if m is not None and m.identity is not None:
+                ident = f"{m.identity.name} ({m.identity.drugbank_id or 'no DrugBank id'})"
+            return f"#{(span.group or 0) + 1} drug · {STATUS_TEXT.get(span.status or '', span.status)} · {ident}{score}"
+        owner = mentions.get(span.group)
+        of = f" of #{span.group + 1} {owner.text}" if owner is not None and span.group is not None else " (not linked to a drug)"
+        return f"{span.label.lower()}{of}{score}"
+
+    return title
+
+
+def note_html(text: str, result: DrugResult) -> str:
+    """The note as escaped HTML with drugs and attributes highlighted (tooltip: status, identity, confidence)."""
+    return highlight_spans_html(text, result.render_spans(), lambda s: f"nl-{s.label.lower()}",
+                                title_for=_title(result), style_for=_style)
+
+
+def legend_html() -> str:
+    items = [f'<span style="background-color:{drug};padding:0 0.3rem;border-radius:0.2rem;margin-right:0.4rem">'
+             f"{html.escape(STATUS_TEXT[s])}</span>" for s, (drug, _) in STATUS_COLORS.items()]
+    items.append(f'<span style="background-color:{UNLINKED_COLOR};padding:0 0.3rem;border-bottom:1px dashed #a16207">'
+                 "attribute not linked to a drug</span>")
+    return ('<div style="font-size:0.85rem;line-height:1.9">Drugs in bold, their attributes underlined in the '
+            "drug's colour: " + " ".join(items) + "</div>")
+
+
+def mention_label(m: DrugMention) -> str:
+    """``#2 Lasix (furosemide)``: how a mention is named in pickers."""
+    ident = f" ({m.identity.name})" if m.identity is not None and m.identity.name.lower() != m.text.lower() else ""
+    return f"#{(m.span.group or 0) + 1} {m.text}{ident}"
+
+
+def medication_rows(result: DrugResult) -> list[dict[str, Any]]:
+    """One row per drug mention: as written, normalized name, DrugBank id, attributes, status, confidence."""
+    rows = []
+    for m in result.mentions:
+        row: dict[str, Any] = {
+            "#": (m.span.group or 0) + 1,
+            "drug (as written)": m.text,
+            "normalized name": m.identity.name if m.identity else "unresolved",
+            "DrugBank id": (m.identity.drugbank_id or "") if m.identity else "",
+            "match": m.identity.method if m.identity else "",
+        }
+        for label in ATTRIBUTE_LABELS:
+            row[ATTRIBUTE_COLUMNS[label]] = m.attribute(label) or ""
+        row["status"] = STATUS_TEXT.get(m.status, m.status)
+        row["decided by"] = m.trigger or ""
+        row["confidence"] = m.span.score
+        rows.append(row)
+    return rows
+
+
+def status_counts(result: DrugResult) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for m in result.mentions:
+        out[m.status] = out.get(m.status, 0) + 1
+    return out

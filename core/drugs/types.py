@@ -1,0 +1,149 @@
+"""Plain result types of the drug-entity pipeline (no torch, no streamlit).
+
+Entities are :class:`core.spans.Span` objects over the original note text; a :class:`DrugMention`
+gathers one ``DRUG`` span with the attribute spans linked to it, its assertion status and its
+normalized identity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.spans import Span
+
+#: The n2c2 2018 medication scheme: a drug and its attributes.
+ENTITY_LABELS: tuple[str, ...] = ("DRUG", "STRENGTH", "DOSE", "ROUTE", "FREQUENCY", "FORM", "DURATION")
+ATTRIBUTE_LABELS: tuple[str, ...] = ENTITY_LABELS[1:]
+#: BIO tags of the token-classification head, in label-id order.
+BIO_TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{lab}" for lab in ENTITY_LABELS for p in ("B", "I"))
+
+#: Assertion statuses of a drug mention (see :mod:`core.nlp.context`).
+DRUG_STATUSES: tuple[str, ...] = ("current", "negated", "allergy", "discontinued", "historical", "hypothetical",
+                                  "family")
+#: Statuses under which the patient is (or is about to be) taking the drug.
+TAKEN_STATUSES: frozenset[str] = frozenset({"current"})
+
+
+@dataclass(frozen=True)
+class DrugIdentity:
+    """A drug mention resolved against the ``drug-named-entity-recognition`` dictionary.
+
+    Attributes:
+        canonical: The dictionary's canonical (generic) name, lower case.
+        name: Display name of the generic drug.
+        drugbank_id: DrugBank accession (``DB00264``); the reliable identity. The dictionary's
+            ``mesh_id`` is often the drug's class and is deliberately not carried.
+        method: How it was resolved: ``exact`` (generic name), ``brand``, ``variant`` (a synonym or salt
+            form), ``fuzzy`` (a likely misspelling).
+        score: 1.0 for exact/brand/variant matches; the similarity for fuzzy ones.
+        matched: The dictionary string that matched.
+    """
+
+    canonical: str
+    name: str
+    drugbank_id: str | None
+    method: str
+    score: float
+    matched: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"canonical": self.canonical, "name": self.name, "drugbank_id": self.drugbank_id,
+                "method": self.method, "score": round(self.score, 4), "matched": self.matched}
+
+
+@dataclass(frozen=True)
+class DrugMention:
+    """One medication mention with its linked attributes.
+
+    Attributes:
+        span: The ``DRUG`` span (``group`` is the mention's index, ``status`` its assertion status,
+            ``code`` its DrugBank id when resolved, ``score`` the model's confidence).
+        attributes: Attribute spans linked to this drug (``STRENGTH``, ``DOSE``, ...), in text order; each
+            span's ``meta["text"]`` holds its text.
+        identity: The normalized identity, or ``None`` when the dictionary does not know the name
+            (the mention is still shown, marked unresolved).
+        status: Assertion status, one of :data:`DRUG_STATUSES`.
+        trigger: The words that decided the status (``None`` for the default, ``current``).
+        trigger_span: Character offsets of the trigger in the note.
+        attribute_texts: Label -> the attribute's text (several joined with ``; ``).
+    """
+
+    span: Span
+    text: str
+    attributes: tuple[Span, ...] = ()
+    identity: DrugIdentity | None = None
+    status: str = "current"
+    trigger: str | None = None
+    trigger_span: tuple[int, int] | None = None
+    attribute_texts: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def start(self) -> int:
+        return self.span.start
+
+    @property
+    def end(self) -> int:
+        return self.span.end
+
+    @property
+    def resolved(self) -> bool:
+        return self.identity is not None
+
+    @property
+    def taken(self) -> bool:
+        """Whether the note says the patient takes this drug now (what FHIR export and interaction checks use)."""
+        return self.status in TAKEN_STATUSES
+
+    def attribute(self, label: str) -> str | None:
+        """The text of this drug's ``label`` attributes (joined with ``; `` when there are several)."""
+        return self.attribute_texts.get(label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.span.start, "end": self.span.end, "text": self.text, "score": self.span.score,
+            "status": self.status, "trigger": self.trigger,
+            "trigger_span": list(self.trigger_span) if self.trigger_span else None,
+            "identity": self.identity.to_dict() if self.identity else None,
+            "attributes": [a.to_dict() for a in self.attributes],
+        }
+
+
+@dataclass(frozen=True)
+class DrugResult:
+    """Everything the drug pipeline found in one note.
+
+    Attributes:
+        mentions: Drug mentions in text order.
+        entities: Every entity span the model found (drugs and attributes, linked or not), in text order.
+        model_version: Version of the token-classification model.
+        n_tokens: Tokens in the note.
+        n_windows: Overlapping windows the note was split into.
+    """
+
+    mentions: tuple[DrugMention, ...]
+    entities: tuple[Span, ...]
+    model_version: str
+    n_tokens: int = 0
+    n_windows: int = 1
+
+    @property
+    def orphan_attributes(self) -> list[Span]:
+        """Attribute spans not linked to any drug."""
+        linked = {(a.start, a.end) for m in self.mentions for a in m.attributes}
+        return [e for e in self.entities if e.label != "DRUG" and (e.start, e.end) not in linked]
+
+    def render_spans(self) -> list[Span]:
+        """Spans for highlighting: drugs (with status) and their attributes (inheriting the drug's status)."""
+        out: list[Span] = []
+        for m in self.mentions:
+            out.append(m.span)
+            out.extend(Span(a.start, a.end, a.label, group=m.span.group, status=m.status, score=a.score)
+                       for a in m.attributes)
+        out.extend(self.orphan_attributes)
+        return sorted(out, key=lambda s: (s.start, s.end))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model_version": self.model_version, "n_tokens": self.n_tokens, "n_windows": self.n_windows,
+                "mentions": [m.to_dict() for m in self.mentions],
+                "entities": [e.to_dict() for e in self.entities]}

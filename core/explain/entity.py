@@ -1,0 +1,174 @@
+"""Why did the model call this span a drug? Word-level attributions for one entity of a token classifier.
+
+The explained number is the entity's log-probability under the model: the mean, over the words of the
+span, of ``log p(tag)`` where the first word's tag is ``B-<label>`` and the others' ``I-<label>``
+(first word-piece of each word, the pieces the model was trained and is read on). It is attributed to
+the word-piece embeddings with Layer Integrated Gradients (baseline: ``[PAD]`` for every token but
+``[CLS]``/``[SEP]``, steps raised 16 -> 24 -> 32 until the completeness gap is within 5%) or with
+gradient x input, in one window of at most ``max_length`` tokens centred on the entity, and summed
+into words with character offsets.
+
+Faithfulness (ERASER, adapted to a span): comprehensiveness is ``p(entity) - p(entity | top words
+replaced by [PAD])``, sufficiency ``p(entity) - p(entity | only the top words and the entity kept)``,
+with ``p = exp(mean log p(tag))``; the top 10% of the window's words (at least one) by attribution.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import torch
+from captum.attr import LayerGradientXActivation, LayerIntegratedGradients
+
+from core.explain.attribution import (CACHE, METHODS, Explanation, Method, WordScore, _baseline_ids,
+                                      _next_steps)
+from core.explain.words import merge_to_words, word_spans
+from core.modeling import autocast
+from core.spans import Span
+
+
+def _window(pipe: Any, text: str, span: Span, max_length: int) -> dict[str, Any]:
+    """Token ids of a window around ``span`` with [CLS]/[SEP], its offsets and the entity's word positions."""
+    tok = pipe.tokenizer
+    enc = tok(text, add_special_tokens=False, return_offsets_mapping=True)
+    ids, offsets = enc["input_ids"], enc["offset_mapping"]
+    word_ids = enc.word_ids()
+    inside = [i for i, (a, b) in enumerate(offsets) if b > a and a < span.end and span.start < b]
+    if not inside:
+        raise ValueError(f"span ({span.start}, {span.end}) covers no token")
+    room = max_length - 2
+    first, last = inside[0], inside[-1]
+    if last - first + 1 > room:
+        last = first + room - 1
+    extra = room - (last - first + 1)
+    lo = max(0, first - extra // 2)
+    hi = min(len(ids), lo + room)
+    lo = max(0, hi - room)
+    win_ids = [tok.cls_token_id, *ids[lo:hi], tok.sep_token_id]
+    win_offsets = [(0, 0), *offsets[lo:hi], (0, 0)]
+    # first piece of each word inside the entity, with its expected tag
+    positions, tags, seen = [], [], set()
+    for i in range(first, last + 1):
+        w = word_ids[i]
+        if w in seen:
+            continue
+        seen.add(w)
+        positions.append(i - lo + 1)
+        tags.append(("B-" if not tags else "I-") + span.label)
+    return {"ids": torch.tensor([win_ids]), "offsets": win_offsets, "positions": positions, "tags": tags,
+            "text_range": (offsets[lo][0], offsets[hi - 1][1])}
+
+
+def _scorer(model: torch.nn.Module, device: torch.device, positions: list[int], tag_ids: list[int]):
+    pos = torch.tensor(positions, device=device)
+    tags = torch.tensor(tag_ids, device=device)
+
+    def forward(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        with autocast(device):
+            logits = model(input_ids=input_ids, attention_mask=attention_mask).logits.float()
+        logp = torch.log_softmax(logits, -1)[:, pos, :]              # [B, n_words, C]
+        return logp.gather(-1, tags.view(1, -1, 1).expand(logp.shape[0], -1, 1)).squeeze(-1).mean(-1)
+
+    return forward
+
+
+def explain_entity(pipe: Any, text: str, span: Span, method: Method = "ig", *, use_cache: bool = True,
+                   max_length: int = 256, tolerance: float = 0.05, start_steps: int = 16, max_steps: int = 32,
+                   fraction: float = 0.1) -> Explanation:
+    """Explain why ``pipe`` (a :class:`core.drugs.pipeline.DrugPipeline`) found ``span`` in ``text``.
+
+    Thread-safe (holds the pipeline's lock while Captum's hooks are on the shared model) and cached in
+    memory by model version, text hash, span and method.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown attribution method {method!r}; choose one of {sorted(METHODS)}")
+    if not (0 <= span.start < span.end <= len(text)):
+        raise ValueError(f"span ({span.start}, {span.end}) is outside the text")
+    target = f"{span.label} '{text[span.start:span.end]}'"
+    key = ("entity", pipe.version, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+           span.start, span.end, span.label, method, max_length)
+    if use_cache and (hit := CACHE.get(key)) is not None:
+        return replace(hit, cached=True)
+    t0 = time.perf_counter()
+    win = _window(pipe, text, span, max_length)
+    label2id = pipe.model.config.label2id
+    missing = [t for t in win["tags"] if t not in label2id]
+    if missing:
+        raise ValueError(f"the model has no tag {missing[0]}")
+    device = pipe.device
+    ids = win["ids"].to(device)
+    mask = torch.ones_like(ids)
+    forward = _scorer(pipe.model, device, win["positions"], [label2id[t] for t in win["tags"]])
+    layer = pipe.model.bert.embeddings
+    tok = pipe.tokenizer
+    special = {i for i in (tok.cls_token_id, tok.sep_token_id, tok.pad_token_id) if i is not None}
+    pad = tok.pad_token_id or 0
+    lo, hi = win["text_range"]
+    words = [(a, b) for a, b in word_spans(text) if a >= lo and b <= hi]
+    delta = None
+    steps = 1
+    with pipe.lock:
+        if method == "gxi":
+            attr = LayerGradientXActivation(forward, layer).attribute(ids, additional_forward_args=(mask,))
+            token_scores = attr.sum(-1).detach().float().cpu().numpy()[0]
+        else:
+            lig = LayerIntegratedGradients(forward, layer)
+            baseline = _baseline_ids(ids, special, pad)
+            steps = start_steps
+            while True:
+                attr, d = lig.attribute(ids, baselines=baseline, additional_forward_args=(mask,), n_steps=steps,
+                                        method="gausslegendre", return_convergence_delta=True,
+                                        internal_batch_size=max(1, (4096 if device.type == "cpu" else 65536) // ids.shape[1]))
+                token_scores = attr.sum(-1).detach().float().cpu().numpy()[0]
+                d = float(d.detach().float().cpu()[0])
+                gap = float(token_scores.sum()) - d
+                if abs(d) <= tolerance * max(abs(gap), 1e-6) or steps >= max_steps:
+                    break
+                steps = _next_steps(steps, max_steps)
+            delta = abs(d) / max(abs(gap), 1e-6)
+        scores = merge_to_words(text, win["offsets"], token_scores, words)
+        faith = _faithfulness(forward, ids, win["offsets"], words, scores, span, pad, fraction)
+    exp = Explanation(target=target, method=method,
+                      words=tuple(WordScore(a, b, text[a:b], float(s)) for (a, b), s in zip(words, scores)),
+                      delta=delta, n_steps=steps, seconds=time.perf_counter() - t0, model_version=pipe.version,
+                      target_probability=faith["target_probability"], comprehensiveness=faith["comprehensiveness"],
+                      sufficiency=faith["sufficiency"], top_k=faith["top_k"],
+                      extra={"windows": 1, "span": [span.start, span.end], "label": span.label})
+    if use_cache:
+        CACHE.put(key, exp)
+    return exp
+
+
+@torch.inference_mode()
+def _faithfulness(forward, ids: torch.Tensor, offsets: list[tuple[int, int]], words: list[tuple[int, int]],
+                  scores: list[float], span: Span, pad: int, fraction: float) -> dict[str, Any]:
+    k = max(1, int(round(fraction * len(words))))
+    order = np.argsort(-np.asarray(scores), kind="stable")[:k]
+    top = [words[i] for i in order]
+
+    def covered(a: int, b: int, ranges: list[tuple[int, int]]) -> bool:
+        return b > a and any(a < y and x < b for x, y in ranges)
+
+    body = [i for i, (a, b) in enumerate(offsets) if b > a]
+    without = ids.clone()
+    only = ids.clone()
+    for i in body:
+        a, b = offsets[i]
+        if covered(a, b, top):
+            without[0, i] = pad
+        if not covered(a, b, top) and not covered(a, b, [(span.start, span.end)]):
+            only[0, i] = pad
+    batch = torch.cat([ids, without, only])
+    p = torch.exp(forward(batch, torch.ones_like(batch))).float().cpu().numpy()
+    return {"target_probability": float(p[0]), "comprehensiveness": float(p[0] - p[1]),
+            "sufficiency": float(p[0] - p[2]), "top_k": k}
+
+
+def words_driving(exp: Explanation, k: int = 5) -> list[str]:
+    """The ``k`` words that most raised the entity's probability (for a one-line summary)."""
+    return [w.text for w in exp.top(k)]
+

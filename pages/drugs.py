@@ -1,0 +1,163 @@
+"""Drug page: a note in; every medication mention highlighted with its attributes, status and identity."""
+
+import streamlit as st
+
+from core import resources as R
+from core.drugs.corrections import KINDS, attribute_fix, false_drug, find_text, missed_drug, status_fix
+from core.drugs.present import STATUS_TEXT, legend_html, medication_rows, mention_label, note_html
+from core.drugs.types import ATTRIBUTE_LABELS, DRUG_STATUSES
+from core.explain.attribution import METHODS
+from core.explain.render import escape_markdown, heatmap_html, heatmap_legend_html, top_words_rows
+from core.text import NoteError
+
+P = R.DRUG_PREFIX
+
+st.title("Medications in a note")
+st.caption("NoteLens highlights every medication mention with its strength, dose, route, frequency, form and "
+           "duration, says whether the patient is actually on it, and names the drug (DrugBank). Check it against "
+           "the note: it supports, and never replaces, a clinician's reading.")
+
+if R.drug_pipeline() is None:
+    st.error(R.DRUG_TRAIN_HINT, icon=":material/model_training:")
+    st.stop()
+
+# -- input ------------------------------------------------------------------------------------------
+sample_col, upload_col = st.columns(2)
+sample_col.selectbox("Start from a sample note", list(R.sample_notes()), index=None, key=P + R.SAMPLE_KEY,
+                     placeholder="Choose a sample...", on_change=R.on_sample_chosen, args=(P,))
+upload_col.file_uploader("...or upload a .txt file", type=["txt"], key=P + R.UPLOAD_KEY,
+                         on_change=R.on_file_uploaded, args=(P,))
+if R.input_error(P):
+    st.error(R.input_error(P))
+st.text_area("Clinical note", key=P + R.NOTE_KEY, height=240,
+             placeholder="Paste a note here: medication list, history, plan...")
+
+if st.button("Find medications", type="primary", icon=":material/medication:"):
+    try:
+        with st.spinner("Reading the note..."):
+            R.run_drugs(st.session_state.get(P + R.NOTE_KEY) or "")
+    except NoteError as err:
+        R.clear_drug_run()
+        st.error(str(err))
+
+run = R.current_drug_run()
+if run is None:
+    st.stop()
+result = run.result
+if (st.session_state.get(P + R.NOTE_KEY) or "").strip() != run.text.strip():
+    st.info("The note was edited: the results below are for the note as it was read. Press Find medications "
+            "again to update them.", icon=":material/edit_note:")
+
+# -- highlighted note and medication table ------------------------------------------------------------
+n = len(result.mentions)
+taken = sum(1 for m in result.mentions if m.taken)
+st.subheader(f"{n} medication mention{'s' if n != 1 else ''} ({taken} current)")
+st.caption(f"Model `{result.model_version}`, {run.seconds * 1000:.0f} ms, {result.n_tokens} tokens"
+           f"{f' in {result.n_windows} windows' if result.n_windows > 1 else ''}. Hover a highlight for details.")
+st.html(legend_html())
+st.html(note_html(run.text, result))
+
+if n:
+    st.dataframe(medication_rows(result), hide_index=True, width="stretch",
+                 column_config={"confidence": st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=1),
+                                "#": st.column_config.NumberColumn(width="small")})
+    unresolved = [m.text for m in result.mentions if not m.resolved]
+    if unresolved:
+        st.caption("Unresolved (found by the model, unknown to the drug dictionary): "
+                   + ", ".join(f"“{escape_markdown(t)}”" for t in unresolved))
+else:
+    st.info("No medication mention found.", icon=":material/search_off:")
+orphans = result.orphan_attributes
+if orphans:
+    st.caption("Attributes not linked to any drug: " + ", ".join(
+        f"{a.label.lower()} “{escape_markdown(run.text[a.start:a.end])}”" for a in orphans))
+
+if n:
+    from core.drugs.fhir import bundle_json
+
+    exported = sum(1 for m in result.mentions if m.status not in ("negated", "allergy", "family"))
+    st.download_button("Export as FHIR R4 (MedicationStatement bundle)", bundle_json(result),
+                       file_name="medications.fhir.json", mime="application/fhir+json", icon=":material/download:",
+                       help=f"{exported} of {n} mentions: negated, allergy and family mentions are not exported "
+                            "as medications taken.")
+
+# -- explanation ----------------------------------------------------------------------------------------
+if n:
+    st.subheader("Why is this a drug?")
+    pick_col, method_col = st.columns([3, 2])
+    index = pick_col.selectbox("Explain", range(n), key=R.DRUG_EXPLAIN_KEY,
+                               format_func=lambda i: mention_label(result.mentions[i]))
+    methods = list(METHODS)
+    method = method_col.radio("Method", methods, format_func=METHODS.get, horizontal=True, key="drug_explain_method")
+    with st.spinner(f"Explaining with {METHODS[method]}..."):
+        explanation = R.explain_mention(run, index, method)
+    note_col, side_col = st.columns(2, gap="large")
+    with note_col:
+        st.html(heatmap_legend_html())
+        st.html(heatmap_html(run.text, explanation.words))
+    with side_col:
+        top = ", ".join(f"“{w.text}”" for w in explanation.top(5)) or "none"
+        st.markdown(escape_markdown(f"The words that most raised the model's belief that “{result.mentions[index].text}” "
+                                    f"is a drug: {top}."))
+        faith = st.columns(3)
+        faith[0].metric("Comprehensiveness", f"{explanation.comprehensiveness or 0:+.2f}",
+                        help=f"Drop in the entity's probability when the top {explanation.top_k} words are removed.")
+        faith[1].metric("Sufficiency", f"{explanation.sufficiency or 0:+.2f}",
+                        help=f"Drop when only the top {explanation.top_k} words and the mention are kept (low is good).")
+        faith[2].metric("Convergence gap", "n/a" if explanation.delta is None else f"{explanation.delta:.1%}",
+                        help=f"Integrated Gradients completeness gap ({explanation.n_steps} steps); below 5% is good.")
+        st.caption(f"{METHODS[method]}, {explanation.seconds:.1f} s{' (cached)' if explanation.cached else ''}; "
+                   f"probability of this entity {explanation.target_probability:.0%}.")
+        st.dataframe(top_words_rows(explanation, k=8), hide_index=True, width="stretch", height="content",
+                     column_config={"score": st.column_config.NumberColumn(format="%+.3f")})
+
+# -- corrections --------------------------------------------------------------------------------------------
+st.subheader("Correct the model")
+kind = st.radio("What is wrong?", list(KINDS), format_func=KINDS.get, horizontal=True, key="drug_fix_kind")
+with st.form("drug_fix"):
+    correction_args: dict = {}
+    if kind in ("false_drug", "attribute", "status"):
+        if not n:
+            st.caption("There is no drug mention to correct.")
+        correction_args["index"] = st.selectbox("Drug", range(n), format_func=lambda i: mention_label(result.mentions[i]),
+                                                key="drug_fix_mention")
+    if kind == "missed_drug":
+        st.caption("Type the drug as it is written in the note (and which occurrence), or give character offsets.")
+        c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
+        correction_args["needle"] = c1.text_input("Words of the note", key="drug_fix_text")
+        correction_args["occurrence"] = c2.number_input("Occurrence", min_value=1, value=1, key="drug_fix_occurrence")
+        correction_args["start"] = c3.number_input("or start", min_value=0, value=None, key="drug_fix_start")
+        correction_args["end"] = c4.number_input("end", min_value=0, value=None, key="drug_fix_end")
+    if kind == "attribute":
+        c1, c2 = st.columns(2)
+        correction_args["label"] = c1.selectbox("Attribute", ATTRIBUTE_LABELS, format_func=str.lower, key="drug_fix_label")
+        correction_args["value"] = c2.text_input("Its text in the note (blank: the drug has none)", key="drug_fix_value")
+    if kind == "status":
+        correction_args["status"] = st.selectbox("Right status", DRUG_STATUSES, format_func=STATUS_TEXT.get,
+                                                 key="drug_fix_status")
+    comment = st.text_input("Comment (optional)", key="drug_fix_comment")
+    st.caption("Sending stores this note's text with your correction, so the model can be retrained on it.")
+    if st.form_submit_button("Send correction", icon=":material/edit:"):
+        try:
+            if kind == "false_drug":
+                correction = false_drug(result, correction_args["index"])
+            elif kind == "missed_drug":
+                start, end = correction_args["start"], correction_args["end"]
+                if start is None or end is None:
+                    start, end = find_text(run.text, correction_args["needle"] or "", int(correction_args["occurrence"]))
+                correction = missed_drug(run.text, int(start), int(end), result)
+            elif kind == "attribute":
+                correction = attribute_fix(run.text, result, correction_args["index"], correction_args["label"],
+                                           correction_args["value"] or "")
+            elif kind == "status":
+                correction = status_fix(result, correction_args["index"], correction_args["status"])
+            else:
+                correction = {"kind": "confirm"}
+            R.submit_drug_correction(run, correction, comment)
+        except (ValueError, TypeError) as err:
+            st.error(str(err))
+
+for feedback_id, correction in R.drug_feedback_done():
+    what = KINDS.get(correction.get("kind"), "correction")
+    about = f": “{escape_markdown(correction['text'])}”" if correction.get("text") else ""
+    st.success(f"Saved feedback #{feedback_id} ({what}{about}).", icon=":material/task_alt:")

@@ -1,0 +1,120 @@
+"""The Medications page through AppTest: highlight, table, explanation, corrections stored, escaping, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TIMEOUT = 120
+NOTE = "Continue metoprolol 25 mg PO BID and lisinopril 10 mg daily for pain. <script>alert('x')</script>"
+
+
+@pytest.fixture()
+def app(tiny_triage_artifact, tiny_drug_artifact) -> AppTest:
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/drugs.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Medications in a note"
+    yield at
+    st.cache_resource.clear()
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def find(at: AppTest, text: str) -> AppTest:
+    at.text_area(key="drugs_note_text").input(text)
+    button(at, "Find medications").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def highlighted(at: AppTest) -> str:
+    found = [el.proto.body for el in at.get("html") if 'class="nl-highlight"' in el.proto.body]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_highlights_drugs_and_lists_them_escaped(app):
+    find(app, NOTE)
+    body = highlighted(app)
+    assert '<mark class="nl-drug"' in body and ">metoprolol</mark>" in body and ">lisinopril</mark>" in body
+    assert '<mark class="nl-strength"' in body and ">25 mg</mark>" in body
+    assert "<script>" not in body and "&lt;script&gt;" in body
+    table = app.dataframe[0].value
+    assert list(table["drug (as written)"]) == ["metoprolol", "lisinopril"]
+    assert list(table["strength"]) == ["25 mg", "10 mg"]
+    assert list(table["normalized name"])[0].lower() == "metoprolol"
+    assert str(list(table["DrugBank id"])[0]).startswith("DB")
+    assert list(table["status"]) == ["current", "current"]
+    assert app.subheader[0].value.startswith("2 medication mentions")
+
+
+def test_explanation_of_the_selected_drug(app):
+    find(app, NOTE)
+    heat = [el.proto.body for el in app.get("html") if 'class="nl-heatmap"' in el.proto.body]
+    assert len(heat) == 1 and "metoprolol" in heat[0]
+    assert any(m.label == "Comprehensiveness" for m in app.metric)
+    app.selectbox(key="drug_explain_choice").select(1)
+    app.run()
+    assert not app.exception, app.exception
+    assert any("lisinopril" in md.value for md in app.markdown)
+
+
+def test_corrections_are_stored_as_feedback_on_the_prediction(app):
+    from core.db.store import get_prediction, list_feedback
+
+    find(app, NOTE)
+    app.session_state["user_name"] = "Dr Annotator"
+    app.session_state["user_role"] = "annotator"
+    app.radio(key="drug_fix_kind").set_value("missed_drug")
+    app.run()
+    app.text_input(key="drug_fix_text").input("pain")
+    app.session_state["user_name"] = "Dr Annotator"
+    app.session_state["user_role"] = "annotator"
+    next(b for b in app.button if b.label == "Send correction").click()
+    app.run()
+    assert not app.exception, app.exception
+    rows = [r for r in list_feedback("drugs", limit=20) if r.user_name == "Dr Annotator"]
+    assert rows, "no feedback row"
+    row = rows[0]
+    assert row.verdict == "partially_correct" and row.user_role == "annotator"
+    assert row.correction["kind"] == "missed_drug" and row.correction["text"] == "pain"
+    assert row.note_text == NOTE
+    assert NOTE[row.correction["start"]:row.correction["end"]] == "pain"
+    prediction = get_prediction(row.prediction_id)
+    assert prediction.task == "drugs" and [m["text"] for m in prediction.output["mentions"]] == ["metoprolol", "lisinopril"]
+    assert any("Saved feedback" in s.value for s in app.success)
+
+    app.radio(key="drug_fix_kind").set_value("status")
+    app.run()
+    app.selectbox(key="drug_fix_status").select("allergy")
+    app.session_state["user_name"] = "Dr Annotator"
+    next(b for b in app.button if b.label == "Send correction").click()
+    app.run()
+    latest = [r for r in list_feedback("drugs", limit=20) if r.user_name == "Dr Annotator"][0]
+    assert latest.correction == {"kind": "status", "drug": [NOTE.index("metoprolol"), NOTE.index("metoprolol") + 10],
+                                 "status": "allergy", "text": "metoprolol"}
+
+
+def test_a_correction_without_a_name_is_refused(app):
+    find(app, NOTE)
+    app.session_state["user_name"] = ""
+    next(b for b in app.button if b.label == "Send correction").click()
+    app.run()
+    assert any("Enter your name" in e.value for e in app.error)
+
+
+def test_empty_note_gets_a_clear_message(app):
+    find(app, "   ")
+    assert app.error and "empty" in app.error[0].value.lower()
+    assert not [el for el in app.get("html") if 'class="nl-highlight"' in el.proto.body]

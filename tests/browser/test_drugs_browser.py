@@ -1,0 +1,61 @@
+"""The Medications page in a real browser: highlight, tooltip, table, a correction stored, script not run."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.browser.helpers import CHROMIUM, chromium_page, open_app, sign_in, streamlit_server, wait_idle
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                                                     "(`make test` installs it)"),
+]
+
+NOTE = ("Continue metoprolol 25 mg PO BID and lisinopril 10 mg daily for pain.\n"
+        "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned = 1</script>")
+
+
+@pytest.fixture(scope="module")
+def server(tiny_triage_artifact, tiny_drug_artifact):
+    assert os.environ["NOTELENS_DB_URL"] and os.environ["NOTELENS_MODELS_DIR"]
+    with streamlit_server() as url:
+        yield url
+
+
+def test_medications_page_in_a_browser(server):
+    from core.db.store import list_feedback
+
+    with chromium_page() as page:
+        open_app(page, server)
+        sign_in(page, "Dr Browser Drugs")
+        page.get_by_role("link", name="Medications").click()
+        wait_idle(page)
+        page.get_by_text("Medications in a note").wait_for()
+        box = page.get_by_role("textbox", name="Clinical note", exact=True)
+        box.fill(NOTE)
+        box.press("Control+Enter")
+        wait_idle(page)
+        page.locator("[data-testid='stBaseButton-primary']", has_text="Find medications").click()
+        wait_idle(page)
+        note = page.locator(".nl-highlight")
+        note.wait_for()
+        drugs = note.locator("mark.nl-drug")
+        assert drugs.all_inner_texts() == ["metoprolol", "lisinopril"]
+        assert "current" in drugs.first.get_attribute("title")
+        assert "DB" in drugs.first.get_attribute("title")
+        assert "<script>window.__pwned = 1</script>" in note.inner_text()
+        assert page.evaluate("window.__pwned") is None
+        page.locator(".nl-heatmap").wait_for()
+        assert page.get_by_text("Export as FHIR R4").count() >= 1
+
+        page.get_by_text("Add a missed drug").click()
+        wait_idle(page)
+        page.get_by_role("textbox", name="Words of the note", exact=True).fill("pain")
+        page.locator("[data-testid='stBaseButton-secondaryFormSubmit']", has_text="Send correction").click()
+        wait_idle(page)
+        page.get_by_text("Saved feedback #").wait_for()
+        rows = [r for r in list_feedback("drugs", limit=50) if r.user_name == "Dr Browser Drugs"]
+        assert len(rows) == 1 and rows[0].correction["kind"] == "missed_drug" and rows[0].note_text == NOTE
