@@ -58,7 +58,7 @@ def train_all(
     t0 = time.perf_counter()
     train_triage(data=None, cv=0, init="default", epochs=None, notes=None, seed=seed, if_missing=if_missing,
                  with_feedback=False, balance=False)
-    train_drugs(data=None, label_map=None, init="base", epochs=None, seed=17, if_missing=if_missing)
+    train_drugs(data=None, label_map=None, init="default", epochs=None, seed=17, if_missing=if_missing)
     _err(f"default models ready in {time.perf_counter() - t0:.0f} s")
 
 
@@ -201,7 +201,7 @@ def train_drugs(
     data: Annotated[Optional[Path], typer.Option("--data", help="Annotated IOB (token<TAB>tag) or JSONL file.",
                                                  exists=True, dir_okay=False, readable=True)] = None,
     label_map: LabelMapOpt = None,
-    init: Annotated[str, typer.Option(help="With --data: start from the 'base' encoder or the 'default' model.")] = "base",
+    init: Annotated[str, typer.Option(help="With --data: start from the 'default' drug model (when trained) or the 'base' encoder.")] = "default",
     epochs: Annotated[Optional[float], typer.Option(help="Epochs over the training windows.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 17,
     if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing when a model already exists.")] = False,

@@ -99,8 +99,10 @@ def test_corrections_are_stored_as_feedback_on_the_prediction(app):
     app.run()
     app.selectbox(key="drug_fix_status").select("allergy")
     app.session_state["user_name"] = "Dr Annotator"
+    app.session_state["user_role"] = "annotator"
     next(b for b in app.button if b.label == "Send correction").click()
     app.run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
     latest = [r for r in list_feedback("drugs", limit=20) if r.user_name == "Dr Annotator"][0]
     assert latest.correction == {"kind": "status", "drug": [NOTE.index("metoprolol"), NOTE.index("metoprolol") + 10],
                                  "status": "allergy", "text": "metoprolol"}
