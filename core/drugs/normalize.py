@@ -12,12 +12,15 @@ Order of attempts (the first that resolves wins):
    and then by their first part ("hydrocodone/APAP" -> hydrocodone), text in/around brackets -> ``variant``;
 5. a short project table of clinical abbreviations (and a few very common brands) the dictionary lacks
    ("ASA", "KCl", "TMP-SMX", "Norco") -> ``variant`` (``brand`` for the brands);
-6. for names of five letters or more, the closest spelling among dictionary names with the same first
-   letter and a length within two (``difflib`` ratio >= :data:`FUZZY_MIN`) -> ``fuzzy`` with the ratio as
-   score. The package's own fuzzy matching is too loose ("metoprolo" -> fosinopril) and is not used.
+6. for names of five letters or more, the closest spelling among the names of drugs with a MedlinePlus
+   monograph, with the same first letter and a length within two (``difflib`` ratio >= :data:`FUZZY_MIN`)
+   -> ``fuzzy`` with the ratio as score. The package's own fuzzy matching is too loose ("metoprolo" ->
+   fosinopril) and is not used.
 
-Where the first hit has no DrugBank id, a salt-stripped form with one is preferred ("docusate sodium" is
-filed under "dioctyl sulfosuccinic acid", without an id; "docusate" has DB11089).
+Where the first hit has no DrugBank id, a generic name with one is preferred: the salt-free name
+("docusate sodium" is filed under "dioctyl sulfosuccinic acid", without an id; "docusate" has DB11089),
+the same drug without a qualifier ("insulin aspart (rdna origin)" -> "insulin aspart") or a known
+duplicate entry (:data:`SAME_DRUG`: "Synthroid" -> "thyroxine", without an id -> "levothyroxine").
 
 The dictionary's ``mesh_id`` is often the drug's *class* and is never used as the identity; the DrugBank
 id is (``None`` where the dictionary has none, e.g. combination products and drug classes).
@@ -68,7 +71,7 @@ monohydrate dihydrate trihydrate anhydrous
 _UNITS = frozenset("mg mcg ug µg g gm gram grams kg ml l unit units u iu meq mmol % mg/ml mcg/ml units/ml "
                    "mg/kg mcg/kg puff puffs".split())
 _FREQ = re.compile(r"q\d+(?:-\d+)?(?:h|hr|hrs|min|d)")
-_NUMBER = re.compile(r"#?\d+(?:[.,]\d+)?(?:/\d+(?:[.,]\d+)?)*(?P<unit>[a-zµ%/]*)")
+_NUMBER = re.compile(r"#?\d+(?:[.,]\d+)?(?:[/-]\d+(?:[.,]\d+)?)*(?P<unit>[a-zµ%/]*)")
 _COMBO_SPLIT = re.compile(r"\s*(?:/|\+|&|,|\band\b|\bwith\b|(?<=[a-z])-(?=[a-z]))\s*")
 _PAREN = re.compile(r"\(([^()]*)\)|\[([^()\[\]]*)\]")
 _TRIM = re.compile(r"^[\W_]+|[\W_]+$")
@@ -84,27 +87,28 @@ _FUZZY_NAME = re.compile(r"[a-z][a-z' \-]{4,40}")
 ABBREVIATIONS: dict[str, str] = {
     "asa": "aspirin", "ecasa": "aspirin", "ntg": "nitroglycerin", "nitro": "nitroglycerin",
     "kcl": "potassium chloride", "mtx": "methotrexate", "mso4": "morphine", "ms04": "morphine",
-    "mgso4": "magnesium sulfate", "mgo": "magnesium oxide", "nahco3": "sodium bicarbonate",
-    "bicarb": "sodium bicarbonate", "nacl": "sodium chloride", "ns": "sodium chloride",
+    "mgo": "magnesium oxide", "bicarb": "sodium bicarbonate", "nacl": "sodium chloride", "ns": "sodium chloride",
     "tmpsmx": "trimethoprim-sulfamethoxazole", "smxtmp": "sulfamethoxazole-trimethoprim",
     "inh": "isoniazid", "rif": "rifampin", "pza": "pyrazinamide", "emb": "ethambutol", "pcn": "penicillin",
     "epo": "epoetin alfa", "tpa": "alteplase", "txa": "tranexamic acid", "nac": "acetylcysteine",
     "hcq": "hydroxychloroquine", "mmf": "mycophenolate mofetil", "6mp": "mercaptopurine",
-    "arac": "cytarabine", "azt": "zidovudine", "3tc": "lamivudine", "isdn": "isosorbide dinitrate",
-    "ismn": "isosorbide mononitrate", "vanc": "vancomycin", "vanco": "vancomycin",
-    "piptazo": "piperacillin-tazobactam", "piptaz": "piperacillin-tazobactam",
-    "ufh": "heparin", "epi": "epinephrine", "norepi": "norepinephrine", "neo": "phenylephrine",
-    "amoxclav": "amoxicillin-clavulanate", "ivig": "immunoglobulin g", "d5w": "dextrose solution",
-    "lr": "lactated ringer's", "ssi": "insulin", "nph": "insulin isophane", "pred": "prednisone",
-    "levo": "levofloxacin", "cipro": "ciprofloxacin", "dilt": "diltiazem",
+    "arac": "cytarabine", "azt": "zidovudine", "3tc": "lamivudine", "vanc": "vancomycin", "vanco": "vancomycin",
+    "piptazo": "piperacillin-tazobactam", "piptaz": "piperacillin-tazobactam", "amoxclav": "amoxicillin-clavulanate",
+    "ufh": "heparin", "epi": "epinephrine", "norepi": "norepinephrine", "d5w": "dextrose solution",
+    "lr": "lactated ringer's", "ssi": "insulin", "nph": "nph insulin", "pred": "prednisone", "dilt": "diltiazem",
 }
 #: Very common US brands the dictionary lacks -> what they contain (resolved like any mention).
 EXTRA_BRANDS: dict[str, str] = {
     "norco": "hydrocodone-acetaminophen", "vicodin": "hydrocodone-acetaminophen",
     "lortab": "hydrocodone-acetaminophen", "percocet": "oxycodone-acetaminophen",
     "augmentin": "amoxicillin-clavulanate", "keflex": "cephalexin", "zpak": "azithromycin",
-    "colace": "docusate", "senokot": "senna", "dulcolax": "bisacodyl", "tums": "calcium carbonate",
 }
+#: Brands the dictionary files under a drug class: checked before the dictionary.
+BRAND_OVERRIDES: dict[str, str] = {"colace": "docusate", "surfak": "docusate", "tums": "calcium carbonate"}
+#: Dictionary canonicals without a DrugBank id -> the canonical of the same drug that has one ("Synthroid"
+#: is filed under "thyroxine", which has no id; "levothyroxine" has DB00451). Common drugs named
+#: "generic (qualifier)" ("insulin aspart (rdna origin)") are mapped to "generic" the same way.
+SAME_DRUG: dict[str, str] = {"thyroxine": "levothyroxine", "penicillin v potassium": "phenoxymethylpenicillin"}
 
 
 @dataclass(frozen=True)
@@ -184,16 +188,17 @@ def _is_dose(word: str) -> bool:
     return bool(m) and (not m.group("unit") or m.group("unit") in _UNITS)
 
 
+def _word_key(word: str) -> str:
+    return re.sub(r"[.,;:]", "", word)   # "p.o." -> "po", "b.i.d." -> "bid"
+
+
 def _strip_forms(s: str) -> str:
-    words = s.split(" ")
-    kept = [w for w in words if w.strip(".,;:") not in FORM_WORDS and not _is_dose(w.strip(".,;:"))]
-    return " ".join(kept)
+    return " ".join(w for w in s.split(" ")
+                    if _word_key(w) not in FORM_WORDS and not _is_dose(w.strip(".,;:")))
 
 
 def _strip_salts(s: str) -> str:
-    words = s.split(" ")
-    kept = [w for w in words if w.strip(".,;:") not in SALT_WORDS]
-    return " ".join(kept) if kept else ""
+    return " ".join(w for w in s.split(" ") if _word_key(w) not in SALT_WORDS)
 
 
 def _whole_forms(s: str) -> list[str]:
@@ -235,12 +240,31 @@ def _abbreviation(s: str, depth: int) -> DrugIdentity | None:
     return None
 
 
+def _with_drugbank(hit: DrugIdentity | None) -> DrugIdentity | None:
+    """``hit`` moved to the canonical of the same drug that has a DrugBank id, where one is known."""
+    if hit is None or hit.drugbank_id:
+        return hit
+    ix = _index()
+    alt = SAME_DRUG.get(hit.canonical)
+    if alt is None and "(" in hit.canonical and ix.infos[hit.canonical].common:
+        alt = re.sub(r"\s*\([^)]*\)", "", hit.canonical).strip()
+    other = _direct(alt) if alt else None
+    if other is None or not other.drugbank_id:
+        return hit
+    return DrugIdentity(other.canonical, other.name, other.drugbank_id, hit.method, hit.score, hit.matched)
+
+
 def _candidates(s: str, depth: int) -> Iterator[tuple[DrugIdentity | None, bool]]:
     """Hits of steps 1-5 in order, each with whether it is a whole-mention salt/form rewrite."""
-    yield _direct(s), True
+    if s in BRAND_OVERRIDES:
+        yield _as(_direct(BRAND_OVERRIDES[s]), "brand"), True
+    yield _with_drugbank(_direct(s)), True
     wholes = _whole_forms(s)
     for w in wholes:
-        yield _as(_direct(w), "variant"), True
+        hit = _direct(w)
+        # only a generic name may replace an id-less whole-mention hit: "sodium polystyrene sulfonate" (no id)
+        # must not become tolevamer, what the dictionary files "polystyrene sulfonate" under
+        yield _as(_with_drugbank(hit), "variant"), hit is None or hit.canonical == w
     for w in (s, *wholes):
         parts = _combination_parts(w)
         if len(parts) > 1:
@@ -267,8 +291,8 @@ def _candidates(s: str, depth: int) -> Iterator[tuple[DrugIdentity | None, bool]
 def _resolve_exactish(s: str, depth: int = 0) -> DrugIdentity | None:
     """Steps 1-5 for ``s`` (no fuzzy matching).
 
-    A whole-mention hit without a DrugBank id is kept only if no later whole-mention rewrite (salt or form
-    words dropped) finds one with an id.
+    A hit on the whole mention without a DrugBank id is kept unless dropping salt or form words gives a
+    generic name with one ("docusate sodium" -> "docusate").
     """
     fallback: DrugIdentity | None = None
     for hit, whole in _candidates(s, depth):
@@ -305,7 +329,7 @@ def _fuzzy(s: str) -> DrugIdentity | None:
                 best = key
     if best is None:
         return None
-    return _as(_identity(best[3], "fuzzy", best[0]), "fuzzy")
+    return _with_drugbank(_as(_identity(best[3], "fuzzy", best[0]), "fuzzy"))
 
 
 @lru_cache(maxsize=16384)
@@ -353,9 +377,10 @@ def dictionary_spans(text: str) -> list[tuple[int, int, DrugIdentity]]:
     """Drugs the dictionary alone finds in ``text`` (the baseline the model is compared with).
 
     Tokens are ``\\w+|[^\\w\\s]`` matches; the package's ``find_drugs`` looks up one- and two-token
-    names (ignoring case) with fuzzy matching and every option that would call the network off. Overlapping
-    matches keep the longest (then the first). The first call imports the package, which loads its own
-    copy of the dictionary (a few seconds).
+    names, ignoring case, with its fuzzy matching off and every option that would call the network
+    (structures, OMOP, PubChem) off. Overlapping matches keep the longest (then the first). Identities come
+    from :func:`normalize` on the matched text (so "docusate sodium" gets docusate's DrugBank id). The first
+    call imports the package, which loads its own copy of the dictionary (2-3 s).
 
     Args:
         text: The note.

@@ -42,8 +42,8 @@ class DrugTrainConfig:
     """Hyper-parameters of the drug model (defaults: the shipped model, within ~4 min on 2 CPU cores)."""
 
     seed: int = 17
-    n_notes: int = 700
-    n_passages: int = 3600
+    n_notes: int = 900
+    n_passages: int = 3000
     val_notes: int = 60
     max_length: int = 160
     stride: int = 32
