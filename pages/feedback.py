@@ -1,4 +1,4 @@
-"""Feedback review page: what people said about the model's routings, newest first."""
+"""Feedback review page: what people said about the model's routings and medication lists, newest first."""
 
 import streamlit as st
 
@@ -9,23 +9,24 @@ st.caption("Verdicts and corrections sent from the Triage and Medications pages.
            "ask for them.")
 
 show_text = st.checkbox("Show note texts", value=False)
-
-drug_frame = R.drug_feedback_frame(show_text=show_text)
-if not drug_frame.empty:
-    with st.expander(f"Medication corrections ({len(drug_frame)})", expanded=False):
-        st.dataframe(drug_frame, hide_index=True, width="stretch",
-                     column_config={"time": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-                                    "note": st.column_config.TextColumn(width="large")})
-
 frame = R.feedback_frame(show_text=show_text)
+drug_frame = R.drug_feedback_frame(show_text=show_text)
+
 if frame.empty:
     st.info("No triage feedback yet. Triage a note and use “Looks right” or “Flag as wrong”.")
-    st.stop()
+else:
+    wrong = int((frame["verdict"] == "wrong").sum())
+    st.metric("Feedback received", len(frame), help="Most recent 500 rows.")
+    st.caption(f"{wrong} flagged as wrong, {len(frame) - wrong} confirmed.")
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={"time": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                                "confidence": st.column_config.NumberColumn(format="percent"),
+                                "note": st.column_config.TextColumn(width="large")})
 
-wrong = int((frame["verdict"] == "wrong").sum())
-st.metric("Feedback received", len(frame), help="Most recent 500 rows.")
-st.caption(f"{wrong} flagged as wrong, {len(frame) - wrong} confirmed.")
-st.dataframe(frame, hide_index=True, width="stretch",
-             column_config={"time": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-                            "confidence": st.column_config.NumberColumn(format="percent"),
-                            "note": st.column_config.TextColumn(width="large")})
+st.subheader("Medication corrections")
+if drug_frame.empty:
+    st.caption("None yet: corrections sent from the Medications page appear here.")
+else:
+    st.dataframe(drug_frame, hide_index=True, width="stretch",
+                 column_config={"time": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                                "note": st.column_config.TextColumn(width="large")})

@@ -107,6 +107,14 @@ def test_corrections_are_stored_as_feedback_on_the_prediction(app):
     assert latest.correction == {"kind": "status", "drug": [NOTE.index("metoprolol"), NOTE.index("metoprolol") + 10],
                                  "status": "allergy", "text": "metoprolol"}
 
+    # the review page lists the corrections (without the note unless asked)
+    app.switch_page("pages/feedback.py")
+    app.run()
+    assert not app.exception, app.exception
+    corrections = app.dataframe[-1].value
+    assert {"Add a missed drug", "Fix the status"} <= set(corrections["correction"])
+    assert "note" not in corrections.columns
+
 
 def test_a_correction_without_a_name_is_refused(app):
     find(app, NOTE)
