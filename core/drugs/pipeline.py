@@ -9,7 +9,6 @@ and ``postprocess`` into :class:`core.drugs.types.DrugResult`.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from pathlib import Path
@@ -193,9 +192,3 @@ class DrugPipeline:
 
     def __call__(self, text: str) -> DrugResult:
         return self.postprocess(text, self.entities([text])[0])
-
-    def predict_many(self, texts: Sequence[str]) -> list[DrugResult]:
-        return [self.postprocess(t, ents) for t, ents in zip(texts, self.entities(texts))]
-
-    def describe(self) -> dict[str, Any]:
-        return {"task": TASK, "version": self.version, "device": str(self.device), "labels": json.dumps(self.labels)}

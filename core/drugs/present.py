@@ -97,10 +97,3 @@ def medication_rows(result: DrugResult) -> list[dict[str, Any]]:
         row["confidence"] = m.span.score
         rows.append(row)
     return rows
-
-
-def status_counts(result: DrugResult) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for m in result.mentions:
-        out[m.status] = out.get(m.status, 0) + 1
-    return out

@@ -14,7 +14,6 @@ and the pipeline's ``aggregation_strategy="first"`` reads the tag of the first p
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 import sys
 import time
@@ -373,8 +372,3 @@ def train_on_docs(docs: Sequence[AnnotatedDoc], cfg: DrugTrainConfig | None = No
     if labels is None:
         labels = sorted({s.label for d in docs for s in d.spans} & set(ENTITY_LABELS)) or list(ENTITY_LABELS)
     return train_and_save(train, cfg, source=source, val=val, labels=labels, **kwargs)
-
-
-def steps_estimate(cfg: DrugTrainConfig, docs: Sequence[AnnotatedDoc], tokenizer: PreTrainedTokenizerBase) -> int:
-    return math.ceil(n_batches(encode(tokenizer, docs, max_length=cfg.max_length, stride=cfg.stride),
-                               cfg.tokens_per_batch) * cfg.epochs)

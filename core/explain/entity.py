@@ -166,9 +166,3 @@ def _faithfulness(forward, ids: torch.Tensor, offsets: list[tuple[int, int]], wo
     p = torch.exp(forward(batch, torch.ones_like(batch))).float().cpu().numpy()
     return {"target_probability": float(p[0]), "comprehensiveness": float(p[0] - p[1]),
             "sufficiency": float(p[0] - p[2]), "top_k": k}
-
-
-def words_driving(exp: Explanation, k: int = 5) -> list[str]:
-    """The ``k`` words that most raised the entity's probability (for a one-line summary)."""
-    return [w.text for w in exp.top(k)]
-
