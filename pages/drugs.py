@@ -118,7 +118,7 @@ with st.form("drug_fix"):
     correction_args: dict = {}
     if kind in ("false_drug", "attribute", "status"):
         if not n:
-            st.caption("There is no drug mention to correct.")
+            st.caption("There is no drug mention to correct: use “Add a missed drug”.")
         correction_args["index"] = st.selectbox("Drug", range(n), format_func=lambda i: mention_label(result.mentions[i]),
                                                 key="drug_fix_mention")
     if kind == "missed_drug":
@@ -139,6 +139,8 @@ with st.form("drug_fix"):
     st.caption("Sending stores this note's text with your correction, so the model can be retrained on it.")
     if st.form_submit_button("Send correction", icon=":material/edit:"):
         try:
+            if kind in ("false_drug", "attribute", "status") and correction_args.get("index") is None:
+                raise ValueError("Choose the drug to correct.")
             if kind == "false_drug":
                 correction = false_drug(result, correction_args["index"])
             elif kind == "missed_drug":
@@ -154,7 +156,7 @@ with st.form("drug_fix"):
             else:
                 correction = {"kind": "confirm"}
             R.submit_drug_correction(run, correction, comment)
-        except (ValueError, TypeError) as err:
+        except ValueError as err:
             st.error(str(err))
 
 for feedback_id, correction in R.drug_feedback_done():

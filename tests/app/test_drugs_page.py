@@ -128,3 +128,14 @@ def test_empty_note_gets_a_clear_message(app):
     find(app, "   ")
     assert app.error and "empty" in app.error[0].value.lower()
     assert not [el for el in app.get("html") if 'class="nl-highlight"' in el.proto.body]
+
+
+def test_a_note_without_drugs_offers_only_adding_one(app):
+    find(app, "Walks the dog every morning. No complaints today.")
+    assert any("No medication mention found" in i.value for i in app.info)
+    app.session_state["user_name"] = "Dr Annotator"
+    app.session_state["user_role"] = "annotator"
+    next(b for b in app.button if b.label == "Send correction").click()  # default kind: "Not a drug"
+    app.run()
+    assert not app.exception, app.exception
+    assert any("Choose the drug" in e.value for e in app.error)
