@@ -93,7 +93,7 @@ if n:
         explanation = R.explain_mention(run, index, method)
     note_col, side_col = st.columns(2, gap="large")
     with note_col:
-        st.html(heatmap_legend_html())
+        st.html(heatmap_legend_html("the belief it is a drug"))
         st.html(heatmap_html(run.text, explanation.words))
     with side_col:
         top = ", ".join(f"“{w.text}”" for w in explanation.top(5)) or "none"

@@ -88,13 +88,13 @@ def heatmap_html(text: str, words: Sequence[Any], max_abs: float | None = None) 
     return "".join(parts)
 
 
-def heatmap_legend_html() -> str:
-    """A one-line legend for :func:`heatmap_html`."""
+def heatmap_legend_html(what: str = "the service") -> str:
+    """A one-line legend for :func:`heatmap_html` (``what``: the output explained)."""
     pos = "rgba({},{},{},{})".format(*POSITIVE_RGB, MAX_ALPHA)
     neg = "rgba({},{},{},{})".format(*NEGATIVE_RGB, MAX_ALPHA)
     chip = "padding:0.1rem 0.4rem;border-radius:0.2rem;"
     return (f'<div class="nl-legend" style="font-size:0.85rem;opacity:0.85;">'
-            f'<span style="background-color:{pos};{chip}">raised the service</span> '
+            f'<span style="background-color:{pos};{chip}">raised {html.escape(what)}</span> '
             f'<span style="background-color:{neg};{chip}">lowered it</span> '
             f'&nbsp;stronger colour = stronger effect; hover a word for its score</div>')
 

@@ -2,7 +2,8 @@
 
 Used by the browser tests and, to refresh the README's screenshot, as a script:
 ``python -m tests.browser.helpers [assets/screenshot.png]`` serves the app with the current settings (the
-real trained model), triages a sample note and saves a full-page screenshot.
+real trained models), triages a sample note and saves a full-page screenshot
+(``assets/screenshot-medications.png``: the Medications page instead).
 """
 
 from __future__ import annotations
@@ -146,7 +147,24 @@ def screenshot(out: Path, sample: str = "Chest pain emergency") -> None:
         page.screenshot(path=str(out), full_page=True)
 
 
+def medications_screenshot(out: Path, sample: str = "Chest pain emergency") -> None:
+    """Serve the app, read a sample note on the Medications page and save a full-page screenshot."""
+    with streamlit_server() as url, chromium_page(height=2600, timeout_ms=600_000) as page:
+        open_app(page, url)
+        page.get_by_role("link", name="Medications").click()
+        wait_idle(page)
+        choose_sample(page, sample)
+        page.locator("[data-testid='stBaseButton-primary']", has_text="Find medications").click()
+        wait_idle(page, 600_000)
+        page.locator(".nl-heatmap").wait_for(timeout=600_000)
+        wait_idle(page, 600_000)
+        page.screenshot(path=str(out), full_page=True)
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "assets" / "screenshot.png"
-    screenshot(target, *(sys.argv[2:3]))
+    if "medications" in target.name:
+        medications_screenshot(target, *(sys.argv[2:3]))
+    else:
+        screenshot(target, *(sys.argv[2:3]))
     print(target)
