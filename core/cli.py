@@ -58,7 +58,8 @@ def train_all(
     t0 = time.perf_counter()
     train_triage(data=None, cv=0, init="default", epochs=None, notes=None, seed=seed, if_missing=if_missing,
                  with_feedback=False, balance=False)
-    train_drugs(data=None, label_map=None, init="default", epochs=None, seed=17, if_missing=if_missing)
+    train_drugs(data=None, label_map=None, init="default", epochs=None, seed=17, if_missing=if_missing,
+                with_feedback=False)
     _err(f"default models ready in {time.perf_counter() - t0:.0f} s")
 
 
@@ -205,6 +206,8 @@ def train_drugs(
     epochs: Annotated[Optional[float], typer.Option(help="Epochs over the training windows.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 17,
     if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing when a model already exists.")] = False,
+    with_feedback: Annotated[bool, typer.Option("--with-feedback", help="Add the notes annotators corrected on the "
+                                                "Medications page to the synthesized training text.")] = False,
 ) -> None:
     """Train the drug-entity model: on synthesized notes (default) or on your annotated file (--data)."""
     from core.drugs import train as dt_
@@ -218,7 +221,7 @@ def train_drugs(
         if epochs is not None:
             cfg.epochs = epochs
         t0 = time.perf_counter()
-        _, info, path = dt_.train_default(cfg, log=_err)
+        _, info, path = dt_.train_default(cfg, with_feedback=with_feedback, log=_err)
         _err(f"saved {path} in {time.perf_counter() - t0:.0f} s")
         return
     docs = _read_annotated(data, label_map)

@@ -47,3 +47,21 @@ def test_apply_corrections_gives_training_spans():
                                                                ("daily", "FREQUENCY"), ("Tylenol", "DRUG")]
     spans = apply_corrections(TEXT, entities, [false_drug(r, 0)])
     assert ("Lasix", "DRUG") not in [(TEXT[s.start:s.end], s.label) for s in spans]
+
+
+def test_stored_corrections_become_training_documents(tiny_drugs):
+    from core.db.engine import init_db
+    from core.db.store import record_feedback, record_prediction
+    from core.drugs.train import feedback_docs
+
+    init_db()
+    text = "Takes Lasix 40 mg daily and Tylenol prn for pain after the fall."
+    result = tiny_drugs(text)
+    pid = record_prediction("drugs", result.model_version, text, result.to_dict())
+    record_feedback(pid, user_name="Ann", user_role="annotator", verdict="partially_correct",
+                    correction=missed_drug(text, *find_text(text, "Tylenol"), result), note_text=text)
+    docs = [d for d in feedback_docs() if d.text == text]
+    assert len(docs) == 1
+    labelled = {(text[s.start:s.end], s.label) for s in docs[0].spans}
+    assert ("Tylenol", "DRUG") in labelled
+    assert {(text[e.start:e.end], e.label) for e in result.entities if text[e.start:e.end] != "Tylenol"} <= labelled
