@@ -50,7 +50,7 @@ class DrugTrainConfig:
     infer_stride: int = 64
     unknown_min_score: float = 0.9
     epochs: float = 1.0
-    tokens_per_batch: int = 4096
+    tokens_per_batch: int = 2048
     lr: float = 1e-4
     head_lr: float = 1e-3
     weight_decay: float = 0.01
