@@ -17,13 +17,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def notes_of_words(n: int, words: int, seed: int) -> list[str]:
-    """``n`` synthesized notes cut (or repeated) to exactly ``words`` words."""
+def notes_of_words(n: int, words: int, seed: int, keep=None) -> list[str]:
+    """``n`` synthesized notes (those ``keep(note)`` accepts, when given) cut (or repeated) to ``words`` words."""
     from core.synth import NoteSynthesizer
 
     synth = NoteSynthesizer(seed=seed)
     out = []
-    for note in synth.generate(n * 3):
+    for note in synth.generate(n * 6):
+        if keep is not None and not keep(note):
+            continue
         toks = note.text.split()
         while len(toks) < words:
             toks += toks

@@ -12,11 +12,14 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 
 import torch
+from tqdm import tqdm
 
 from core.config import get_settings
 
@@ -138,3 +141,51 @@ def save_artifact(model: Any, tokenizer: Any, info: ArtifactInfo, *, models_dir:
 def load_info(path: Path) -> ArtifactInfo:
     data = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
     return ArtifactInfo(**data)
+
+
+def train_steps(model: Any, batches: Callable[[], Iterable[Any]], loss_fn: Callable[[Any], torch.Tensor], *,
+                total: int, lr: float, head_lr: float, weight_decay: float, warmup: float,
+                max_seconds: float | None = None, desc: str = "training", progress: bool = True) -> dict[str, Any]:
+    """Fine-tune ``model`` for ``total`` optimizer steps (the loop every NoteLens model trains with).
+
+    AdamW with its own learning rate for the ``classifier`` head, linear warm-up over ``warmup`` of the
+    steps then linear decay to zero, gradient clipping at 1.0, a progress bar on stderr, and an optional
+    wall-clock guard (``max_seconds``).
+
+    Args:
+        model: The model; its trainable parameters are optimized in place and it is left in eval mode.
+        batches: Called once per epoch; yields the batches handed to ``loss_fn``.
+        loss_fn: Batch -> scalar loss (runs the forward pass, e.g. under :func:`autocast`).
+    """
+    head = [p for n, p in model.named_parameters() if n.startswith("classifier") and p.requires_grad]
+    body = [p for n, p in model.named_parameters() if not n.startswith("classifier") and p.requires_grad]
+    opt = torch.optim.AdamW([{"params": body, "lr": lr}, {"params": head, "lr": head_lr}], weight_decay=weight_decay)
+    total = max(1, total)
+    warm = max(1, int(total * warmup))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm)))
+    model.train()
+    step, losses, started, stopped = 0, [], time.perf_counter(), False
+    bar = tqdm(total=total, desc=desc, unit="step", disable=not progress, file=sys.stderr)
+    while step < total and not stopped:
+        for batch in batches():
+            loss = loss_fn(batch)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            losses.append(float(loss.detach()))
+            step += 1
+            bar.update(1)
+            bar.set_postfix(loss=f"{sum(losses[-20:]) / len(losses[-20:]):.3f}")
+            if max_seconds and time.perf_counter() - started > max_seconds:
+                stopped = True
+            if step >= total or stopped:
+                break
+    bar.close()
+    model.eval()
+    device = next(model.parameters()).device
+    return {"steps": step, "planned_steps": total, "seconds": round(time.perf_counter() - started, 1),
+            "final_loss": round(sum(losses[-20:]) / len(losses[-20:]), 4) if losses else None,
+            "stopped_early": stopped, "bf16": bf16_enabled(device)}

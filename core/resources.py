@@ -163,25 +163,33 @@ def run_triage(raw_text: str) -> TriageRun:
     """
     import time
 
-    from core.db.store import record_prediction
-    from core.text import clean_note, note_hash
+    from core.text import clean_note
 
     text = clean_note(raw_text)
     pipe = require_pipeline()
-    database()
     t0 = time.perf_counter()
     result = pipe(text)
     seconds = time.perf_counter() - t0
-    digest = note_hash(text)
-    recorded: dict[tuple[str, str], int] = st.session_state.setdefault(_PREDICTIONS_KEY, {})
-    key = (digest, result.model_version)
-    if key not in recorded:
-        recorded[key] = record_prediction(TASK, result.model_version, text, result.to_dict())
-    run = TriageRun(text=text, note_hash=digest, result=result, prediction_id=recorded[key], seconds=seconds)
+    digest, prediction_id = _record_once(TASK, text, result)
+    run = TriageRun(text=text, note_hash=digest, result=result, prediction_id=prediction_id, seconds=seconds)
     st.session_state[_RUN_KEY] = run
     for key in (TARGET_KEY, METHOD_KEY, FEEDBACK_DONE_KEY):  # a new note: explain its top service, fresh feedback
         st.session_state.pop(key, None)
     return run
+
+
+def _record_once(task: str, text: str, result: Any) -> tuple[str, int]:
+    """(note hash, prediction id): the prediction is stored once per (task, note, model version) per session."""
+    from core.db.store import record_prediction
+    from core.text import note_hash
+
+    database()
+    digest = note_hash(text)
+    recorded: dict[tuple[str, str, str], int] = st.session_state.setdefault(_PREDICTIONS_KEY, {})
+    key = (task, digest, result.model_version)
+    if key not in recorded:
+        recorded[key] = record_prediction(task, result.model_version, text, result.to_dict())
+    return digest, recorded[key]
 
 
 def current_run() -> TriageRun | None:
@@ -369,21 +377,15 @@ def run_drugs(raw_text: str) -> DrugRun:
     """
     import time
 
-    from core.db.store import record_prediction
-    from core.text import clean_note, note_hash
+    from core.text import clean_note
 
     text = clean_note(raw_text)
     pipe = _require_drug_pipeline()
-    database()
     t0 = time.perf_counter()
     result = pipe(text)
     seconds = time.perf_counter() - t0
-    digest = note_hash(text)
-    recorded: dict[tuple[str, str, str], int] = st.session_state.setdefault(_PREDICTIONS_KEY + "_drugs", {})
-    key = (DRUG_TASK, digest, result.model_version)
-    if key not in recorded:
-        recorded[key] = record_prediction(DRUG_TASK, result.model_version, text, result.to_dict())
-    run = DrugRun(text, digest, result, recorded[key], seconds)
+    digest, prediction_id = _record_once(DRUG_TASK, text, result)
+    run = DrugRun(text, digest, result, prediction_id, seconds)
     st.session_state[_DRUG_RUN_KEY] = run
     for k in (DRUG_FEEDBACK_KEY, DRUG_EXPLAIN_KEY):
         st.session_state.pop(k, None)

@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-import numpy as np
 import torch
 from tqdm import tqdm
 from transformers import AutoTokenizer, BertConfig, BertForTokenClassification, PreTrainedTokenizerBase
@@ -30,7 +29,7 @@ from core.config import base_model_path
 from core.drugs.data import AnnotatedDoc
 from core.drugs.pipeline import TASK, DrugPipeline
 from core.drugs.types import BIO_TAGS, ENTITY_LABELS
-from core.modeling import ArtifactInfo, autocast, bf16_enabled, new_version, save_artifact, setup_torch
+from core.modeling import ArtifactInfo, autocast, new_version, save_artifact, setup_torch, train_steps
 from core.spans import Span
 
 IGNORE = -100
@@ -178,45 +177,20 @@ def fit(model: BertForTokenClassification, tokenizer: PreTrainedTokenizerBase, d
     device = next(model.parameters()).device
     if cfg.freeze_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
-    head = [p for n, p in model.named_parameters() if n.startswith("classifier") and p.requires_grad]
-    body = [p for n, p in model.named_parameters() if not n.startswith("classifier") and p.requires_grad]
-    opt = torch.optim.AdamW([{"params": body, "lr": cfg.lr}, {"params": head, "lr": cfg.head_lr}],
-                            weight_decay=cfg.weight_decay)
-    per_epoch = n_batches(examples, cfg.tokens_per_batch)
-    total = max(1, int(round(per_epoch * cfg.epochs)))
-    warm = max(1, int(total * cfg.warmup))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm)))
-    model.train()
-    step, losses, started, stopped = 0, [], time.perf_counter(), False
-    bar = tqdm(total=total, desc="training drugs", unit="step", disable=not progress, file=sys.stderr)
     pad = tokenizer.pad_token_id or 0
-    while step < total and not stopped:
-        for ids, mask, labs in _batches(examples, cfg.tokens_per_batch, pad, rng):
-            with autocast(device):
-                logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
-            loss = torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), labs.to(device).view(-1),
-                                                     ignore_index=IGNORE)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad(set_to_none=True)
-            losses.append(float(loss.detach()))
-            step += 1
-            bar.update(1)
-            bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
-            if cfg.max_seconds and time.perf_counter() - started > cfg.max_seconds:
-                stopped = True
-            if step >= total or stopped:
-                break
-    bar.close()
-    model.eval()
-    return {"steps": step, "planned_steps": total, "windows": len(examples),
-            "tokens": int(sum(len(e.input_ids) for e in examples)),
-            "seconds": round(time.perf_counter() - started, 1),
-            "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None, "stopped_early": stopped,
-            "bf16": bf16_enabled(device)}
+
+    def loss_fn(batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        ids, mask, labs = batch
+        with autocast(device):
+            logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
+        return torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), labs.to(device).view(-1),
+                                                 ignore_index=IGNORE)
+
+    stats = train_steps(model, lambda: _batches(examples, cfg.tokens_per_batch, pad, rng), loss_fn,
+                        total=int(round(n_batches(examples, cfg.tokens_per_batch) * cfg.epochs)), lr=cfg.lr,
+                        head_lr=cfg.head_lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
+                        max_seconds=cfg.max_seconds, desc="training drugs", progress=progress)
+    return {**stats, "windows": len(examples), "tokens": int(sum(len(e.input_ids) for e in examples))}
 
 
 # -------------------------------------------------------------------------------------- data

@@ -26,7 +26,7 @@ from core.calibration import choose_threshold, expected_calibration_error, fit_t
 from core.config import base_model_path
 from core.labels import SERVICE_DESCRIPTIONS, SERVICES
 from core.metrics import classification_summary
-from core.modeling import ArtifactInfo, autocast, bf16_enabled, hash_records, new_version, save_artifact, setup_torch
+from core.modeling import ArtifactInfo, autocast, hash_records, new_version, save_artifact, setup_torch, train_steps
 from core.triage.model import NoteClassifier, load_base
 from core.triage.pipeline import TriagePipeline
 
@@ -163,42 +163,20 @@ def fit(model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, records: Sequ
         for module in frozen:
             for p in module.parameters():
                 p.requires_grad_(False)
-    head = [p for n, p in model.named_parameters() if n.startswith("classifier") and p.requires_grad]
-    body = [p for n, p in model.named_parameters() if not n.startswith("classifier") and p.requires_grad]
-    opt = torch.optim.AdamW([{"params": body, "lr": cfg.lr}, {"params": head, "lr": cfg.head_lr}],
-                            weight_decay=cfg.weight_decay)
-    steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
-    total = max(1, int(round(steps_per_epoch * cfg.epochs)))
-    warm = max(1, int(total * cfg.warmup))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total - s) / max(1, total - warm)) if s >= warm
-        else (s + 1) / warm)
-    model.train()
-    step, losses, started, stopped_early = 0, [], time.perf_counter(), False
-    bar = tqdm(total=total, desc=desc, unit="step", disable=not progress, file=sys.stderr)
-    while step < total and not stopped_early:
-        for ids, mask, y in _batches(examples, cfg.batch_size, tokenizer.pad_token_id or 0, rng):
-            with autocast(device):
-                logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
-            loss = torch.nn.functional.cross_entropy(logits, y.to(device), weight=class_weight,
-                                                     label_smoothing=cfg.label_smoothing)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad(set_to_none=True)
-            losses.append(float(loss.detach()))
-            step += 1
-            bar.update(1)
-            bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
-            if cfg.max_seconds and time.perf_counter() - started > cfg.max_seconds:
-                stopped_early = True
-            if step >= total or stopped_early:
-                break
-    bar.close()
-    model.eval()
-    return {"steps": step, "planned_steps": total, "windows": len(examples), "seconds": round(time.perf_counter() - started, 1),
-            "final_loss": round(float(np.mean(losses[-20:])), 4) if losses else None, "stopped_early": stopped_early, "bf16": bf16_enabled(device)}
+
+    def loss_fn(batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        ids, mask, y = batch
+        with autocast(device):
+            logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
+        return torch.nn.functional.cross_entropy(logits, y.to(device), weight=class_weight,
+                                                 label_smoothing=cfg.label_smoothing)
+
+    pad = tokenizer.pad_token_id or 0
+    stats = train_steps(model, lambda: _batches(examples, cfg.batch_size, pad, rng), loss_fn,
+                        total=int(round(math.ceil(len(examples) / cfg.batch_size) * cfg.epochs)), lr=cfg.lr,
+                        head_lr=cfg.head_lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
+                        max_seconds=cfg.max_seconds, desc=desc, progress=progress)
+    return {**stats, "windows": len(examples)}
 
 
 def calibrate(logits: np.ndarray, labels: np.ndarray, target_accuracy: float) -> dict[str, Any]:
