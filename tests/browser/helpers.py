@@ -134,27 +134,21 @@ def flag_as_wrong(page, service_title: str, comment: str) -> None:
     page.get_by_text("feedback #").wait_for()
 
 
-def screenshot(out: Path, sample: str = "Chest pain emergency") -> None:
-    """Serve the app with the current settings, triage a sample note and save a full-page screenshot."""
+#: Page link (None: the default page), primary button and screenshot height of each page that can be shot.
+SCREENSHOT_PAGES = {"triage": (None, "Triage", 2300), "medications": ("Medications", "Find medications", 2600)}
+
+
+def screenshot(out: Path, sample: str = "Chest pain emergency", page_name: str = "triage") -> None:
+    """Serve the app with the current settings, run a sample note on a page and save a full-page screenshot."""
+    link, button, height = SCREENSHOT_PAGES[page_name]
     # Streamlit scrolls inside its main container, so a full-page shot only shows the viewport: use a tall one.
-    with streamlit_server() as url, chromium_page(height=2300, timeout_ms=600_000) as page:
+    with streamlit_server() as url, chromium_page(height=height, timeout_ms=600_000) as page:
         open_app(page, url)
+        if link is not None:
+            page.get_by_role("link", name=link).click()
+            wait_idle(page)
         choose_sample(page, sample)
-        page.locator("[data-testid='stBaseButton-primary']", has_text="Triage").click()
-        wait_idle(page, 600_000)
-        page.locator(".nl-heatmap").wait_for(timeout=600_000)
-        wait_idle(page, 600_000)
-        page.screenshot(path=str(out), full_page=True)
-
-
-def medications_screenshot(out: Path, sample: str = "Chest pain emergency") -> None:
-    """Serve the app, read a sample note on the Medications page and save a full-page screenshot."""
-    with streamlit_server() as url, chromium_page(height=2600, timeout_ms=600_000) as page:
-        open_app(page, url)
-        page.get_by_role("link", name="Medications").click()
-        wait_idle(page)
-        choose_sample(page, sample)
-        page.locator("[data-testid='stBaseButton-primary']", has_text="Find medications").click()
+        page.locator("[data-testid='stBaseButton-primary']", has_text=button).click()
         wait_idle(page, 600_000)
         page.locator(".nl-heatmap").wait_for(timeout=600_000)
         wait_idle(page, 600_000)
@@ -163,8 +157,5 @@ def medications_screenshot(out: Path, sample: str = "Chest pain emergency") -> N
 
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "assets" / "screenshot.png"
-    if "medications" in target.name:
-        medications_screenshot(target, *(sys.argv[2:3]))
-    else:
-        screenshot(target, *(sys.argv[2:3]))
+    screenshot(target, *(sys.argv[2:3]), page_name="medications" if "medications" in target.name else "triage")
     print(target)
