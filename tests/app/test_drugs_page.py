@@ -38,6 +38,15 @@ def find(at: AppTest, text: str) -> AppTest:
     return at
 
 
+def send_correction(at: AppTest, name: str = "Dr Annotator", role: str = "annotator") -> AppTest:
+    """Sign in (through session state: AppTest drops the sidebar after a page switch) and send the form."""
+    at.session_state["user_name"] = name
+    at.session_state["user_role"] = role
+    button(at, "Send correction").click()
+    at.run()
+    return at
+
+
 def highlighted(at: AppTest) -> str:
     found = [el.proto.body for el in at.get("html") if 'class="nl-highlight"' in el.proto.body]
     assert len(found) == 1
@@ -74,15 +83,10 @@ def test_corrections_are_stored_as_feedback_on_the_prediction(app):
     from core.db.store import get_prediction, list_feedback
 
     find(app, NOTE)
-    app.session_state["user_name"] = "Dr Annotator"
-    app.session_state["user_role"] = "annotator"
     app.radio(key="drug_fix_kind").set_value("missed_drug")
     app.run()
     app.text_input(key="drug_fix_text").input("pain")
-    app.session_state["user_name"] = "Dr Annotator"
-    app.session_state["user_role"] = "annotator"
-    next(b for b in app.button if b.label == "Send correction").click()
-    app.run()
+    send_correction(app)
     assert not app.exception, app.exception
     rows = [r for r in list_feedback("drugs", limit=20) if r.user_name == "Dr Annotator"]
     assert rows, "no feedback row"
@@ -98,10 +102,7 @@ def test_corrections_are_stored_as_feedback_on_the_prediction(app):
     app.radio(key="drug_fix_kind").set_value("status")
     app.run()
     app.selectbox(key="drug_fix_status").select("allergy")
-    app.session_state["user_name"] = "Dr Annotator"
-    app.session_state["user_role"] = "annotator"
-    next(b for b in app.button if b.label == "Send correction").click()
-    app.run()
+    send_correction(app)
     assert not app.exception and not app.error, [e.value for e in app.error]
     latest = [r for r in list_feedback("drugs", limit=20) if r.user_name == "Dr Annotator"][0]
     assert latest.correction == {"kind": "status", "drug": [NOTE.index("metoprolol"), NOTE.index("metoprolol") + 10],
@@ -118,9 +119,7 @@ def test_corrections_are_stored_as_feedback_on_the_prediction(app):
 
 def test_a_correction_without_a_name_is_refused(app):
     find(app, NOTE)
-    app.session_state["user_name"] = ""
-    next(b for b in app.button if b.label == "Send correction").click()
-    app.run()
+    send_correction(app, name="")
     assert any("Enter your name" in e.value for e in app.error)
 
 
@@ -133,9 +132,6 @@ def test_empty_note_gets_a_clear_message(app):
 def test_a_note_without_drugs_offers_only_adding_one(app):
     find(app, "Walks the dog every morning. No complaints today.")
     assert any("No medication mention found" in i.value for i in app.info)
-    app.session_state["user_name"] = "Dr Annotator"
-    app.session_state["user_role"] = "annotator"
-    next(b for b in app.button if b.label == "Send correction").click()  # default kind: "Not a drug"
-    app.run()
+    send_correction(app)  # default kind: "Not a drug"
     assert not app.exception, app.exception
     assert any("Choose the drug" in e.value for e in app.error)

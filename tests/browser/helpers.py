@@ -103,13 +103,18 @@ def sign_in(page, name: str) -> None:
     wait_idle(page)
 
 
-def paste_and_triage(page, note: str) -> None:
+def paste_and_run(page, note: str, button: str) -> None:
+    """Paste ``note`` into the page's note box and press its primary ``button``."""
     box = page.get_by_role("textbox", name="Clinical note", exact=True)
     box.fill(note)
     box.press("Control+Enter")
     wait_idle(page)
-    page.locator("[data-testid='stBaseButton-primary']", has_text="Triage").click()
+    page.locator("[data-testid='stBaseButton-primary']", has_text=button).click()
     wait_idle(page)
+
+
+def paste_and_triage(page, note: str) -> None:
+    paste_and_run(page, note, "Triage")
     page.get_by_text("Most likely services").wait_for()
     page.locator(".nl-heatmap").wait_for()
 

@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from tests.browser.helpers import CHROMIUM, chromium_page, open_app, sign_in, streamlit_server, wait_idle
+from tests.browser.helpers import (CHROMIUM, chromium_page, open_app, paste_and_run, sign_in, streamlit_server,
+                                   wait_idle)
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,12 +35,7 @@ def test_medications_page_in_a_browser(server):
         page.get_by_role("link", name="Medications").click()
         wait_idle(page)
         page.get_by_text("Medications in a note").wait_for()
-        box = page.get_by_role("textbox", name="Clinical note", exact=True)
-        box.fill(NOTE)
-        box.press("Control+Enter")
-        wait_idle(page)
-        page.locator("[data-testid='stBaseButton-primary']", has_text="Find medications").click()
-        wait_idle(page)
+        paste_and_run(page, NOTE, "Find medications")
         note = page.locator(".nl-highlight")
         note.wait_for()
         drugs = note.locator("mark.nl-drug")
