@@ -10,22 +10,17 @@ and ``postprocess`` into :class:`core.drugs.types.DrugResult`.
 from __future__ import annotations
 
 import re
-import threading
-from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import torch
-from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrainedTokenizerBase
-from transformers import pipeline as hf_pipeline
+from transformers import PreTrainedTokenizerBase
 
-from core.config import resolve_device
 from core.drugs.linking import link_attributes
 from core.drugs.types import ATTRIBUTE_LABELS, DrugMention, DrugResult
-from core.modeling import autocast, load_info, setup_torch
+from core.ner import SpanTagger
 from core.spans import Span
 
 TASK = "drugs"
-_EDGE_PUNCT = " \t\r\n,;:.()[]{}\"'"
 _LETTERS = re.compile(r"[^\W\d_]")
 _ION = re.compile(r"[A-Z][a-z]?\s*(?:\(\s*\d?\s*[+-]\s*\)|\d?[+-])")
 
@@ -39,22 +34,7 @@ def plausible(text: str, start: int, end: int, label: str) -> bool:
     return bool(_ION.match(text, start)) and _LETTERS.search(text[start:end]) is not None
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``[start, end)`` past surrounding whitespace and unbalanced edge punctuation."""
-    while start < end and text[start] in _EDGE_PUNCT and not (text[start] == "(" and ")" in text[start:end]):
-        start += 1
-    while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1] in "-+" and end - start > 1
-                           and text[end - 2].isspace()):
-        ch = text[end - 1]
-        if ch == ")" and "(" in text[start:end - 1]:
-            break
-        if ch == "." and end - start > 1 and "." in text[start:end - 1]:
-            break  # "p.o.", "b.i.d."
-        end -= 1
-    return start, end
-
-
-class DrugPipeline:
+class DrugPipeline(SpanTagger):
     """Finds medication mentions with their attributes in a note.
 
     Args:
@@ -77,80 +57,26 @@ class DrugPipeline:
     def __init__(self, model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, *, version: str = "untrained",
                  device: str | None = None, max_length: int = 512, stride: int = 64, batch_size: int = 8,
                  normalize: bool = True, assertion: bool = True, unknown_min_score: float = 0.0) -> None:
-        setup_torch()
-        self.device = torch.device(device or resolve_device())
-        self.model = model.to(self.device).eval()
-        self.tokenizer = tokenizer
-        self.version = version
-        self.max_length = max_length
-        self.stride = stride
-        self.batch_size = batch_size
+        super().__init__(model, tokenizer, version=version, device=device, max_length=max_length, stride=stride,
+                         batch_size=batch_size)
         self.normalize = normalize
         self.assertion = assertion
         self.unknown_min_score = unknown_min_score
-        self.labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
-        tokenizer.model_max_length = max_length
-        self.ner = hf_pipeline("token-classification", model=self.model, tokenizer=tokenizer,
-                               aggregation_strategy="first", stride=stride, device=self.device)
-        # Captum hooks on the shared model corrupt concurrent passes: every pass holds this lock.
-        self.lock = threading.RLock()
 
     @classmethod
-    def from_artifact(cls, path: Path, device: str | None = None, **kwargs: Any) -> "DrugPipeline":
-        """Load an artifact folder written by :func:`core.modeling.save_artifact`."""
-        setup_torch()
-        info = load_info(path)
-        model = AutoModelForTokenClassification.from_pretrained(str(path))
-        tokenizer = AutoTokenizer.from_pretrained(str(path))
-        params = {"max_length": info.training.get("infer_max_length", 512),
-                  "stride": info.training.get("infer_stride", 64),
-                  "unknown_min_score": info.training.get("unknown_min_score", 0.0)}
-        params.update(kwargs)
-        return cls(model, tokenizer, version=info.version, device=device, **params)
+    def artifact_params(cls, training: dict[str, Any]) -> dict[str, Any]:
+        return {**super().artifact_params(training), "unknown_min_score": training.get("unknown_min_score", 0.0)}
 
-    # -- forward ----------------------------------------------------------------------------------
-    def entities(self, texts: Sequence[str]) -> list[list[Span]]:
-        """Entity spans (drugs and attributes) of each text, exact character offsets, text order."""
-        texts = list(texts)
-        out: list[list[Span]] = [[] for _ in texts]
-        todo = [i for i, t in enumerate(texts) if t.strip()]
-        if not todo:
-            return out
-        with self.lock, torch.inference_mode(), autocast(self.device):
-            raw = self.ner([texts[i] for i in todo], batch_size=self.batch_size)
-        for i, ents in zip(todo, raw):
-            out[i] = self._filter_unknown(texts[i], self._spans(texts[i], ents))
-        return out
+    def keep(self, text: str, start: int, end: int, label: str) -> bool:
+        return plausible(text, start, end, label)
 
-    def _filter_unknown(self, text: str, spans: list[Span]) -> list[Span]:
+    def filter(self, text: str, spans: list[Span]) -> list[Span]:
         if self.unknown_min_score <= 0:
             return spans
         from core.drugs.normalize import normalize
 
         return [s for s in spans if s.label != "DRUG" or (s.score or 0.0) >= self.unknown_min_score
                 or normalize(text[s.start:s.end]) is not None]
-
-    @staticmethod
-    def _spans(text: str, ents: list[dict[str, Any]]) -> list[Span]:
-        spans: list[Span] = []
-        for e in sorted(ents, key=lambda e: (e["start"], e["end"])):
-            if e.get("start") is None:
-                continue
-            start, end = _trim(text, int(e["start"]), int(e["end"]))
-            label = str(e["entity_group"])
-            if end <= start or not plausible(text, start, end, label):
-                continue
-            if spans and spans[-1].end > start:
-                continue  # overlapping windows can repeat an entity
-            spans.append(Span(start, end, label, score=round(float(e["score"]), 4)))
-        return spans
-
-    def count_tokens(self, text: str) -> tuple[int, int]:
-        """(tokens, windows) of ``text`` under this pipeline's window length and stride."""
-        n = len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
-        usable = self.max_length - 2
-        windows = 1 if n <= usable else 1 + -(-(n - usable) // max(1, usable - self.stride))
-        return n, windows
 
     # -- postprocess ------------------------------------------------------------------------------
     def postprocess(self, text: str, entities: list[Span]) -> DrugResult:

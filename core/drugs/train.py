@@ -7,8 +7,7 @@ training entirely so that recall on names the model never saw can be measured.
 
 "Bring your own data": :func:`train_on_docs` fine-tunes on any annotated IOB or JSONL file.
 
-Labels: only the first sub-word piece of a word carries its tag; the other pieces are masked (-100)
-and the pipeline's ``aggregation_strategy="first"`` reads the tag of the first piece, the same rule.
+Encoding, batching and the training loop are :mod:`core.ner`'s, shared with the condition model.
 """
 
 from __future__ import annotations
@@ -23,17 +22,14 @@ from typing import Any, Callable, Sequence
 
 import torch
 from tqdm import tqdm
-from transformers import AutoTokenizer, BertConfig, BertForTokenClassification, PreTrainedTokenizerBase
+from transformers import BertForTokenClassification, PreTrainedTokenizerBase
 
-from core.config import base_model_path
+from core import ner
 from core.drugs.data import AnnotatedDoc
 from core.drugs.pipeline import TASK, DrugPipeline
 from core.drugs.types import BIO_TAGS, ENTITY_LABELS
-from core.modeling import ArtifactInfo, autocast, new_version, save_artifact, setup_torch, train_steps
+from core.modeling import ArtifactInfo, new_version, save_artifact, setup_torch
 from core.spans import Span
-
-IGNORE = -100
-
 
 @dataclass
 class DrugTrainConfig:
@@ -58,139 +54,16 @@ class DrugTrainConfig:
     max_seconds: float | None = None
 
 
-@dataclass
-class Example:
-    input_ids: list[int]
-    labels: list[int]
-
-
-def tag_ids() -> dict[str, int]:
-    return {t: i for i, t in enumerate(BIO_TAGS)}
-
-
-def encode(tokenizer: PreTrainedTokenizerBase, docs: Sequence[AnnotatedDoc], *, max_length: int,
-           stride: int, labels: Sequence[str] = ENTITY_LABELS) -> list[Example]:
-    """Tokenize documents into windows with a BIO tag on the first piece of every word.
-
-    A word is tagged with the span it starts in: ``B-`` when it is the span's first word, ``I-`` after.
-    """
-    ids = tag_ids()
-    keep = set(labels)
-    out: list[Example] = []
-    texts = [d.text for d in docs]
-    for lo in range(0, len(texts), 256):
-        chunk = docs[lo:lo + 256]
-        enc = tokenizer([d.text for d in chunk], truncation=True, max_length=max_length, stride=stride,
-                        return_overflowing_tokens=True, return_offsets_mapping=True)
-        for w, sample in enumerate(enc["overflow_to_sample_mapping"]):
-            doc = chunk[sample]
-            spans = sorted((s for s in doc.spans if s.label in keep), key=lambda s: s.start)
-            starts = [s.start for s in spans]
-            offsets = enc["offset_mapping"][w]
-            word_ids = enc.word_ids(w)
-            labs: list[int] = []
-            prev_word = None
-            for (a, b), wid in zip(offsets, word_ids):
-                if wid is None or b <= a:
-                    labs.append(IGNORE)
-                    continue
-                if wid == prev_word:
-                    labs.append(IGNORE)
-                    continue
-                prev_word = wid
-                tag = "O"
-                k = _find(starts, spans, a)
-                if k is not None:
-                    sp = spans[k]
-                    tag = ("B-" if a <= sp.start else "I-") + sp.label
-                labs.append(ids[tag])
-            out.append(Example(list(enc["input_ids"][w]), labs))
-    return out
-
-
-def _find(starts: list[int], spans: list[Span], pos: int) -> int | None:
-    import bisect
-
-    k = bisect.bisect_right(starts, pos) - 1
-    if k >= 0 and spans[k].start <= pos < spans[k].end:
-        return k
-    # a word starting just before a span (e.g. the span starts mid-word): tag by the span it overlaps
-    if k + 1 < len(spans) and spans[k + 1].start <= pos:
-        return k + 1
-    return None
-
-
-def _batches(examples: list[Example], tokens_per_batch: int, pad_id: int, rng: random.Random):
-    """Length-bucketed batches of about ``tokens_per_batch`` padded tokens, in random order."""
-    order = sorted(range(len(examples)), key=lambda i: (len(examples[i].input_ids), rng.random()))
-    batches, cur, longest = [], [], 0
-    for i in order:
-        n = len(examples[i].input_ids)
-        if cur and max(longest, n) * (len(cur) + 1) > tokens_per_batch:
-            batches.append(cur)
-            cur, longest = [], 0
-        cur.append(i)
-        longest = max(longest, n)
-    if cur:
-        batches.append(cur)
-    rng.shuffle(batches)
-    for b in batches:
-        n = max(len(examples[i].input_ids) for i in b)
-        ids = torch.full((len(b), n), pad_id, dtype=torch.long)
-        labs = torch.full((len(b), n), IGNORE, dtype=torch.long)
-        mask = torch.zeros((len(b), n), dtype=torch.long)
-        for r, i in enumerate(b):
-            e = examples[i]
-            ids[r, :len(e.input_ids)] = torch.tensor(e.input_ids)
-            labs[r, :len(e.labels)] = torch.tensor(e.labels)
-            mask[r, :len(e.input_ids)] = 1
-        yield ids, mask, labs
-
-
-def n_batches(examples: list[Example], tokens_per_batch: int) -> int:
-    return sum(1 for _ in _batches(examples, tokens_per_batch, 0, random.Random(0)))
-
-
 def new_model(init: Path | None = None, tiny: bool = False) -> tuple[BertForTokenClassification, Any]:
     """A token-classification model over :data:`BIO_TAGS` from the base encoder (or ``init``, or tiny)."""
-    id2label = dict(enumerate(BIO_TAGS))
-    label2id = {t: i for i, t in id2label.items()}
-    base = init or base_model_path()
-    tokenizer = AutoTokenizer.from_pretrained(str(base))
-    if tiny:
-        cfg = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                         intermediate_size=64, max_position_embeddings=512, num_labels=len(BIO_TAGS),
-                         id2label=id2label, label2id=label2id)
-        return BertForTokenClassification(cfg), tokenizer
-    model = BertForTokenClassification.from_pretrained(str(base), num_labels=len(BIO_TAGS), id2label=id2label,
-                                                       label2id=label2id, ignore_mismatched_sizes=True)
-    return model, tokenizer
+    return ner.new_model(BIO_TAGS, init, tiny)
 
 
 def fit(model: BertForTokenClassification, tokenizer: PreTrainedTokenizerBase, docs: Sequence[AnnotatedDoc],
         cfg: DrugTrainConfig, *, labels: Sequence[str] = ENTITY_LABELS, progress: bool = True) -> dict[str, Any]:
     """Fine-tune ``model`` in place on ``docs``; returns training statistics."""
-    setup_torch()
-    torch.manual_seed(cfg.seed)
-    rng = random.Random(cfg.seed)
-    examples = encode(tokenizer, docs, max_length=cfg.max_length, stride=cfg.stride, labels=labels)
-    device = next(model.parameters()).device
-    if cfg.freeze_embeddings:
-        model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
-    pad = tokenizer.pad_token_id or 0
-
-    def loss_fn(batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> torch.Tensor:
-        ids, mask, labs = batch
-        with autocast(device):
-            logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
-        return torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), labs.to(device).view(-1),
-                                                 ignore_index=IGNORE)
-
-    stats = train_steps(model, lambda: _batches(examples, cfg.tokens_per_batch, pad, rng), loss_fn,
-                        total=int(round(n_batches(examples, cfg.tokens_per_batch) * cfg.epochs)), lr=cfg.lr,
-                        head_lr=cfg.head_lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
-                        max_seconds=cfg.max_seconds, desc="training drugs", progress=progress)
-    return {**stats, "windows": len(examples), "tokens": int(sum(len(e.input_ids) for e in examples))}
+    return ner.fit(model, tokenizer, docs, cfg, tags=BIO_TAGS, labels=labels, desc="training drugs",
+                   progress=progress)
 
 
 # -------------------------------------------------------------------------------------- data
