@@ -10,6 +10,7 @@ st.set_page_config(page_title="NoteLens", page_icon=":material/stethoscope:", la
 page = st.navigation([
     st.Page("pages/triage.py", title="Triage", icon=":material/alt_route:", default=True),
     st.Page("pages/drugs.py", title="Medications", icon=":material/medication:"),
+    st.Page("pages/treatments.py", title="Treatments", icon=":material/prescriptions:"),
     st.Page("pages/feedback.py", title="Feedback review", icon=":material/rate_review:"),
 ])
 
@@ -17,11 +18,14 @@ with st.sidebar:
     st.markdown("### NoteLens")
     model = resources.model_summary()
     st.caption(f"Triage model: `{model['version']}`  \nDrug model: `{resources.drug_model_version()}`  \n"
+               f"Condition model: `{resources.artifact_version('conditions')}`  \n"
+               f"Ranker: `{resources.artifact_version('ranker')}`  \n"
                f"Device: `{model['device']}`")
     st.text_input("Your name", key="user_name", placeholder="Needed to send feedback")
     st.selectbox("Your role", USER_ROLES, key="user_role", format_func=str.capitalize)
     st.caption(":material/lock: Notes are processed in memory and not stored, unless you submit feedback "
                "on one (then its text is kept to retrain the model).")
-    st.caption("Decision support only: a clinician reviews every routing and every medication list.")
+    st.caption("Decision support only: a clinician reviews every routing, medication list and suggested "
+               "treatment.")
 
 page.run()

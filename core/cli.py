@@ -60,6 +60,8 @@ def train_all(
                  with_feedback=False, balance=False)
     train_drugs(data=None, label_map=None, init="default", epochs=None, seed=17, if_missing=if_missing,
                 with_feedback=False)
+    train_conditions(if_missing=if_missing, seed=23)
+    train_ranker(if_missing=if_missing, seed=29)
     _err(f"default models ready in {time.perf_counter() - t0:.0f} s")
 
 
@@ -312,6 +314,124 @@ def predict_triage(
         out["explanation"] = {"target": exp.target, "top_words": [[w.text, round(w.score, 4)] for w in exp.top(10)],
                               "delta": exp.delta}
     _emit(out)
+
+
+# ------------------------------------------------------------------------------ treatments
+
+
+@train_app.command("conditions")
+def train_conditions(
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 23,
+    if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing when a model already exists.")] = False,
+) -> None:
+    """Train the condition model (token classification) from synthesized notes and problem lists."""
+    from core.conditions.train import ConditionTrainConfig, train_default
+    from core.modeling import current_artifact
+
+    if if_missing and current_artifact("conditions") is not None:
+        _err("condition model already trained (--if-missing): nothing to do")
+        return
+    _, info, path = train_default(ConditionTrainConfig(seed=seed), log=_err)
+    _err(f"saved {info.version} to {path}")
+
+
+@train_app.command("ranker")
+def train_ranker(
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 29,
+    notes: Annotated[Optional[int], typer.Option(help="Synthesized training notes.")] = None,
+    if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing when a model already exists.")] = False,
+) -> None:
+    """Train the treatment ranker from synthesized notes whose plans follow the knowledge base."""
+    from core.modeling import current_artifact
+    from core.treatments.train import RankerTrainConfig, train_default
+
+    if if_missing and current_artifact("ranker") is not None:
+        _err("ranker already trained (--if-missing): nothing to do")
+        return
+    cfg = RankerTrainConfig(seed=seed)
+    if notes:
+        cfg.n_notes = notes
+    _, info, path = train_default(cfg, log=_err)
+    _err(f"saved {info.version} to {path}")
+
+
+def _load_engine(drugs: bool = True):
+    from core.treatments.suggest import TreatmentEngine
+
+    try:
+        return TreatmentEngine.from_artifacts(drugs=drugs)
+    except FileNotFoundError as exc:
+        _err(f"{exc} (or `make run`).")
+        raise typer.Exit(2)
+
+
+def _progress(desc: str):
+    from tqdm import tqdm
+
+    bar = tqdm(desc=desc, file=sys.stderr, unit="note")
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return update
+
+
+@evaluate_app.command("treatments")
+def evaluate_treatments(
+    indications: Annotated[Path, typer.Option("--indications", help="TSV with columns disease, drug, drugbank_id, "
+                                              "category (DM, SYM or NOT).", exists=True, dir_okay=False)],
+    details: Annotated[Optional[Path], typer.Option(help="Also write per-disease results (JSON) here.")] = None,
+) -> None:
+    """Precision@3/5 of the suggestions, non-indications in the top 5, coverage (last line: JSON)."""
+    from core.treatments.evaluate import evaluate_treatments as run
+
+    engine = _load_engine(drugs=False)
+    t0 = time.perf_counter()
+    try:
+        result = run(engine, indications, progress=_progress("diseases"))
+    except ValueError as exc:
+        _err(str(exc))
+        raise typer.Exit(2)
+    rows = result.pop("details")
+    if details:
+        details.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    result.update(versions=engine.versions, seconds=round(time.perf_counter() - t0, 1))
+    _emit(result)
+
+
+@evaluate_app.command("interactions")
+def evaluate_interactions(
+    pairs: Annotated[Path, typer.Option("--pairs", help="TSV with columns drug_a, drug_b (names).", exists=True,
+                                        dir_okay=False)],
+    details: Annotated[Optional[Path], typer.Option(help="Also write the missed pairs (JSON) here.")] = None,
+) -> None:
+    """Recall of the interaction checks over pairs the drug model recognizes (last line: JSON)."""
+    from core.treatments.evaluate import evaluate_interactions as run
+    from core.treatments.interactions import default_checker
+
+    drugs = _load_drugs(None)
+    t0 = time.perf_counter()
+    try:
+        result = run(drugs, default_checker(), pairs, progress=_progress("pairs"))
+    except ValueError as exc:
+        _err(str(exc))
+        raise typer.Exit(2)
+    missed = result.pop("missed")
+    if details:
+        details.write_text(json.dumps(missed, indent=1), encoding="utf-8")
+    result.update(drug_model=drugs.version, seconds=round(time.perf_counter() - t0, 1))
+    _emit(result)
+
+
+@predict_app.command("treatments")
+def predict_treatments(
+    file: Annotated[Optional[Path], typer.Argument(help="Note file (default: standard input).")] = None,
+) -> None:
+    """Conditions, treatment suggestions and their flags for one note (JSON)."""
+    text = _read_note(file)
+    _emit(_load_engine()(text).to_dict())
 
 
 def main() -> None:  # pragma: no cover - entry point

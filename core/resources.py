@@ -344,9 +344,14 @@ def drug_pipeline() -> Any | None:
 
 def drug_model_version() -> str:
     """Version of the current drug model (without loading it)."""
+    return artifact_version(DRUG_TASK)
+
+
+def artifact_version(task: str) -> str:
+    """Version of a task's current model (without loading it)."""
     from core.modeling import current_artifact
 
-    path = current_artifact(DRUG_TASK)
+    path = current_artifact(task)
     return "none trained" if path is None else path.name
 
 
@@ -457,4 +462,168 @@ def drug_feedback_frame(*, show_text: bool = False, limit: int = 500) -> Any:
             row["note"] = r.note_text or ""
         rows.append(row)
     columns = ["time", "user", "role", "correction", "text", "detail", "comment", "model version", "id"]
+    return pd.DataFrame(rows, columns=columns + (["note"] if show_text else []))
+
+
+# -- treatment suggestions ----------------------------------------------------------------------------
+TREATMENT_TASK = "treatments"
+TREATMENT_PREFIX = "treat_"
+TREATMENT_TRAIN_HINT = ("No condition model is trained yet. Run `make run` (it trains the default models) or "
+                        "`python -m core.cli train conditions` and `python -m core.cli train ranker`, then reload "
+                        "this page.")
+_TREATMENT_RUN_KEY = "treatment_run"
+TREATMENT_FEEDBACK_KEY = "treatment_feedback_done"
+#: Feedback kinds on a suggestion -> stored verdict.
+TREATMENT_VERDICTS = {"accept": "correct", "reject": "wrong", "add_missing": "partially_correct"}
+
+
+@st.cache_resource(show_spinner="Loading the treatment models...", max_entries=2)
+def _load_treatment_engine(conditions: str, ranker: str | None, drugs: str | None) -> Any:
+    from core.conditions.normalize import warm
+    from core.conditions.pipeline import ConditionPipeline
+    from core.treatments.ranker import RankerPipeline
+    from core.treatments.suggest import TreatmentEngine
+
+    warm()
+    rank = RankerPipeline.from_artifact(Path(ranker)) if ranker else None
+    drug_pipe = drug_pipeline() if drugs else None
+    return TreatmentEngine(ConditionPipeline.from_artifact(Path(conditions)), drug_pipe, rank)
+
+
+def treatment_engine() -> Any | None:
+    """The treatment engine over the current models, or None when no condition model is trained."""
+    from core.modeling import current_artifact
+
+    cond = current_artifact("conditions")
+    if cond is None:
+        return None
+    ranker = current_artifact("ranker")
+    drugs = current_artifact(DRUG_TASK)
+    return _load_treatment_engine(str(cond), str(ranker) if ranker else None, str(drugs) if drugs else None)
+
+
+@dataclass(frozen=True)
+class TreatmentRun:
+    """One note's conditions and suggestions as the page shows them."""
+
+    text: str
+    note_hash: str
+    result: Any  # core.treatments.suggest.TreatmentResult
+    prediction_id: int
+    seconds: float
+
+
+def run_treatments(raw_text: str) -> TreatmentRun:
+    """Clean the note, suggest treatments and record the prediction (the note itself is not stored).
+
+    Raises:
+        NoteError: the note is empty or too long.
+        ModelMissing: no condition model is trained.
+    """
+    import time
+
+    from core.text import clean_note
+
+    text = clean_note(raw_text)
+    engine = treatment_engine()
+    if engine is None:
+        raise ModelMissing(TREATMENT_TRAIN_HINT)
+    t0 = time.perf_counter()
+    result = engine(text)
+    seconds = time.perf_counter() - t0
+    digest, prediction_id = _record_once(TREATMENT_TASK, text, _Versioned(result))
+    run = TreatmentRun(text, digest, result, prediction_id, seconds)
+    st.session_state[_TREATMENT_RUN_KEY] = run
+    st.session_state.pop(TREATMENT_FEEDBACK_KEY, None)
+    return run
+
+
+@dataclass(frozen=True)
+class _Versioned:
+    """A treatment result as stored: one version string naming every model that produced it."""
+
+    result: Any
+
+    @property
+    def model_version(self) -> str:
+        v = self.result.versions
+        return f"{v.get('conditions')}+{v.get('ranker')}+kb{v.get('kb')}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.result.to_dict()
+
+
+def current_treatment_run() -> TreatmentRun | None:
+    return st.session_state.get(_TREATMENT_RUN_KEY)
+
+
+def clear_treatment_run() -> None:
+    st.session_state.pop(_TREATMENT_RUN_KEY, None)
+
+
+def explain_suggestion(run: TreatmentRun, index: int, method: str = "ig") -> Any:
+    """Words of the note that drove suggestion ``index``'s ranking score (cached by the engine)."""
+    from core.treatments.explain import explain_ranking
+
+    engine = treatment_engine()
+    if engine is None or engine.ranker is None:
+        raise ModelMissing("No treatment ranker is trained: run `python -m core.cli train ranker`.")
+    s = run.result.suggestions[index]
+    if engine.ranker.version != run.result.versions.get("ranker"):
+        raise ModelMissing("The ranker changed since this note was read: press Suggest treatments again.")
+    return explain_ranking(engine.ranker, run.text, engine.kb.condition(s.condition_id), s.drug, method=method)
+
+
+def submit_treatment_feedback(run: TreatmentRun, kind: str, *, condition_id: str, drug: str,
+                              drugbank_id: str | None = None, reason: str | None = None,
+                              comment: str | None = None) -> int:
+    """Store accept / reject (with a reason) / add-missing feedback on a suggestion.
+
+    Raises:
+        ValueError: no user name, an unknown kind, a rejection without a reason or a missing drug name.
+    """
+    from core.db.store import record_feedback
+
+    name, role = current_user()
+    if not name:
+        raise ValueError("Enter your name in the sidebar before sending feedback.")
+    if kind not in TREATMENT_VERDICTS:
+        raise ValueError(f"unknown feedback {kind!r}")
+    if kind == "reject" and not (reason or "").strip():
+        raise ValueError("Say why you reject this suggestion.")
+    if not drug.strip():
+        raise ValueError("Name the treatment.")
+    correction = {"kind": kind, "condition_id": condition_id, "drug": drug.strip(), "drugbank_id": drugbank_id,
+                  "reason": (reason or "").strip() or None}
+    database()
+    feedback_id = record_feedback(run.prediction_id, user_name=name, user_role=role,
+                                  verdict=TREATMENT_VERDICTS[kind], correction=correction, comment=comment or None,
+                                  note_text=run.text)
+    done: list[tuple[int, dict[str, Any]]] = st.session_state.setdefault(TREATMENT_FEEDBACK_KEY, [])
+    done.append((feedback_id, correction))
+    return feedback_id
+
+
+def treatment_feedback_done() -> list[tuple[int, dict[str, Any]]]:
+    return list(st.session_state.get(TREATMENT_FEEDBACK_KEY, []))
+
+
+def treatment_feedback_frame(*, show_text: bool = False, limit: int = 500) -> Any:
+    """Recent feedback on treatment suggestions as a DataFrame (note text only when ``show_text``)."""
+    import pandas as pd
+
+    from core.db.store import list_feedback
+
+    database()
+    rows = []
+    for r in list_feedback(TREATMENT_TASK, limit=limit):
+        c = r.correction if isinstance(r.correction, dict) else {}
+        row = {"time": r.created_at.astimezone().replace(tzinfo=None), "user": r.user_name, "role": r.user_role,
+               "feedback": str(c.get("kind", "")).replace("_", " "), "condition": c.get("condition_id", ""),
+               "treatment": c.get("drug", ""), "reason": c.get("reason") or "", "comment": r.comment or "",
+               "model version": r.model_version, "id": r.id}
+        if show_text:
+            row["note"] = r.note_text or ""
+        rows.append(row)
+    columns = ["time", "user", "role", "feedback", "condition", "treatment", "reason", "comment", "model version", "id"]
     return pd.DataFrame(rows, columns=columns + (["note"] if show_text else []))

@@ -7,8 +7,9 @@ from core.drugs.corrections import KINDS, attribute_fix, false_drug, find_text, 
 from core.drugs.present import STATUS_TEXT, legend_html, medication_rows, mention_label, note_html
 from core.drugs.types import ATTRIBUTE_LABELS, DRUG_STATUSES
 from core.explain.attribution import METHODS
-from core.explain.render import escape_markdown, heatmap_html, heatmap_legend_html, top_words_rows
+from core.explain.render import escape_markdown
 from core.text import NoteError
+from pages.components import explanation_panel
 
 P = R.DRUG_PREFIX
 
@@ -91,25 +92,10 @@ if n:
     method = method_col.radio("Method", methods, format_func=METHODS.get, horizontal=True, key="drug_explain_method")
     with st.spinner(f"Explaining with {METHODS[method]}..."):
         explanation = R.explain_mention(run, index, method)
-    note_col, side_col = st.columns(2, gap="large")
-    with note_col:
-        st.html(heatmap_legend_html("the belief it is a drug"))
-        st.html(heatmap_html(run.text, explanation.words))
-    with side_col:
-        top = ", ".join(f"“{w.text}”" for w in explanation.top(5)) or "none"
-        st.markdown(escape_markdown(f"The words that most raised the model's belief that “{result.mentions[index].text}” "
-                                    f"is a drug: {top}."))
-        faith = st.columns(3)
-        faith[0].metric("Comprehensiveness", f"{explanation.comprehensiveness or 0:+.2f}",
-                        help=f"Drop in the entity's probability when the top {explanation.top_k} words are removed.")
-        faith[1].metric("Sufficiency", f"{explanation.sufficiency or 0:+.2f}",
-                        help=f"Drop when only the top {explanation.top_k} words and the mention are kept (low is good).")
-        faith[2].metric("Convergence gap", "n/a" if explanation.delta is None else f"{explanation.delta:.1%}",
-                        help=f"Integrated Gradients completeness gap ({explanation.n_steps} steps); below 5% is good.")
-        st.caption(f"{METHODS[method]}, {explanation.seconds:.1f} s{' (cached)' if explanation.cached else ''}; "
-                   f"probability of this entity {explanation.target_probability:.0%}.")
-        st.dataframe(top_words_rows(explanation, k=8), hide_index=True, width="stretch", height="content",
-                     column_config={"score": st.column_config.NumberColumn(format="%+.3f")})
+    top = ", ".join(f"“{w.text}”" for w in explanation.top(5)) or "none"
+    explanation_panel(run.text, explanation, legend="the belief it is a drug", what="the entity's probability",
+                      sentence=f"The words that most raised the model's belief that “{result.mentions[index].text}” "
+                               f"is a drug: {top}.")
 
 # -- corrections --------------------------------------------------------------------------------------------
 st.subheader("Correct the model")

@@ -1,16 +1,17 @@
-"""Feedback review page: what people said about the model's routings and medication lists, newest first."""
+"""Feedback review page: what people said about routings, medication lists and treatment suggestions, newest first."""
 
 import streamlit as st
 
 from core import resources as R
 
 st.title("Feedback review")
-st.caption("Verdicts and corrections sent from the Triage and Medications pages. Note texts are hidden unless you "
+st.caption("Verdicts and corrections sent from the Triage, Medications and Treatments pages. Note texts are hidden unless you "
            "ask for them.")
 
 show_text = st.checkbox("Show note texts", value=False)
 frame = R.feedback_frame(show_text=show_text)
 drug_frame = R.drug_feedback_frame(show_text=show_text)
+treatment_frame = R.treatment_feedback_frame(show_text=show_text)
 
 if frame.empty:
     st.info("No triage feedback yet. Triage a note and use “Looks right” or “Flag as wrong”.")
@@ -28,5 +29,13 @@ if drug_frame.empty:
     st.caption("None yet: corrections sent from the Medications page appear here.")
 else:
     st.dataframe(drug_frame, hide_index=True, width="stretch",
+                 column_config={"time": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                                "note": st.column_config.TextColumn(width="large")})
+
+st.subheader("Treatment suggestion feedback")
+if treatment_frame.empty:
+    st.caption("None yet: accepts, rejections and missing treatments sent from the Treatments page appear here.")
+else:
+    st.dataframe(treatment_frame, hide_index=True, width="stretch",
                  column_config={"time": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
                                 "note": st.column_config.TextColumn(width="large")})

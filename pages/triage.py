@@ -4,17 +4,10 @@ import streamlit as st
 
 from core import resources as R
 from core.explain.attribution import METHODS
-from core.explain.render import (
-    escape_markdown,
-    heatmap_html,
-    heatmap_legend_html,
-    highlight_spans_html,
-    probability_figure,
-    summary_sentence,
-    top_words_rows,
-)
+from core.explain.render import escape_markdown, highlight_spans_html, probability_figure, summary_sentence
 from core.labels import SERVICE_DESCRIPTIONS, SERVICES, service_title
 from core.text import NoteError
+from pages.components import explanation_panel
 
 st.title("Triage a clinical note")
 st.caption("NoteLens suggests the service a note should be routed to, flags urgent findings and shows which "
@@ -97,25 +90,8 @@ if method == "ig" and result.n_windows > R.IG_DEFAULT_MAX_WINDOWS:
 with st.spinner(f"Explaining with {METHODS[method]}..."):
     explanation = R.explain_run(run, target, method)
 
-note_col, side_col = st.columns(2, gap="large")
-with note_col:
-    st.html(heatmap_legend_html())
-    st.html(heatmap_html(run.text, explanation.words))
-with side_col:
-    st.markdown(escape_markdown(summary_sentence(explanation, service_title(target))))
-    faith = st.columns(3)
-    faith[0].metric("Comprehensiveness", f"{explanation.comprehensiveness or 0:+.2f}",
-                    help=f"Drop in the probability of {service_title(target)} when the top {explanation.top_k} "
-                         "words are removed: higher means the highlights really carry the prediction.")
-    faith[1].metric("Sufficiency", f"{explanation.sufficiency or 0:+.2f}",
-                    help=f"Drop in probability when only the top {explanation.top_k} words are kept: lower "
-                         "(near zero) means those words alone are enough.")
-    faith[2].metric("Convergence gap", "n/a" if explanation.delta is None else f"{explanation.delta:.1%}",
-                    help="How far the word scores are from adding up to the model's score change "
-                         f"(Integrated Gradients, {explanation.n_steps} steps). Below 5% is good.")
-    st.caption(f"{METHODS[method]}, {explanation.seconds:.1f} s{' (cached)' if explanation.cached else ''}.")
-    st.dataframe(top_words_rows(explanation, k=8), hide_index=True, width="stretch", height="content",
-                 column_config={"score": st.column_config.NumberColumn(format="%+.3f")})
+explanation_panel(run.text, explanation, sentence=summary_sentence(explanation, service_title(target)),
+                  what=f"the probability of {service_title(target)}", legend="the service")
 
 # -- feedback ---------------------------------------------------------------------------------------
 st.subheader("Is this routing right?")

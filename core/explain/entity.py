@@ -76,6 +76,32 @@ def _scorer(model: torch.nn.Module, device: torch.device, positions: list[int], 
     return forward
 
 
+def attribute_window(forward: Any, layer: torch.nn.Module, ids: torch.Tensor, mask: torch.Tensor, method: Method,
+                     *, special: set[int], pad: int, tolerance: float = 0.05, start_steps: int = 16,
+                     max_steps: int = 32) -> tuple[np.ndarray, float | None, int]:
+    """Token attributions of ``forward(ids, mask)`` (a scalar per row) to ``layer``'s output, for one window.
+
+    Integrated Gradients from the all-``[PAD]`` baseline with adaptive Gauss-Legendre steps, or gradient x
+    input. Returns ``(token_scores, relative completeness gap or None, steps)``. The caller holds the lock.
+    """
+    if method == "gxi":
+        attr = LayerGradientXActivation(forward, layer).attribute(ids, additional_forward_args=(mask,))
+        return attr.sum(-1).detach().float().cpu().numpy()[0], None, 1
+    lig = LayerIntegratedGradients(forward, layer)
+    baseline = _baseline_ids(ids, special, pad)
+    steps = start_steps
+    internal = max(1, (4096 if ids.device.type == "cpu" else 65536) // ids.shape[1])
+    while True:
+        attr, d = lig.attribute(ids, baselines=baseline, additional_forward_args=(mask,), n_steps=steps,
+                                method="gausslegendre", return_convergence_delta=True, internal_batch_size=internal)
+        token_scores = attr.sum(-1).detach().float().cpu().numpy()[0]
+        d = float(d.detach().float().cpu()[0])
+        gap = float(token_scores.sum()) - d
+        if abs(d) <= tolerance * max(abs(gap), 1e-6) or steps >= max_steps:
+            return token_scores, abs(d) / max(abs(gap), 1e-6), steps
+        steps = _next_steps(steps, max_steps)
+
+
 def explain_entity(pipe: Any, text: str, span: Span, method: Method = "ig", *, use_cache: bool = True,
                    max_length: int = 256, tolerance: float = 0.05, start_steps: int = 16, max_steps: int = 32,
                    fraction: float = 0.1) -> Explanation:
@@ -109,29 +135,12 @@ def explain_entity(pipe: Any, text: str, span: Span, method: Method = "ig", *, u
     pad = tok.pad_token_id or 0
     lo, hi = win["text_range"]
     words = [(a, b) for a, b in word_spans(text) if a >= lo and b <= hi]
-    delta = None
-    steps = 1
     with pipe.lock:
-        if method == "gxi":
-            attr = LayerGradientXActivation(forward, layer).attribute(ids, additional_forward_args=(mask,))
-            token_scores = attr.sum(-1).detach().float().cpu().numpy()[0]
-        else:
-            lig = LayerIntegratedGradients(forward, layer)
-            baseline = _baseline_ids(ids, special, pad)
-            steps = start_steps
-            while True:
-                attr, d = lig.attribute(ids, baselines=baseline, additional_forward_args=(mask,), n_steps=steps,
-                                        method="gausslegendre", return_convergence_delta=True,
-                                        internal_batch_size=max(1, (4096 if device.type == "cpu" else 65536) // ids.shape[1]))
-                token_scores = attr.sum(-1).detach().float().cpu().numpy()[0]
-                d = float(d.detach().float().cpu()[0])
-                gap = float(token_scores.sum()) - d
-                if abs(d) <= tolerance * max(abs(gap), 1e-6) or steps >= max_steps:
-                    break
-                steps = _next_steps(steps, max_steps)
-            delta = abs(d) / max(abs(gap), 1e-6)
+        token_scores, delta, steps = attribute_window(forward, layer, ids, mask, method, special=special, pad=pad,
+                                                      tolerance=tolerance, start_steps=start_steps,
+                                                      max_steps=max_steps)
         scores = merge_to_words(text, win["offsets"], token_scores, words)
-        faith = _faithfulness(forward, ids, win["offsets"], words, scores, span, pad, fraction)
+        faith = faithfulness(forward, ids, win["offsets"], words, scores, span, pad, fraction)
     exp = Explanation(target=target, method=method,
                       words=tuple(WordScore(a, b, text[a:b], float(s)) for (a, b), s in zip(words, scores)),
                       delta=delta, n_steps=steps, seconds=time.perf_counter() - t0, model_version=pipe.version,
@@ -144,8 +153,8 @@ def explain_entity(pipe: Any, text: str, span: Span, method: Method = "ig", *, u
 
 
 @torch.inference_mode()
-def _faithfulness(forward, ids: torch.Tensor, offsets: list[tuple[int, int]], words: list[tuple[int, int]],
-                  scores: list[float], span: Span, pad: int, fraction: float) -> dict[str, Any]:
+def faithfulness(forward, ids: torch.Tensor, offsets: list[tuple[int, int]], words: list[tuple[int, int]],
+                 scores: list[float], span: Span, pad: int, fraction: float) -> dict[str, Any]:
     k = max(1, int(round(fraction * len(words))))
     order = np.argsort(-np.asarray(scores), kind="stable")[:k]
     top = [words[i] for i in order]

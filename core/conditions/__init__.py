@@ -1,0 +1,1 @@
+"""Condition mentions: token classification, ICD-10-CM normalization, ConText assertion status."""

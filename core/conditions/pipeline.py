@@ -1,0 +1,84 @@
+"""Condition inference: token classification, knowledge-base names, ICD-10-CM codes, ConText status.
+
+Same shape as the drug pipeline (:class:`core.ner.SpanTagger`): the model's CONDITION spans, plus any
+knowledge-base condition name the model missed (so a condition the treatment knowledge base knows is
+never lost to a model miss), each normalized (:mod:`core.conditions.normalize`) and given an assertion
+status by medspacy ConText (present, negated, historical, family, hypothetical). Only present
+conditions drive treatment suggestions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from transformers import PreTrainedTokenizerBase
+
+from core.conditions.types import ConditionMention, ConditionResult
+from core.ner import SpanTagger
+from core.spans import Span
+
+TASK = "conditions"
+
+
+class ConditionPipeline(SpanTagger):
+    """Finds condition mentions in a note.
+
+    Args:
+        model: A ``BertForTokenClassification`` over :data:`core.conditions.types.TAGS`.
+        tokenizer: Its fast tokenizer.
+        dictionary: Add knowledge-base condition names the model missed.
+        normalize: Resolve mentions to ICD-10-CM and the knowledge base.
+        assertion: Run medspacy ConText for the status.
+        **kwargs: See :class:`core.ner.SpanTagger`.
+    """
+
+    task = TASK
+
+    def __init__(self, model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, *, dictionary: bool = True,
+                 normalize: bool = True, assertion: bool = True, **kwargs: Any) -> None:
+        super().__init__(model, tokenizer, **kwargs)
+        self.dictionary = dictionary
+        self.normalize = normalize
+        self.assertion = assertion
+
+    def keep(self, text: str, start: int, end: int, label: str) -> bool:
+        return sum(c.isalpha() for c in text[start:end]) >= 2
+
+    def filter(self, text: str, spans: list[Span]) -> list[Span]:
+        if not self.dictionary:
+            return spans
+        from core.conditions.normalize import dictionary_spans
+
+        out = list(spans)
+        for a, b in dictionary_spans(text):
+            if not any(s.start < b and a < s.end for s in spans):
+                out.append(Span(a, b, "CONDITION", score=None, meta={"source": "dictionary"}))
+        return sorted(out, key=lambda s: s.start)
+
+    def postprocess(self, text: str, entities: list[Span]) -> ConditionResult:
+        """Normalize the mentions and assert their status."""
+        conds = [e for e in entities if e.label == "CONDITION"]
+        statuses = None
+        if self.assertion and conds:
+            from core.nlp.context import assert_spans
+
+            statuses = assert_spans(text, conds, kind="condition")
+        mentions = []
+        for i, c in enumerate(conds):
+            code = None
+            if self.normalize:
+                from core.conditions.normalize import normalize
+
+                code = normalize(text[c.start:c.end])
+            res = statuses[i] if statuses else None
+            status = res.status if res else "present"
+            trig = (res.trigger_start, res.trigger_end) if res and res.trigger_start is not None else None
+            span = Span(c.start, c.end, "CONDITION", group=i, status=status, code=code.code if code else None,
+                        score=c.score)
+            mentions.append(ConditionMention(span, text[c.start:c.end], status, res.trigger if res else None, trig,
+                                             code, (c.meta or {}).get("source", "model")))
+        return ConditionResult(tuple(mentions), self.version)
+
+    def __call__(self, text: str) -> ConditionResult:
+        return self.postprocess(text, self.entities([text])[0])

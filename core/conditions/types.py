@@ -1,0 +1,68 @@
+"""Plain result types of the condition pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from core.spans import Span
+
+CONDITION_STATUSES: tuple[str, ...] = ("present", "negated", "historical", "family", "hypothetical")
+TAGS: tuple[str, ...] = ("O", "B-CONDITION", "I-CONDITION")
+
+
+@dataclass(frozen=True)
+class ConditionCode:
+    """A condition mention resolved to ICD-10-CM (and, when the knowledge base has it, a KB condition).
+
+    Attributes:
+        code: ICD-10-CM code or category, dotted (``E11.9``, ``I10``).
+        title: Its official ICD-10-CM title.
+        kb_id: The treatment knowledge base's condition id, or None.
+        method: ``kb`` (a knowledge-base name), ``lexicon`` (a clinical synonym), ``icd`` (an ICD title),
+            ``tokens`` (the same words in another order), ``fuzzy`` (word overlap).
+        score: 1.0 for exact methods; the overlap for fuzzy ones.
+    """
+
+    code: str
+    title: str
+    kb_id: str | None
+    method: str
+    score: float = 1.0
+
+
+@dataclass(frozen=True)
+class ConditionMention:
+    """One condition mention with its status and codes."""
+
+    span: Span
+    text: str
+    status: str
+    trigger: str | None = None
+    trigger_span: tuple[int, int] | None = None
+    normalized: ConditionCode | None = None
+    source: str = "model"      # "model" or "dictionary" (a knowledge-base name the model missed)
+
+    @property
+    def present(self) -> bool:
+        return self.status == "present"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"span": self.span.to_dict(), "text": self.text, "status": self.status, "trigger": self.trigger,
+                "trigger_span": list(self.trigger_span) if self.trigger_span else None,
+                "normalized": asdict(self.normalized) if self.normalized else None, "source": self.source}
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    """All condition mentions of a note."""
+
+    mentions: tuple[ConditionMention, ...]
+    model_version: str
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def present(self) -> list[ConditionMention]:
+        return [m for m in self.mentions if m.present]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model_version": self.model_version, "mentions": [m.to_dict() for m in self.mentions]}

@@ -1,0 +1,165 @@
+"""Short notes for one condition in a sampled patient context, with the knowledge base's ideal order.
+
+Used to fine-tune the treatment ranker (:mod:`core.treatments.train`): each note names a condition of
+the treatment knowledge base and a patient context (age, pregnancy, breastfeeding, renal and hepatic
+function, comorbidities, current medications, allergies) in the words clinicians use, and the relevance
+of every candidate treatment follows the knowledge base: first-line before alternatives, a drug preferred
+in this context first, a caution halves the fit, a contraindication, an allergy or a drug the patient
+already takes leaves none.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+
+from core.treatments.kb import Condition, KnowledgeBase, Treatment
+
+#: How a note says a tag (several wordings; the patient-context reader understands each).
+TAG_PHRASES: dict[str, tuple[str, ...]] = {
+    "pregnancy": ("She is {w} weeks pregnant.", "Currently pregnant, G2P1 at {w} weeks gestation.",
+                  "Intrauterine pregnancy at {w} weeks."),
+    "breastfeeding": ("She is breastfeeding her 3-month-old.", "Currently breastfeeding."),
+    "renal_impairment": ("CKD stage 4 with eGFR {g}.", "End-stage renal disease on hemodialysis.",
+                         "Chronic kidney disease, eGFR {g} mL/min."),
+    "hepatic_impairment": ("Alcoholic cirrhosis, Child-Pugh class B.", "Decompensated cirrhosis with ascites."),
+    "heart_failure": ("History of heart failure with reduced ejection fraction, EF 30%.",
+                      "Congestive heart failure."),
+    "asthma": ("Has asthma since childhood.", "History of moderate persistent asthma."),
+    "bradycardia": ("Sinus bradycardia with heart rate 46.", "Known sick sinus syndrome."),
+    "hyperkalemia": ("Labs notable for potassium 5.9.", "Hyperkalemia on recent labs."),
+    "angioedema": ("History of angioedema.", "Prior episode of angioedema of the lips."),
+    "gi_bleeding": ("History of upper GI bleed from a duodenal ulcer.", "Prior peptic ulcer disease with bleeding."),
+    "bleeding_risk": ("Thrombocytopenia, platelets 40.", "Known coagulopathy."),
+    "qt_prolongation": ("ECG shows QTc 512 ms.", "Known long QT syndrome."),
+    "seizures": ("Seizure disorder on follow-up.", "History of epilepsy."),
+    "hypotension": ("Orthostatic hypotension.", "Chronic hypotension."),
+    "urinary_retention": ("Benign prostatic hyperplasia with urinary retention.", "Urinary retention."),
+    "dementia": ("Alzheimer dementia.", "Moderate dementia."),
+    "diabetes": ("Type 2 diabetes mellitus.", "Diabetes on diet control."),
+    "osteoporosis": ("Osteoporosis.", "Postmenopausal osteoporosis."),
+    "gout": ("History of gout.", "Recurrent gouty arthritis."),
+    "myasthenia_gravis": ("Myasthenia gravis.",),
+    "active_infection": ("Active pulmonary tuberculosis.", "Currently treated for sepsis."),
+    "coronary_disease": ("Coronary artery disease with prior myocardial infarction.", "Stable angina."),
+    "hyponatremia": ("Hyponatremia, sodium 126.",),
+}
+_OPENERS = ("presents for management of {c}.", "is seen for follow-up of {c}.", "was recently diagnosed with {c}.",
+            "is referred for {c}.", "comes in with worsening {c}.")
+_PLANS = ("Plan: discuss treatment options.", "Plan: start therapy as below.", "Plan: initiate treatment.",
+          "Will start medication today.", "")
+
+
+@dataclass
+class PlanNote:
+    """A training note with its condition, context tags and the ideal relevance of each candidate."""
+
+    text: str
+    condition: Condition
+    tags: set[str]
+    current: list[str] = field(default_factory=list)
+    allergies: list[str] = field(default_factory=list)
+    relevance: list[float] = field(default_factory=list)
+
+
+def relevance(cond: Condition, tags: set[str], current: set[str], allergies: set[str]) -> list[float]:
+    """The knowledge base's ideal fit of each of ``cond``'s treatments in this context (0 = never)."""
+    out = []
+    n_first = n_alt = 0
+    for t in cond.treatments:
+        if t.line == "first":
+            base = max(0.6, 1.0 - 0.06 * n_first)
+            n_first += 1
+        elif t.line == "alternative":
+            base = max(0.25, 0.5 - 0.04 * n_alt)
+            n_alt += 1
+        else:
+            base = 0.3
+        if set(t.preferred_in) & tags:
+            base = 1.3
+        if set(t.cautions) & tags:
+            base *= 0.5
+        if set(t.contraindications) & tags or t.drug.lower() in allergies:
+            base = 0.0
+        if t.drug.lower() in current:
+            base = 0.05
+        out.append(base)
+    return out
+
+
+class PlanWriter:
+    """Writes :class:`PlanNote` examples from the treatment knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, seed: int = 41) -> None:
+        self.kb = kb
+        self.rng = random.Random(seed)
+        self.conditions = [c for c in kb.conditions if len(c.treatments) >= 2]
+
+    def _relevant_tags(self, cond: Condition) -> list[str]:
+        tags = set()
+        for t in cond.treatments:
+            tags.update(t.contraindications)
+            tags.update(t.cautions)
+            tags.update(t.preferred_in)
+        return sorted(tags)
+
+    def note(self) -> PlanNote:
+        rng = self.rng
+        cond = rng.choice(self.conditions)
+        name = rng.choice((cond.name, *cond.synonyms)) if cond.synonyms and rng.random() < 0.5 else cond.name
+        tags: set[str] = set()
+        # tags that matter to this condition's treatments are sampled often; others rarely
+        for tag in self._relevant_tags(cond):
+            if rng.random() < 0.22:
+                tags.add(tag)
+        for tag in TAG_PHRASES:
+            if rng.random() < 0.03:
+                tags.add(tag)
+        if "child" in tags and "elderly" in tags:
+            tags.discard(rng.choice(("child", "elderly")))
+        female = rng.random() < 0.5 or bool(tags & {"pregnancy", "breastfeeding"})
+        if "pregnancy" in tags or "breastfeeding" in tags:
+            tags.discard("elderly")
+            tags.discard("child")
+            age = rng.randint(19, 42)
+        elif "child" in tags:
+            age = rng.randint(2, 16)
+        elif "elderly" in tags:
+            age = rng.randint(66, 92)
+        else:
+            age = rng.randint(19, 64)
+        current: list[Treatment] = []
+        if rng.random() < 0.3:
+            current.append(rng.choice(cond.treatments))
+        allergies: list[Treatment] = []
+        if rng.random() < 0.15:
+            allergies.append(rng.choice(cond.treatments))
+        other = rng.sample(self.conditions, 2)
+        other_meds = [rng.choice(c.treatments).drug for c in other if c.id != cond.id and rng.random() < 0.5]
+        sex = ("woman" if female else "man") if age >= 18 else ("girl" if female else "boy")
+        lines = [f"HPI: {age}-year-old {sex} " + rng.choice(_OPENERS).format(c=name)]
+        for tag in sorted(tags - {"child", "elderly"}, key=lambda _: rng.random()):
+            if tag in TAG_PHRASES:
+                lines.append(rng.choice(TAG_PHRASES[tag]).format(w=rng.randint(8, 36), g=rng.randint(8, 28)))
+        meds = [t.drug for t in current] + other_meds
+        lines.append("Medications: " + (", ".join(meds) if meds else rng.choice(("none", "no regular medications"))) + ".")
+        lines.append("Allergies: " + (", ".join(t.drug for t in allergies) if allergies else "NKDA") + ".")
+        lines.append(f"Assessment: {name}.")
+        plan = rng.choice(_PLANS)
+        if plan:
+            lines.append(plan)
+        text = rng.choice(("\n", " ")).join(lines)
+        rel = relevance(cond, tags, {m.lower() for m in meds}, {t.drug.lower() for t in allergies})
+        return PlanNote(text, cond, tags, meds, [t.drug for t in allergies], rel)
+
+    def generate(self, n: int) -> list[PlanNote]:
+        return [self.note() for _ in range(n)]
+
+
+def target_distribution(rel: list[float], temperature: float = 0.15) -> list[float]:
+    """Softmax of relevances (ListNet's target)."""
+    m = max(rel)
+    e = [math.exp((r - m) / temperature) for r in rel]
+    z = sum(e)
+    return [x / z for x in e]

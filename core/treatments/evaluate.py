@@ -1,0 +1,115 @@
+"""Evaluators of treatment suggestions and interaction checks on tab-separated files.
+
+``evaluate_treatments``: a file of drug-disease pairs (columns ``disease``, ``drug``, ``drugbank_id``,
+``category``: ``DM`` disease modifying, ``SYM`` symptomatic, ``NOT`` non-indication). For each disease a
+short note is written ("Assessment and plan: 1. <disease>. ..."), and the suggestions are compared with
+the file: a suggestion is right when its DrugBank id is a DM or SYM drug of that disease.
+
+- ``coverage``: share of diseases for which a present condition of the knowledge base was recognised.
+- ``precision_at_k``: over the covered diseases, the right share of the first ``min(k, n)`` suggestions
+  (``n`` the number of suggestions; a covered disease with none counts as 0).
+- ``not_in_top5``: suggestions among the first five that the file marks ``NOT`` (must be 0).
+
+``evaluate_interactions``: a file of drug pairs (``drug_a``, ``drug_b``). For each pair a note lists
+both as current medications; the pair is *recognized* when the drug model finds both with a dictionary
+identity, and *flagged* when the interaction checker reports an interaction between them.
+``recall`` = flagged / recognized.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any, Callable
+
+NOTE_TEMPLATE = "ASSESSMENT AND PLAN:\n1. {disease}. Discussed treatment options with the patient.\n"
+PAIR_TEMPLATE = "MEDICATIONS: {a} and {b}, both taken daily.\n"
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t")
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {', '.join(missing)} (tab-separated, with a header)")
+        return [{k: (v or "").strip() for k, v in r.items() if k} for r in reader]
+
+
+def read_indications(path: Path) -> dict[str, dict[str, set[str]]]:
+    """disease -> {"right": DM/SYM DrugBank ids, "not": NOT ids}, in file order."""
+    out: dict[str, dict[str, set[str]]] = {}
+    for r in _rows(path, ("disease", "drug", "drugbank_id", "category")):
+        cat = r["category"].upper()
+        if cat not in ("DM", "SYM", "NOT"):
+            raise ValueError(f"{path}: unknown category {r['category']!r} (DM, SYM or NOT)")
+        d = out.setdefault(r["disease"], {"right": set(), "not": set()})
+        d["not" if cat == "NOT" else "right"].add(r["drugbank_id"])
+    return out
+
+
+def evaluate_treatments(engine: Any, path: Path, *, progress: Callable[[int, int], None] | None = None
+                        ) -> dict[str, Any]:
+    """Precision@3/5, non-indications in the top 5 and coverage (see the module docstring)."""
+    from core.treatments.suggest import top_suggestions
+
+    truth = read_indications(path)
+    details = []
+    p3: list[float] = []
+    p5: list[float] = []
+    not5 = 0
+    covered = 0
+    for i, (disease, sets) in enumerate(truth.items()):
+        res = engine(NOTE_TEMPLATE.format(disease=disease))
+        recognised = bool(res.suggestions or res.withheld)
+        top = top_suggestions(res, 5)
+        ids = [s.drugbank_id for s in top]
+        row: dict[str, Any] = {"disease": disease, "covered": recognised,
+                               "conditions": sorted({s.condition_id for s in (*res.suggestions, *res.withheld)}),
+                               "top5": [f"{s.drug} ({s.drugbank_id})" for s in top]}
+        if recognised:
+            covered += 1
+            for k, acc in ((3, p3), (5, p5)):
+                first = ids[:k]
+                acc.append(sum(x in sets["right"] for x in first) / len(first) if first else 0.0)
+            bad = [x for x in ids[:5] if x in sets["not"]]
+            not5 += len(bad)
+            row.update(p3=p3[-1], p5=p5[-1], not_in_top5=bad)
+        details.append(row)
+        if progress:
+            progress(i + 1, len(truth))
+    n = len(truth)
+    return {"precision_at_3": round(sum(p3) / len(p3), 4) if p3 else 0.0,
+            "precision_at_5": round(sum(p5) / len(p5), 4) if p5 else 0.0,
+            "not_in_top5": not5, "coverage": round(covered / n, 4) if n else 0.0, "n_diseases": n,
+            "n_covered": covered, "details": details}
+
+
+def evaluate_interactions(drugs: Any, checker: Any, path: Path, *,
+                          progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Recall of the interaction checker over pairs the drug model recognizes (see the module docstring)."""
+    from core.treatments.interactions import DrugRef
+
+    rows = _rows(path, ("drug_a", "drug_b"))
+    recognized = flagged = 0
+    by_origin: dict[str, int] = {}
+    misses = []
+    for i, r in enumerate(rows):
+        res = drugs(PAIR_TEMPLATE.format(a=r["drug_a"], b=r["drug_b"]))
+        refs = []
+        for m in res.mentions:
+            if m.status == "current" and m.identity is not None and m.identity.drugbank_id:
+                ref = DrugRef(m.identity.canonical, m.identity.drugbank_id)
+                if ref not in refs:
+                    refs.append(ref)
+        if len(refs) >= 2:
+            recognized += 1
+            found = checker.check(refs[0], refs[1])
+            if found:
+                flagged += 1
+                by_origin[found[0].origin] = by_origin.get(found[0].origin, 0) + 1
+            else:
+                misses.append(f"{r['drug_a']} + {r['drug_b']}")
+        if progress:
+            progress(i + 1, len(rows))
+    return {"recall": round(flagged / recognized, 4) if recognized else 0.0, "n_pairs": len(rows),
+            "n_recognized": recognized, "n_flagged": flagged, "flagged_by": by_origin, "missed": misses}

@@ -1,0 +1,133 @@
+"""The fine-tuned ranking model: how well each candidate treatment fits this note.
+
+A two-tower ranker with an interaction head: the note and a candidate ("lisinopril (ACE inhibitor) for
+essential hypertension; first-line") are embedded by the same fine-tuned MiniLM encoder (mean-pooled),
+and a small MLP over ``[u, v, u*v, |u-v|]`` gives the candidate's score. The note is encoded once per
+note and the knowledge base's candidates once per model (cached), so ranking a 300-word note costs
+one encoder pass, not one per candidate as a cross-encoder would. Training (:mod:`core.treatments.train`)
+teaches it to read the context that changes the order: age, pregnancy, renal function, comorbidities
+and current therapy. ``sigmoid(score)`` is shown as the fit; the words of the note that drove a score
+are explained with Captum (:func:`core.treatments.explain.explain_ranking`).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Sequence
+
+import torch
+from torch import nn
+from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel, PreTrainedTokenizerBase
+
+from core.config import base_model_path, resolve_device
+from core.modeling import autocast, load_info, setup_torch
+from core.treatments.kb import Condition, Treatment
+
+TASK = "ranker"
+HEAD_FILE = "ranker_head.pt"
+
+
+def candidate_text(cond: Condition, t: Treatment) -> str:
+    """The words a candidate is encoded from."""
+    return f"{t.drug} ({t.drug_class}) for {cond.name}; {t.line}-line"
+
+
+class Ranker(nn.Module):
+    """Encoder + interaction head."""
+
+    def __init__(self, encoder: BertModel) -> None:
+        super().__init__()
+        self.encoder = encoder
+        h = encoder.config.hidden_size
+        self.classifier = nn.Sequential(nn.Linear(4 * h, h), nn.GELU(), nn.Dropout(0.1), nn.Linear(h, 1))
+
+    def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
+              inputs_embeds: torch.Tensor | None = None) -> torch.Tensor:
+        if attention_mask is None:
+            attention_mask = torch.ones(input_ids.shape if input_ids is not None else inputs_embeds.shape[:2],
+                                        dtype=torch.long, device=(input_ids if input_ids is not None
+                                                                  else inputs_embeds).device)
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, inputs_embeds=inputs_embeds)
+        hidden = out.last_hidden_state.float()
+        m = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+    def score(self, u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        """Scores of note embeddings ``u`` [B, H] against candidate embeddings ``v`` [B, H] (pairwise rows)."""
+        return self.classifier(torch.cat([u, v, u * v, (u - v).abs()], -1)).squeeze(-1)
+
+
+def new_ranker(tiny: bool = False) -> tuple[Ranker, PreTrainedTokenizerBase]:
+    base = base_model_path()
+    tokenizer = AutoTokenizer.from_pretrained(str(base))
+    if tiny:
+        cfg = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                         intermediate_size=64, max_position_embeddings=512)
+        return Ranker(BertModel(cfg, add_pooling_layer=False)), tokenizer
+    return Ranker(AutoModel.from_pretrained(str(base), add_pooling_layer=False)), tokenizer
+
+
+class RankerPipeline:
+    """Scores candidate treatments for a note; thread-safe (one lock around the shared model)."""
+
+    def __init__(self, model: Ranker, tokenizer: PreTrainedTokenizerBase, *, version: str = "untrained",
+                 device: str | None = None, max_length: int = 512) -> None:
+        setup_torch()
+        self.device = torch.device(device or resolve_device())
+        self.model = model.to(self.device).eval()
+        self.tokenizer = tokenizer
+        self.version = version
+        self.max_length = max_length
+        self.lock = threading.RLock()
+        self._cand: dict[str, torch.Tensor] = {}
+
+    @classmethod
+    def from_artifact(cls, path: Path, device: str | None = None) -> "RankerPipeline":
+        setup_torch()
+        info = load_info(path)
+        encoder = AutoModel.from_pretrained(str(path), add_pooling_layer=False)
+        model = Ranker(encoder)
+        model.classifier.load_state_dict(torch.load(path / HEAD_FILE, map_location="cpu", weights_only=True))
+        tok = AutoTokenizer.from_pretrained(str(path))
+        return cls(model, tok, version=info.version, device=device,
+                   max_length=int(info.training.get("infer_max_length", 512)))
+
+    def save(self, path: Path) -> None:
+        self.model.encoder.save_pretrained(path)
+        torch.save(self.model.classifier.state_dict(), path / HEAD_FILE)
+
+    def _encode(self, texts: Sequence[str], max_length: int) -> tuple[torch.Tensor, torch.Tensor]:
+        enc = self.tokenizer(list(texts), truncation=True, max_length=max_length, padding=True, return_tensors="pt")
+        return enc["input_ids"].to(self.device), enc["attention_mask"].to(self.device)
+
+    @torch.inference_mode()
+    def note_embedding(self, text: str) -> torch.Tensor:
+        ids, mask = self._encode([text], self.max_length)
+        with self.lock, autocast(self.device):
+            return self.model.embed(ids, mask).float()
+
+    @torch.inference_mode()
+    def candidate_embeddings(self, texts: Sequence[str]) -> torch.Tensor:
+        """Embeddings of candidate texts (cached per text for this model)."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cand]
+        for lo in range(0, len(todo), 64):
+            chunk = todo[lo:lo + 64]
+            ids, mask = self._encode(chunk, 64)
+            with self.lock, autocast(self.device):
+                emb = self.model.embed(ids, mask).float()
+            for t, e in zip(chunk, emb):
+                self._cand[t] = e
+        return torch.stack([self._cand[t] for t in texts]) if texts else torch.zeros(0)
+
+    @torch.inference_mode()
+    def scores(self, text: str, candidates: Sequence[str]) -> list[float]:
+        """Raw scores (logits) of ``candidates`` for the note ``text``."""
+        if not candidates:
+            return []
+        u = self.note_embedding(text)
+        v = self.candidate_embeddings(candidates)
+        with self.lock:
+            s = self.model.score(u.expand(v.shape[0], -1), v)
+        return [float(x) for x in s.cpu()]
+

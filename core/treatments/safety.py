@@ -1,0 +1,185 @@
+"""Safety checks of a candidate treatment against the patient: allergy, duplication, interactions,
+contraindications and cautions from the knowledge base.
+
+Severity tiers (most severe first): ``contraindicated`` (the candidate is withheld, never shown as a
+suggestion, and the withheld list says why), ``major``, ``moderate``, ``minor``. Alert fatigue is real
+(clinicians override ~90% of interaction alerts): every flag carries its tier and its basis, and the
+page shows the tier first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from core.treatments.interactions import DrugRef, InteractionChecker
+from core.treatments.kb import Treatment
+from core.treatments.patient import PatientContext
+
+SEVERITY_ORDER = ("contraindicated", "major", "moderate", "minor")
+
+#: Allergy groups: words an allergy is written with, the drugs and class words it covers, and
+#: cross-reactive groups (flagged, not withheld). Source: AAAAI/ACAAI drug allergy practice parameter 2022.
+ALLERGY_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
+    "penicillins": {"terms": ("penicillin", "penicillins", "pcn", "amoxicillin", "ampicillin", "augmentin",
+                              "amoxicillin-clavulanate", "piperacillin", "dicloxacillin", "nafcillin"),
+                    "members": ("amoxicillin", "ampicillin", "penicillin v", "penicillin g", "phenoxymethylpenicillin",
+                                "benzylpenicillin", "piperacillin", "nafcillin", "oxacillin", "dicloxacillin",
+                                "amoxicillin/clavulanate", "clavulanic acid"),
+                    "class_words": ("penicillin", "aminopenicillin"), "cross": ("cephalosporins", "carbapenems")},
+    "cephalosporins": {"terms": ("cephalosporin", "cephalosporins", "cephalexin", "keflex", "ceftriaxone",
+                                 "cefazolin", "cefuroxime", "cefdinir"),
+                       "members": ("cephalexin", "cefazolin", "cefuroxime", "ceftriaxone", "cefdinir", "cefpodoxime",
+                                   "cefixime", "cefepime", "ceftazidime", "cefadroxil", "cefaclor", "cefprozil"),
+                       "class_words": ("cephalosporin",), "cross": ("penicillins",)},
+    "carbapenems": {"terms": ("carbapenem", "meropenem", "imipenem", "ertapenem"),
+                    "members": ("meropenem", "imipenem", "ertapenem", "doripenem"), "class_words": ("carbapenem",),
+                    "cross": ()},
+    "sulfonamides": {"terms": ("sulfa", "sulfas", "sulfonamide", "sulfonamides", "bactrim", "septra",
+                               "sulfamethoxazole", "tmp-smx", "sulfamethoxazole-trimethoprim"),
+                     "members": ("sulfamethoxazole", "sulfadiazine", "sulfasalazine", "dapsone"),
+                     "class_words": ("sulfonamide antibiotic",), "cross": ()},
+    "nsaids": {"terms": ("nsaid", "nsaids", "ibuprofen", "naproxen", "aspirin", "asa", "motrin", "advil",
+                         "aleve", "diclofenac", "indomethacin", "celecoxib", "ketorolac", "meloxicam"),
+               "members": ("ibuprofen", "naproxen", "aspirin", "acetylsalicylic acid", "diclofenac", "indomethacin",
+                           "ketorolac", "meloxicam", "celecoxib", "etodolac", "nabumetone", "piroxicam", "ketoprofen",
+                           "sulindac", "flurbiprofen", "mefenamic acid"),
+               "class_words": ("nsaid", "cox-2 inhibitor", "salicylate"), "cross": ()},
+    "macrolides": {"terms": ("macrolide", "macrolides", "azithromycin", "zithromax", "z-pak", "clarithromycin",
+                             "erythromycin"),
+                   "members": ("azithromycin", "clarithromycin", "erythromycin", "fidaxomicin"),
+                   "class_words": ("macrolide",), "cross": ()},
+    "fluoroquinolones": {"terms": ("fluoroquinolone", "fluoroquinolones", "quinolone", "quinolones",
+                                   "ciprofloxacin", "cipro", "levofloxacin", "levaquin", "moxifloxacin"),
+                         "members": ("ciprofloxacin", "levofloxacin", "moxifloxacin", "ofloxacin", "norfloxacin",
+                                     "delafloxacin", "gemifloxacin"),
+                         "class_words": ("fluoroquinolone", "quinolone"), "cross": ()},
+    "tetracyclines": {"terms": ("tetracycline", "tetracyclines", "doxycycline", "minocycline"),
+                      "members": ("tetracycline", "doxycycline", "minocycline", "sarecycline", "demeclocycline"),
+                      "class_words": ("tetracycline",), "cross": ()},
+    "opioids": {"terms": ("codeine", "morphine", "opioid", "opioids", "opiates", "hydrocodone", "oxycodone",
+                          "tramadol", "percocet", "vicodin"),
+                "members": ("codeine", "morphine", "hydrocodone", "oxycodone", "hydromorphone", "tramadol",
+                            "tapentadol", "fentanyl", "methadone", "buprenorphine", "oxymorphone"),
+                "class_words": ("opioid",), "cross": ()},
+    "ace_inhibitors": {"terms": ("ace inhibitor", "ace inhibitors", "acei", "lisinopril", "enalapril",
+                                 "ramipril", "benazepril", "captopril"),
+                       "members": ("lisinopril", "enalapril", "ramipril", "benazepril", "captopril", "quinapril",
+                                   "fosinopril", "perindopril", "trandolapril", "moexipril"),
+                       "class_words": ("ace inhibitor",), "cross": ()},
+    "statins": {"terms": ("statin", "statins", "atorvastatin", "simvastatin", "rosuvastatin", "pravastatin"),
+                "members": ("atorvastatin", "simvastatin", "rosuvastatin", "pravastatin", "lovastatin",
+                            "fluvastatin", "pitavastatin"), "class_words": ("statin",), "cross": ()},
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A reason to look twice at a suggestion (or, when ``contraindicated``, not to suggest it).
+
+    Attributes:
+        kind: ``contraindication``, ``allergy``, ``interaction``, ``duplication`` or ``caution``.
+        severity: One of :data:`SEVERITY_ORDER`.
+        message: One plain sentence.
+        basis: Where the rule comes from (knowledge-base source, interaction rule and source).
+        evidence: The note's words that triggered it (``[(start, end, text), ...]``).
+    """
+
+    kind: str
+    severity: str
+    message: str
+    basis: str
+    evidence: tuple[tuple[int, int, str], ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "severity": self.severity, "message": self.message, "basis": self.basis,
+                "evidence": [list(e) for e in self.evidence]}
+
+
+@dataclass(frozen=True)
+class Allergy:
+    """An allergy found in the note (a drug mention whose status is ``allergy``)."""
+
+    text: str
+    start: int
+    end: int
+    drugbank_id: str | None = None
+    canonical: str | None = None
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+
+def _groups_of_drug(drug: str, drug_class: str) -> set[str]:
+    d, c = drug.lower(), drug_class.lower()
+    return {g for g, spec in ALLERGY_GROUPS.items()
+            if d in spec["members"] or any(w in c for w in spec["class_words"])}
+
+
+def _groups_of_allergy(a: Allergy) -> set[str]:
+    words = {a.text.lower().strip(), (a.canonical or "").lower()}
+    return {g for g, spec in ALLERGY_GROUPS.items() if words & set(spec["terms"]) or words & set(spec["members"])}
+
+
+def allergy_flags(t: Treatment, allergies: Sequence[Allergy]) -> list[Flag]:
+    out: list[Flag] = []
+    cand_groups = _groups_of_drug(t.drug, t.drug_class)
+    for a in allergies:
+        ev = ((a.start, a.end, a.text),)
+        same = (a.drugbank_id and a.drugbank_id == t.drugbank_id) or (a.canonical or a.text).lower() == t.drug.lower()
+        shared = cand_groups & _groups_of_allergy(a)
+        if same or shared:
+            what = "this drug" if same else f"its class ({', '.join(sorted(shared))})"
+            out.append(Flag("allergy", "contraindicated", f"The note lists an allergy to {a.text}, which covers {what}.",
+                            "Allergy list in the note; AAAAI/ACAAI drug allergy practice parameter 2022", ev))
+            continue
+        cross = {x for g in _groups_of_allergy(a) for x in ALLERGY_GROUPS[g]["cross"]} & cand_groups
+        if cross:
+            out.append(Flag("allergy", "major",
+                            f"Allergy to {a.text}: possible cross-reactivity with {', '.join(sorted(cross))}.",
+                            "AAAAI/ACAAI drug allergy practice parameter 2022", ev))
+    return out
+
+
+def duplication_flags(t: Treatment, current: Sequence[tuple[DrugRef, str, tuple[int, int, str]]],
+                      class_of: dict[str, str]) -> list[Flag]:
+    """Already taking this drug, or another drug of the same class (``class_of``: drug name -> KB class)."""
+    out = []
+    for ref, _, ev in current:
+        if (ref.drugbank_id and ref.drugbank_id == t.drugbank_id) or ref.name.lower() == t.drug.lower():
+            out.append(Flag("duplication", "moderate", f"Already taking {ev[2]}: continue or adjust rather than add.",
+                            "Current medications in the note", (ev,)))
+        elif class_of.get(ref.name.lower(), "").lower() == t.drug_class.lower() and t.drug_class:
+            out.append(Flag("duplication", "major",
+                            f"Already taking {ev[2]}, another {t.drug_class}: therapeutic duplication.",
+                            "Current medications in the note; drug classes of the knowledge base", (ev,)))
+    return out
+
+
+def interaction_flags(t: Treatment, current: Sequence[tuple[DrugRef, str, tuple[int, int, str]]],
+                      checker: InteractionChecker) -> list[Flag]:
+    out = []
+    cand = DrugRef(t.drug, t.drugbank_id)
+    for ref, _, ev in current:
+        if (ref.drugbank_id and ref.drugbank_id == t.drugbank_id) or ref.name.lower() == t.drug.lower():
+            continue
+        for it in checker.against(cand, [ref]):
+            out.append(Flag("interaction", it.severity, f"With {ev[2]}: {it.mechanism}. {it.advice}".strip(),
+                            it.source, (ev,)))
+    return out
+
+
+def context_flags(t: Treatment, ctx: PatientContext, source: str) -> list[Flag]:
+    out = []
+    for tag in t.contraindications:
+        if tag in ctx.tags:
+            ev = tuple((e.start, e.end, e.text) for e in ctx.why(tag))
+            reasons = "; ".join(dict.fromkeys(e.reason for e in ctx.why(tag)))
+            out.append(Flag("contraindication", "contraindicated",
+                            f"Contraindicated in {tag.replace('_', ' ')} ({reasons}).", source, ev))
+    for tag in t.cautions:
+        if tag in ctx.tags:
+            ev = tuple((e.start, e.end, e.text) for e in ctx.why(tag))
+            out.append(Flag("caution", "moderate", f"Use with caution in {tag.replace('_', ' ')}.", source, ev))
+    return out

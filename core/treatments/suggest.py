@@ -1,0 +1,226 @@
+"""Treatment suggestions for the conditions a note describes, each with its basis and safety flags.
+
+Pipeline: condition mentions (:mod:`core.conditions`) -> present conditions the knowledge base knows ->
+their candidate treatments -> the fine-tuned ranker's score for this note -> safety checks against the
+patient context, current medications and allergies (:mod:`core.treatments.safety`). A contraindicated
+candidate is withheld: it is never a suggestion, and the withheld list says why. Negated, family,
+historical and hypothetical conditions drive nothing.
+
+Decision support only: every suggestion shows the knowledge-base row and source, the note's words
+it rests on, and its flags; the clinician decides.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.conditions.types import ConditionMention, ConditionResult
+from core.treatments.interactions import DrugRef, InteractionChecker, default_checker
+from core.treatments.kb import Condition, KnowledgeBase, Treatment, load_kb
+from core.treatments.patient import PatientContext, patient_context
+from core.treatments.ranker import RankerPipeline, candidate_text
+from core.treatments.safety import (Allergy, Flag, allergy_flags, context_flags, duplication_flags, interaction_flags,
+                                    severity_rank)
+
+DISCLAIMER = ("Decision support only. These are candidate treatments from NoteLens' knowledge base, ordered by a "
+              "model for this note; each shows its source and the note's words it rests on. They are not "
+              "orders: check them against the full record and current guidelines. The clinician decides.")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One candidate treatment for one condition."""
+
+    condition_id: str
+    condition_name: str
+    drug: str
+    drugbank_id: str | None
+    drug_class: str
+    line: str
+    kb_rank: int
+    source: str                       # the knowledge-base source, as a citation
+    score: float                      # the ranker's logit (or the knowledge-base prior without a ranker)
+    fit: float                        # sigmoid(score)
+    flags: tuple[Flag, ...] = ()
+    evidence: tuple[tuple[int, int, str], ...] = ()   # condition mentions in the note
+    rank: int = 0                     # 1-based, within its condition
+
+    @property
+    def withheld(self) -> bool:
+        return any(f.severity == "contraindicated" for f in self.flags)
+
+    @property
+    def top_severity(self) -> str | None:
+        return min((f.severity for f in self.flags), key=severity_rank, default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"condition_id": self.condition_id, "condition": self.condition_name, "drug": self.drug,
+                "drugbank_id": self.drugbank_id, "class": self.drug_class, "line": self.line, "kb_rank": self.kb_rank,
+                "source": self.source, "score": round(self.score, 4), "fit": round(self.fit, 4), "rank": self.rank,
+                "withheld": self.withheld, "flags": [f.to_dict() for f in self.flags],
+                "evidence": [list(e) for e in self.evidence]}
+
+
+@dataclass(frozen=True)
+class TreatmentResult:
+    """Everything the Treatment page shows for a note."""
+
+    conditions: ConditionResult
+    suggestions: tuple[Suggestion, ...]          # shown, best first within each condition
+    withheld: tuple[Suggestion, ...]             # contraindicated: never suggested
+    context: PatientContext
+    current: tuple[tuple[str, str | None], ...]  # (as written, DrugBank id)
+    allergies: tuple[Allergy, ...]
+    versions: dict[str, str]
+    seconds: float = 0.0
+    unmatched: tuple[ConditionMention, ...] = ()  # present conditions the knowledge base has no row for
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def by_condition(self) -> dict[str, list[Suggestion]]:
+        out: dict[str, list[Suggestion]] = {}
+        for s in self.suggestions:
+            out.setdefault(s.condition_id, []).append(s)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"conditions": self.conditions.to_dict(), "suggestions": [s.to_dict() for s in self.suggestions],
+                "withheld": [s.to_dict() for s in self.withheld], "context_tags": sorted(self.context.tags),
+                "age": self.context.age, "current": [list(c) for c in self.current],
+                "allergies": [a.text for a in self.allergies], "versions": dict(self.versions),
+                "disclaimer": DISCLAIMER}
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x > -50 else 0.0
+
+
+def prior_score(t: Treatment) -> float:
+    """The knowledge base's own order as a score (used when no ranker is trained)."""
+    base = {"first": 2.0, "alternative": 0.0, "adjunct": -1.0}.get(t.line, -1.0)
+    return base - 0.1 * t.rank
+
+
+class TreatmentEngine:
+    """Conditions + drugs + ranker + safety checks.
+
+    Args:
+        conditions: A :class:`core.conditions.pipeline.ConditionPipeline` (callable text -> ConditionResult).
+        drugs: A :class:`core.drugs.pipeline.DrugPipeline` for current medications and allergies, or None.
+        ranker: The fine-tuned :class:`RankerPipeline`, or None (knowledge-base order).
+        checker: Interaction checker (default: the product's rules plus the ANSM thesaurus).
+        kb: The knowledge base (default: the shipped one).
+    """
+
+    def __init__(self, conditions: Any, drugs: Any = None, ranker: RankerPipeline | None = None,
+                 checker: InteractionChecker | None = None, kb: KnowledgeBase | None = None) -> None:
+        self.conditions = conditions
+        self.drugs = drugs
+        self.ranker = ranker
+        self.checker = checker or default_checker()
+        self.kb = kb or load_kb()
+        self._class_of = {t.drug.lower(): t.drug_class for c in self.kb.conditions for t in c.treatments}
+
+    @classmethod
+    def from_artifacts(cls, *, drugs: bool = True, ranker: bool = True, device: str | None = None) -> "TreatmentEngine":
+        """The engine over the current trained models (``FileNotFoundError`` when the condition model is missing)."""
+        from core.conditions.pipeline import ConditionPipeline
+        from core.modeling import current_artifact
+
+        path = current_artifact("conditions")
+        if path is None:
+            raise FileNotFoundError("no condition model is trained: run `python -m core.cli train conditions`")
+        drug_pipe = rank_pipe = None
+        if drugs and (dpath := current_artifact("drugs")) is not None:
+            from core.drugs.pipeline import DrugPipeline
+
+            drug_pipe = DrugPipeline.from_artifact(dpath, device=device)
+        if ranker and (rpath := current_artifact("ranker")) is not None:
+            rank_pipe = RankerPipeline.from_artifact(rpath, device=device)
+        return cls(ConditionPipeline.from_artifact(path, device=device), drug_pipe, rank_pipe)
+
+    @property
+    def versions(self) -> dict[str, str]:
+        out = {"conditions": getattr(self.conditions, "version", "?"), "kb": str(self.kb.version)}
+        if self.drugs is not None:
+            out["drugs"] = self.drugs.version
+        out["ranker"] = self.ranker.version if self.ranker is not None else "knowledge-base order"
+        return out
+
+    def __call__(self, text: str, *, drug_result: Any = None, condition_result: ConditionResult | None = None
+                 ) -> TreatmentResult:
+        t0 = time.perf_counter()
+        cres = condition_result or self.conditions(text)
+        if drug_result is None and self.drugs is not None:
+            drug_result = self.drugs(text)
+        ctx = patient_context(text, cres.mentions)
+        current, allergies = [], []
+        for m in (drug_result.mentions if drug_result is not None else ()):
+            ident = m.identity
+            ev = (m.span.start, m.span.end, m.text)
+            if m.status == "allergy":
+                allergies.append(Allergy(m.text, m.span.start, m.span.end, ident.drugbank_id if ident else None,
+                                         ident.canonical if ident else None))
+            elif m.status == "current":
+                name = ident.canonical if ident else m.text.lower()
+                current.append((DrugRef(name, ident.drugbank_id if ident else None), m.text, ev))
+        found: dict[str, list[ConditionMention]] = {}
+        unmatched = []
+        for m in cres.mentions:
+            if not m.present:
+                continue
+            kb_id = m.normalized.kb_id if m.normalized else None
+            if kb_id is None:
+                unmatched.append(m)
+            else:
+                found.setdefault(kb_id, []).append(m)
+        pairs: list[tuple[Condition, Treatment]] = []
+        for kb_id in found:
+            cond = self.kb.condition(kb_id)
+            pairs.extend((cond, t) for t in cond.treatments)
+        if self.ranker is not None and pairs:
+            scores = self.ranker.scores(text, [candidate_text(c, t) for c, t in pairs])
+        else:
+            scores = [prior_score(t) for _, t in pairs]
+        shown: list[Suggestion] = []
+        withheld: list[Suggestion] = []
+        seen: set[tuple[str, str]] = set()
+        for (cond, t), score in zip(pairs, scores):
+            if (cond.id, t.drug) in seen:
+                continue
+            seen.add((cond.id, t.drug))
+            src = self.kb.sources.get(t.source)
+            citation = f"{src.title} ({src.body}, {src.year})" if src else t.source
+            flags = (context_flags(t, ctx, citation) + allergy_flags(t, allergies)
+                     + duplication_flags(t, current, self._class_of) + interaction_flags(t, current, self.checker))
+            flags.sort(key=lambda f: severity_rank(f.severity))
+            ev = tuple((m.span.start, m.span.end, m.text) for m in found[cond.id])
+            s = Suggestion(cond.id, cond.name, t.drug, t.drugbank_id, t.drug_class, t.line, t.rank, citation,
+                           float(score), _sigmoid(float(score)), tuple(flags), ev)
+            (withheld if s.withheld else shown).append(s)
+        ranked: list[Suggestion] = []
+        for cid in found:
+            group = sorted((s for s in shown if s.condition_id == cid), key=_order)
+            ranked.extend(_with_rank(s, i + 1) for i, s in enumerate(group))
+        return TreatmentResult(cres, tuple(ranked), tuple(withheld), ctx,
+                               tuple((ev[2], ref.drugbank_id) for ref, _, ev in current), tuple(allergies),
+                               self.versions, time.perf_counter() - t0, tuple(unmatched))
+
+
+def _order(s: Suggestion) -> tuple[float, float, int]:
+    # a major flag or a drug already taken sinks below unflagged candidates; then the ranker's score
+    sink = 1.0 if s.top_severity == "major" or any(f.kind == "duplication" for f in s.flags) else 0.0
+    return (sink, -s.score, s.kb_rank)
+
+
+def _with_rank(s: Suggestion, rank: int) -> Suggestion:
+    from dataclasses import replace
+
+    return replace(s, rank=rank)
+
+
+def top_suggestions(result: TreatmentResult, k: int) -> list[Suggestion]:
+    """The note's ``k`` best suggestions over all its conditions (unflagged first, then by score)."""
+    return sorted(result.suggestions, key=_order)[:k]

@@ -1,0 +1,141 @@
+"""Treatment page: the conditions a note describes, candidate treatments with their basis, and their flags."""
+
+import streamlit as st
+
+from core import resources as R
+from core.explain.attribution import METHODS
+from core.explain.render import escape_markdown
+from core.text import NoteError
+from core.treatments.present import (SEVERITY_ICON, condition_rows, context_lines, flag_text, suggestion_label,
+                                     suggestion_rows, withheld_rows)
+from core.treatments.suggest import DISCLAIMER
+from pages.components import explanation_panel
+
+P = R.TREATMENT_PREFIX
+
+st.title("Treatment suggestions")
+st.warning(DISCLAIMER, icon=":material/info:")
+
+if R.treatment_engine() is None:
+    st.error(R.TREATMENT_TRAIN_HINT, icon=":material/model_training:")
+    st.stop()
+
+# -- input ------------------------------------------------------------------------------------------
+sample_col, upload_col = st.columns(2)
+sample_col.selectbox("Start from a sample note", list(R.sample_notes()), index=None, key=P + R.SAMPLE_KEY,
+                     placeholder="Choose a sample...", on_change=R.on_sample_chosen, args=(P,))
+upload_col.file_uploader("...or upload a .txt file", type=["txt"], key=P + R.UPLOAD_KEY,
+                         on_change=R.on_file_uploaded, args=(P,))
+if R.input_error(P):
+    st.error(R.input_error(P))
+st.text_area("Clinical note", key=P + R.NOTE_KEY, height=240,
+             placeholder="Paste a note here: history, medications, allergies, assessment...")
+
+if st.button("Suggest treatments", type="primary", icon=":material/prescriptions:"):
+    try:
+        with st.spinner("Reading the note..."):
+            R.run_treatments(st.session_state.get(P + R.NOTE_KEY) or "")
+    except NoteError as err:
+        R.clear_treatment_run()
+        st.error(str(err))
+
+run = R.current_treatment_run()
+if run is None:
+    st.stop()
+result = run.result
+if (st.session_state.get(P + R.NOTE_KEY) or "").strip() != run.text.strip():
+    st.info("The note was edited: the results below are for the note as it was read. Press Suggest treatments "
+            "again to update them.", icon=":material/edit_note:")
+
+# -- conditions and patient context ------------------------------------------------------------------------
+mentions = result.conditions.mentions
+st.subheader(f"{len(mentions)} condition mention{'s' if len(mentions) != 1 else ''} "
+             f"({len(result.conditions.present())} present)")
+v = result.versions
+st.caption(f"Conditions `{v.get('conditions')}`, ranker `{v.get('ranker')}`, knowledge base v{v.get('kb')}; "
+           f"{run.seconds * 1000:.0f} ms. Only present conditions drive suggestions.")
+if mentions:
+    st.dataframe(condition_rows(result), hide_index=True, width="stretch")
+else:
+    st.info("No condition found in this note.", icon=":material/search_off:")
+for line in context_lines(result):
+    st.markdown(line)
+
+# -- suggestions ------------------------------------------------------------------------------------------
+st.subheader("Candidate treatments")
+groups = result.by_condition()
+if not groups:
+    st.info("No present condition of the knowledge base was found, so there is nothing to suggest.",
+            icon=":material/search_off:")
+for cond_id, items in groups.items():
+    first = items[0]
+    said = ", ".join(dict.fromkeys(f"“{e[2]}”" for e in first.evidence))
+    with st.container(border=True):
+        st.markdown(f"**{escape_markdown(first.condition_name)}** (the note says {escape_markdown(said)})")
+        st.dataframe(suggestion_rows(items), hide_index=True, width="stretch",
+                     column_config={"fit": st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=1,
+                                                                           help="sigmoid of the ranker's score"),
+                                    "#": st.column_config.NumberColumn(width="small")})
+        for s in items:
+            for f in s.flags:
+                st.markdown(f"{SEVERITY_ICON[f.severity]} {escape_markdown(flag_text(s, f))}")
+if result.withheld:
+    with st.expander(f"Not suggested: {len(result.withheld)} contraindicated candidate"
+                     f"{'s' if len(result.withheld) != 1 else ''}", icon=":material/block:"):
+        st.dataframe(withheld_rows(result), hide_index=True, width="stretch")
+
+# -- explanation ----------------------------------------------------------------------------------------
+if result.suggestions and result.versions.get("ranker") != "knowledge-base order":
+    st.subheader("Why this order?")
+    pick_col, method_col = st.columns([3, 2])
+    index = pick_col.selectbox("Explain the score of", range(len(result.suggestions)), key=P + "explain",
+                               format_func=lambda i: suggestion_label(result.suggestions[i]))
+    method = method_col.radio("Method", list(METHODS), format_func=METHODS.get, horizontal=True,
+                              key=P + "explain_method")
+    with st.spinner(f"Explaining with {METHODS[method]}..."):
+        explanation = R.explain_suggestion(run, index, method)
+    s = result.suggestions[index]
+    top = ", ".join(f"“{w.text}”" for w in explanation.top(5)) or "none"
+    explanation_panel(run.text, explanation, legend=f"the fit of {s.drug}", what=f"the fit of {s.drug}",
+                      sentence=f"The words that most raised the fit of {s.drug} for {s.condition_name}: {top}.")
+
+# -- feedback -----------------------------------------------------------------------------------------------
+st.subheader("Feedback on the suggestions")
+with st.form(P + "judge"):
+    choices = list(range(len(result.suggestions)))
+    index = st.selectbox("Suggestion", choices, format_func=lambda i: suggestion_label(result.suggestions[i]),
+                         key=P + "judge_pick", placeholder="No suggestion to judge" if not choices else None)
+    verdict = st.radio("Verdict", ["accept", "reject"], horizontal=True, key=P + "judge_verdict",
+                       format_func={"accept": "Accept", "reject": "Reject"}.get)
+    reason = st.text_input("Reason (needed to reject)", key=P + "judge_reason",
+                           placeholder="e.g. not first-line here, patient declined, interaction")
+    st.caption("Sending stores this note's text with your feedback, so the ranker can be retrained on it.")
+    if st.form_submit_button("Send feedback", icon=":material/rate_review:"):
+        try:
+            if index is None:
+                raise ValueError("There is no suggestion to judge.")
+            s = result.suggestions[index]
+            R.submit_treatment_feedback(run, verdict, condition_id=s.condition_id, drug=s.drug,
+                                        drugbank_id=s.drugbank_id, reason=reason)
+        except ValueError as err:
+            st.error(str(err))
+
+with st.form(P + "missing"):
+    st.markdown("**Add a missing treatment**")
+    conds = {m.normalized.kb_id: m.normalized.title for m in result.conditions.present()
+             if m.normalized and m.normalized.kb_id}
+    c1, c2 = st.columns(2)
+    cond_id = c1.selectbox("For", list(conds), format_func=conds.get, key=P + "missing_cond")
+    drug = c2.text_input("Treatment", key=P + "missing_drug")
+    why = st.text_input("Why (optional)", key=P + "missing_reason")
+    if st.form_submit_button("Add", icon=":material/add:"):
+        try:
+            if cond_id is None:
+                raise ValueError("No condition of the knowledge base was found in this note.")
+            R.submit_treatment_feedback(run, "add_missing", condition_id=cond_id, drug=drug or "", reason=why)
+        except ValueError as err:
+            st.error(str(err))
+
+for feedback_id, c in R.treatment_feedback_done():
+    st.success(f"Saved feedback #{feedback_id} ({c['kind'].replace('_', ' ')}: {escape_markdown(c['drug'])}).",
+               icon=":material/task_alt:")
