@@ -45,6 +45,7 @@ test: install-dev
 bench: models
 	$(BIN)/python bench/triage.py
 	$(BIN)/python bench/drugs.py
+	$(BIN)/python bench/treatments.py
 
 scorecard: models
 	../shared/tools/dev-scorecard

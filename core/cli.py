@@ -60,8 +60,8 @@ def train_all(
                  with_feedback=False, balance=False)
     train_drugs(data=None, label_map=None, init="default", epochs=None, seed=17, if_missing=if_missing,
                 with_feedback=False)
-    train_conditions(if_missing=if_missing, seed=23)
-    train_ranker(if_missing=if_missing, seed=29)
+    train_conditions(seed=23, if_missing=if_missing)
+    train_ranker(seed=29, notes=None, if_missing=if_missing, with_feedback=False)
     _err(f"default models ready in {time.perf_counter() - t0:.0f} s")
 
 
@@ -340,6 +340,8 @@ def train_ranker(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 29,
     notes: Annotated[Optional[int], typer.Option(help="Synthesized training notes.")] = None,
     if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing when a model already exists.")] = False,
+    with_feedback: Annotated[bool, typer.Option("--with-feedback", help="Add the notes clinicians judged on the "
+                                                "Treatments page (accepted, rejected, missing treatments).")] = False,
 ) -> None:
     """Train the treatment ranker from synthesized notes whose plans follow the knowledge base."""
     from core.modeling import current_artifact
@@ -351,7 +353,7 @@ def train_ranker(
     cfg = RankerTrainConfig(seed=seed)
     if notes:
         cfg.n_notes = notes
-    _, info, path = train_default(cfg, log=_err)
+    _, info, path = train_default(cfg, with_feedback=with_feedback, log=_err)
     _err(f"saved {info.version} to {path}")
 
 

@@ -571,7 +571,8 @@ def explain_suggestion(run: TreatmentRun, index: int, method: str = "ig") -> Any
     s = run.result.suggestions[index]
     if engine.ranker.version != run.result.versions.get("ranker"):
         raise ModelMissing("The ranker changed since this note was read: press Suggest treatments again.")
-    return explain_ranking(engine.ranker, run.text, engine.kb.condition(s.condition_id), s.drug, method=method)
+    return explain_ranking(engine.ranker, run.text, engine.kb.condition(s.condition_id), s.drug, method=method,
+                           features=s.features)
 
 
 def submit_treatment_feedback(run: TreatmentRun, kind: str, *, condition_id: str, drug: str,

@@ -126,3 +126,78 @@ def tiny_drugs(tiny_drug_artifact):
     from core.drugs.pipeline import DrugPipeline
 
     return DrugPipeline.from_artifact(tiny_drug_artifact)
+
+
+TOY_CONDITIONS = ("hypertension", "type 2 diabetes", "asthma", "gout", "migraine", "atrial fibrillation",
+                  "community-acquired pneumonia", "osteoarthritis")
+
+
+def toy_condition_docs(n: int = 48):
+    """Toy notes with CONDITION spans (present, negated and family mentions)."""
+    from core.drugs.data import AnnotatedDoc
+    from core.spans import Span
+
+    docs = []
+    for i in range(n):
+        parts, spans, pos = [], [], 0
+
+        def add(s: str, label: str | None = None) -> None:
+            nonlocal pos
+            if label:
+                spans.append(Span(pos, pos + len(s), label))
+            parts.append(s)
+            pos += len(s)
+
+        add("Assessment: ")
+        add(TOY_CONDITIONS[i % len(TOY_CONDITIONS)], "CONDITION")
+        add(". Denies ")
+        add(TOY_CONDITIONS[(i * 3 + 1) % len(TOY_CONDITIONS)], "CONDITION")
+        add(". Mother with ")
+        add(TOY_CONDITIONS[(i * 5 + 2) % len(TOY_CONDITIONS)], "CONDITION")
+        add(". Walks daily.")
+        docs.append(AnnotatedDoc("".join(parts), tuple(spans)))
+    return docs
+
+
+@pytest.fixture(scope="session")
+def tiny_condition_artifact() -> Path:
+    """A tiny condition model trained on toy sentences and saved as the current condition artifact."""
+    from core.conditions.train import ConditionTrainConfig, train_and_save
+    from core.modeling import current_artifact
+
+    existing = current_artifact("conditions")
+    if existing is not None:
+        return existing
+    cfg = ConditionTrainConfig(epochs=40, max_length=64, infer_max_length=128, infer_stride=16, tokens_per_batch=512,
+                               lr=3e-3, head_lr=3e-3, freeze_embeddings=False, seed=5)
+    _, _, path = train_and_save(toy_condition_docs(), cfg, tiny=True, progress=False, measure_heldout=False,
+                                log=lambda _msg: None)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_conditions(tiny_condition_artifact):
+    from core.conditions.pipeline import ConditionPipeline
+
+    return ConditionPipeline.from_artifact(tiny_condition_artifact)
+
+
+@pytest.fixture(scope="session")
+def tiny_ranker_artifact() -> Path:
+    """A tiny ranker trained for a few steps on synthesized plan notes, saved as the current ranker."""
+    from core.modeling import current_artifact
+    from core.treatments.train import RankerTrainConfig, train_default
+
+    existing = current_artifact("ranker")
+    if existing is not None:
+        return existing
+    cfg = RankerTrainConfig(n_notes=48, val_notes=8, notes_per_batch=8, max_length=96, epochs=2, lr=1e-3, seed=3)
+    _, _, path = train_default(cfg, tiny=True, progress=False, log=lambda _msg: None)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_ranker(tiny_ranker_artifact):
+    from core.treatments.ranker import RankerPipeline
+
+    return RankerPipeline.from_artifact(tiny_ranker_artifact)

@@ -46,14 +46,21 @@ class ConditionPipeline(SpanTagger):
         return sum(c.isalpha() for c in text[start:end]) >= 2
 
     def filter(self, text: str, spans: list[Span]) -> list[Span]:
+        """Add knowledge-base names the model missed; a name wider than the model's overlapping spans
+        replaces them (the model found part of a known condition: "disease of bone" in "Paget's disease
+        of bone"); a model span wider than the name is kept."""
         if not self.dictionary:
             return spans
         from core.conditions.normalize import dictionary_spans
 
         out = list(spans)
         for a, b in dictionary_spans(text):
-            if not any(s.start < b and a < s.end for s in spans):
-                out.append(Span(a, b, "CONDITION", score=None, meta={"source": "dictionary"}))
+            hits = [s for s in out if s.start < b and a < s.end]
+            if hits and not all(a <= s.start and s.end <= b and s.end - s.start < b - a for s in hits):
+                continue
+            out = [s for s in out if s not in hits]
+            out.append(Span(a, b, "CONDITION", score=max((s.score or 0.0 for s in hits), default=None),
+                            meta={"source": "dictionary"}))
         return sorted(out, key=lambda s: s.start)
 
     def postprocess(self, text: str, entities: list[Span]) -> ConditionResult:

@@ -5,6 +5,12 @@
 short note is written ("Assessment and plan: 1. <disease>. ..."), and the suggestions are compared with
 the file: a suggestion is right when its DrugBank id is a DM or SYM drug of that disease.
 
+Identity: the product's DrugBank ids come from the drug dictionary package, which files some drugs under
+another id than DrugBank's own (salt forms such as fluticasone propionate, and renumbered entries), so
+each file drug is also resolved by its *name* through the product's own normaliser, and a suggestion
+matches a file drug when they share an id. The ``*_id_only`` figures compare the raw ids alone. The same
+resolution applies to ``NOT`` rows (it can only find more non-indications).
+
 - ``coverage``: share of diseases for which a present condition of the knowledge base was recognised.
 - ``precision_at_k``: over the covered diseases, the right share of the first ``min(k, n)`` suggestions
   (``n`` the number of suggestions; a covered disease with none counts as 0).
@@ -35,15 +41,27 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
         return [{k: (v or "").strip() for k, v in r.items() if k} for r in reader]
 
 
-def read_indications(path: Path) -> dict[str, dict[str, set[str]]]:
-    """disease -> {"right": DM/SYM DrugBank ids, "not": NOT ids}, in file order."""
+def read_indications(path: Path, *, resolve_names: bool = True) -> dict[str, dict[str, set[str]]]:
+    """disease -> {"right": DM/SYM ids, "not": NOT ids, "right_raw"/"not_raw": the file's ids alone}.
+
+    With ``resolve_names``, the id the product's dictionary gives each drug name is added (see above).
+    """
+    from core.drugs.normalize import normalize
+
     out: dict[str, dict[str, set[str]]] = {}
     for r in _rows(path, ("disease", "drug", "drugbank_id", "category")):
         cat = r["category"].upper()
         if cat not in ("DM", "SYM", "NOT"):
             raise ValueError(f"{path}: unknown category {r['category']!r} (DM, SYM or NOT)")
-        d = out.setdefault(r["disease"], {"right": set(), "not": set()})
-        d["not" if cat == "NOT" else "right"].add(r["drugbank_id"])
+        d = out.setdefault(r["disease"], {"right": set(), "not": set(), "right_raw": set(), "not_raw": set()})
+        which = "not" if cat == "NOT" else "right"
+        ids = {r["drugbank_id"]} - {""}
+        d[which + "_raw"] |= ids
+        if resolve_names and r["drug"]:
+            ident = normalize(r["drug"])
+            if ident is not None and ident.drugbank_id and ident.method != "fuzzy":
+                ids.add(ident.drugbank_id)
+        d[which] |= ids
     return out
 
 
@@ -56,7 +74,8 @@ def evaluate_treatments(engine: Any, path: Path, *, progress: Callable[[int, int
     details = []
     p3: list[float] = []
     p5: list[float] = []
-    not5 = 0
+    p3_raw: list[float] = []
+    not5 = not5_raw = 0
     covered = 0
     for i, (disease, sets) in enumerate(truth.items()):
         res = engine(NOTE_TEMPLATE.format(disease=disease))
@@ -68,11 +87,12 @@ def evaluate_treatments(engine: Any, path: Path, *, progress: Callable[[int, int
                                "top5": [f"{s.drug} ({s.drugbank_id})" for s in top]}
         if recognised:
             covered += 1
-            for k, acc in ((3, p3), (5, p5)):
+            for k, acc, right in ((3, p3, sets["right"]), (5, p5, sets["right"]), (3, p3_raw, sets["right_raw"])):
                 first = ids[:k]
-                acc.append(sum(x in sets["right"] for x in first) / len(first) if first else 0.0)
+                acc.append(sum(x in right for x in first) / len(first) if first else 0.0)
             bad = [x for x in ids[:5] if x in sets["not"]]
             not5 += len(bad)
+            not5_raw += sum(x in sets["not_raw"] for x in ids[:5])
             row.update(p3=p3[-1], p5=p5[-1], not_in_top5=bad)
         details.append(row)
         if progress:
@@ -80,7 +100,8 @@ def evaluate_treatments(engine: Any, path: Path, *, progress: Callable[[int, int
     n = len(truth)
     return {"precision_at_3": round(sum(p3) / len(p3), 4) if p3 else 0.0,
             "precision_at_5": round(sum(p5) / len(p5), 4) if p5 else 0.0,
-            "not_in_top5": not5, "coverage": round(covered / n, 4) if n else 0.0, "n_diseases": n,
+            "precision_at_3_id_only": round(sum(p3_raw) / len(p3_raw), 4) if p3_raw else 0.0,
+            "not_in_top5": not5, "not_in_top5_id_only": not5_raw, "coverage": round(covered / n, 4) if n else 0.0, "n_diseases": n,
             "n_covered": covered, "details": details}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import replace
+from typing import Sequence
 
 import torch
 
@@ -21,20 +22,26 @@ from core.explain.words import merge_to_words, word_spans
 from core.modeling import autocast
 from core.spans import Span
 from core.treatments.kb import Condition
-from core.treatments.ranker import RankerPipeline, candidate_text
+from core.treatments.ranker import FEATURES, RankerPipeline, candidate_text
 
 
 def explain_ranking(pipe: RankerPipeline, text: str, condition: Condition, drug: str, method: Method = "ig", *,
-                    use_cache: bool = True, max_length: int = 256, fraction: float = 0.1) -> Explanation:
-    """Explain the ranker's score of ``drug`` (a treatment of ``condition``) for the note ``text``."""
+                    features: Sequence[float] | None = None, use_cache: bool = True, max_length: int = 256,
+                    fraction: float = 0.1) -> Explanation:
+    """Explain the ranker's score of ``drug`` (a treatment of ``condition``) for the note ``text``.
+
+    ``features`` (the candidate's :data:`core.treatments.ranker.FEATURES`, as the engine scored it) are held
+    fixed: the explanation is of the note's words.
+    """
     if method not in METHODS:
         raise ValueError(f"unknown attribution method {method!r}; choose one of {sorted(METHODS)}")
     t = next((x for x in condition.treatments if x.drug == drug), None)
     if t is None:
         raise ValueError(f"{drug!r} is not a treatment of {condition.id!r}")
     cand = candidate_text(condition, t)
+    f = torch.tensor([list(features) if features is not None else [0.0] * len(FEATURES)], device=pipe.device)
     key = ("ranking", pipe.version, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), cand, method,
-           max_length)
+           max_length, tuple(f[0].tolist()))
     if use_cache and (hit := CACHE.get(key)) is not None:
         return replace(hit, cached=True)
     t0 = time.perf_counter()
@@ -49,7 +56,8 @@ def explain_ranking(pipe: RankerPipeline, text: str, condition: Condition, drug:
     def forward(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         with autocast(pipe.device):
             u = model.embed(input_ids, attention_mask)
-        return torch.nn.functional.logsigmoid(model.score(u, v.to(u.dtype).expand(u.shape[0], -1)))
+        return torch.nn.functional.logsigmoid(model.score(u, v.to(u.dtype).expand(u.shape[0], -1),
+                                                          f.expand(u.shape[0], -1)))
 
     special = {i for i in (tok.cls_token_id, tok.sep_token_id, tok.pad_token_id) if i is not None}
     pad = tok.pad_token_id or 0

@@ -2,7 +2,10 @@
 
 A two-tower ranker with an interaction head: the note and a candidate ("lisinopril (ACE inhibitor) for
 essential hypertension; first-line") are embedded by the same fine-tuned MiniLM encoder (mean-pooled),
-and a small MLP over ``[u, v, u*v, |u-v|]`` gives the candidate's score. The note is encoded once per
+and a small MLP over ``[u, v, u*v, |u-v|, f]`` plus a linear term in ``f`` gives the candidate's score,
+where ``f`` (:data:`FEATURES`) are the candidate's knowledge-base line and rank and how it meets the
+patient context read from the note (a contraindication, a caution or a preference of the knowledge base
+matched by a context tag, the drug already taken, an allergy). The note is encoded once per
 note and the knowledge base's candidates once per model (cached), so ranking a 300-word note costs
 one encoder pass, not one per candidate as a cross-encoder would. Training (:mod:`core.treatments.train`)
 teaches it to read the context that changes the order: age, pregnancy, renal function, comorbidities
@@ -33,14 +36,42 @@ def candidate_text(cond: Condition, t: Treatment) -> str:
     return f"{t.drug} ({t.drug_class}) for {cond.name}; {t.line}-line"
 
 
+FEATURES: tuple[str, ...] = ("first_line", "alternative", "adjunct", "kb_rank", "contraindicated", "caution",
+                             "preferred", "already_taking", "allergy")
+
+
+#: Initial weights of the linear term (see :class:`Ranker`): about ``relevance / 0.15`` of the teacher.
+PRIOR_WEIGHTS: dict[str, float] = {"first_line": 6.7, "alternative": 3.3, "adjunct": 2.0, "kb_rank": -4.0,
+                                   "contraindicated": -7.0, "caution": -3.0, "preferred": 8.0, "already_taking": -6.5,
+                                   "allergy": -7.0}
+
+
+def candidate_features(t: Treatment, tags: set[str], *, taking: bool = False, allergic: bool = False) -> list[float]:
+    """The :data:`FEATURES` of treatment ``t`` for a patient with context ``tags``."""
+    return [float(t.line == "first"), float(t.line == "alternative"), float(t.line == "adjunct"), t.rank / 10.0,
+            float(bool(set(t.contraindications) & tags)), float(bool(set(t.cautions) & tags)),
+            float(bool(set(t.preferred_in) & tags)), float(taking), float(allergic)]
+
+
 class Ranker(nn.Module):
-    """Encoder + interaction head."""
+    """Encoder + interaction head (``classifier.mlp``) + a linear term in the features (``classifier.prior``)."""
 
     def __init__(self, encoder: BertModel) -> None:
         super().__init__()
         self.encoder = encoder
         h = encoder.config.hidden_size
-        self.classifier = nn.Sequential(nn.Linear(4 * h, h), nn.GELU(), nn.Dropout(0.1), nn.Linear(h, 1))
+        f = len(FEATURES)
+        self.classifier = nn.ModuleDict({
+            "mlp": nn.Sequential(nn.Linear(4 * h + f, h), nn.GELU(), nn.Dropout(0.1), nn.Linear(h, 1)),
+            "prior": nn.Linear(f, 1)})
+        # Warm start at the knowledge base's order: the linear term starts as the training teacher's rule
+        # (:func:`core.synth.plans.relevance` over its temperature) and the text head starts at zero, so an
+        # untrained ranker already orders candidates as the knowledge base does; fine-tuning learns the rest.
+        with torch.no_grad():
+            self.classifier["prior"].weight.copy_(torch.tensor([PRIOR_WEIGHTS[n] for n in FEATURES]).view(1, -1))
+            self.classifier["prior"].bias.zero_()
+            self.classifier["mlp"][-1].weight.zero_()
+            self.classifier["mlp"][-1].bias.zero_()
 
     def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
               inputs_embeds: torch.Tensor | None = None) -> torch.Tensor:
@@ -53,9 +84,12 @@ class Ranker(nn.Module):
         m = attention_mask.unsqueeze(-1).to(hidden.dtype)
         return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
 
-    def score(self, u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-        """Scores of note embeddings ``u`` [B, H] against candidate embeddings ``v`` [B, H] (pairwise rows)."""
-        return self.classifier(torch.cat([u, v, u * v, (u - v).abs()], -1)).squeeze(-1)
+    def score(self, u: torch.Tensor, v: torch.Tensor, f: torch.Tensor) -> torch.Tensor:
+        """Scores of note embeddings ``u`` [B, H] against candidate embeddings ``v`` [B, H] with features ``f``
+        [B, F] (pairwise rows)."""
+        f = f.to(u.dtype)
+        mlp = self.classifier["mlp"](torch.cat([u, v, u * v, (u - v).abs(), f], -1))
+        return (mlp + self.classifier["prior"](f)).squeeze(-1)
 
 
 def new_ranker(tiny: bool = False) -> tuple[Ranker, PreTrainedTokenizerBase]:
@@ -121,13 +155,17 @@ class RankerPipeline:
         return torch.stack([self._cand[t] for t in texts]) if texts else torch.zeros(0)
 
     @torch.inference_mode()
-    def scores(self, text: str, candidates: Sequence[str]) -> list[float]:
-        """Raw scores (logits) of ``candidates`` for the note ``text``."""
+    def scores(self, text: str, candidates: Sequence[str], features: Sequence[Sequence[float]] | None = None
+               ) -> list[float]:
+        """Raw scores (logits) of ``candidates`` for the note ``text`` (``features``: one row of
+        :data:`FEATURES` per candidate; default all zero)."""
         if not candidates:
             return []
         u = self.note_embedding(text)
         v = self.candidate_embeddings(candidates)
+        f = (torch.tensor(features, dtype=torch.float32, device=self.device) if features is not None
+             else torch.zeros(len(candidates), len(FEATURES), device=self.device))
         with self.lock:
-            s = self.model.score(u.expand(v.shape[0], -1), v)
+            s = self.model.score(u.expand(v.shape[0], -1), v, f)
         return [float(x) for x in s.cpu()]
 

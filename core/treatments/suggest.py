@@ -21,7 +21,7 @@ from core.conditions.types import ConditionMention, ConditionResult
 from core.treatments.interactions import DrugRef, InteractionChecker, default_checker
 from core.treatments.kb import Condition, KnowledgeBase, Treatment, load_kb
 from core.treatments.patient import PatientContext, patient_context
-from core.treatments.ranker import RankerPipeline, candidate_text
+from core.treatments.ranker import RankerPipeline, candidate_features, candidate_text
 from core.treatments.safety import (Allergy, Flag, allergy_flags, context_flags, duplication_flags, interaction_flags,
                                     severity_rank)
 
@@ -47,6 +47,7 @@ class Suggestion:
     flags: tuple[Flag, ...] = ()
     evidence: tuple[tuple[int, int, str], ...] = ()   # condition mentions in the note
     rank: int = 0                     # 1-based, within its condition
+    features: tuple[float, ...] = ()  # what the ranker was given (core.treatments.ranker.FEATURES)
 
     @property
     def withheld(self) -> bool:
@@ -177,28 +178,37 @@ class TreatmentEngine:
             else:
                 found.setdefault(kb_id, []).append(m)
         pairs: list[tuple[Condition, Treatment]] = []
+        seen: set[tuple[str, str]] = set()
         for kb_id in found:
             cond = self.kb.condition(kb_id)
-            pairs.extend((cond, t) for t in cond.treatments)
+            for t in cond.treatments:
+                if (cond.id, t.drug) not in seen:
+                    seen.add((cond.id, t.drug))
+                    pairs.append((cond, t))
+        flags_of: list[list[Flag]] = []
+        features: list[list[float]] = []
+        citations: list[str] = []
+        for cond, t in pairs:
+            src = self.kb.sources.get(t.source)
+            citation = f"{src.title} ({src.body}, {src.year})" if src else t.source
+            citations.append(citation)
+            flags = (context_flags(t, ctx, citation) + allergy_flags(t, allergies)
+                     + duplication_flags(t, current, self._class_of) + interaction_flags(t, current, self.checker))
+            flags.sort(key=lambda f: severity_rank(f.severity))
+            flags_of.append(flags)
+            taking = any(f.kind == "duplication" and f.severity == "moderate" for f in flags)
+            allergic = any(f.kind == "allergy" and f.severity == "contraindicated" for f in flags)
+            features.append(candidate_features(t, ctx.tags, taking=taking, allergic=allergic))
         if self.ranker is not None and pairs:
-            scores = self.ranker.scores(text, [candidate_text(c, t) for c, t in pairs])
+            scores = self.ranker.scores(text, [candidate_text(c, t) for c, t in pairs], features)
         else:
             scores = [prior_score(t) for _, t in pairs]
         shown: list[Suggestion] = []
         withheld: list[Suggestion] = []
-        seen: set[tuple[str, str]] = set()
-        for (cond, t), score in zip(pairs, scores):
-            if (cond.id, t.drug) in seen:
-                continue
-            seen.add((cond.id, t.drug))
-            src = self.kb.sources.get(t.source)
-            citation = f"{src.title} ({src.body}, {src.year})" if src else t.source
-            flags = (context_flags(t, ctx, citation) + allergy_flags(t, allergies)
-                     + duplication_flags(t, current, self._class_of) + interaction_flags(t, current, self.checker))
-            flags.sort(key=lambda f: severity_rank(f.severity))
+        for (cond, t), score, flags, feats, citation in zip(pairs, scores, flags_of, features, citations):
             ev = tuple((m.span.start, m.span.end, m.text) for m in found[cond.id])
             s = Suggestion(cond.id, cond.name, t.drug, t.drugbank_id, t.drug_class, t.line, t.rank, citation,
-                           float(score), _sigmoid(float(score)), tuple(flags), ev)
+                           float(score), _sigmoid(float(score)), tuple(flags), ev, features=tuple(feats))
             (withheld if s.withheld else shown).append(s)
         ranked: list[Suggestion] = []
         for cid in found:

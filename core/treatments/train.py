@@ -22,7 +22,7 @@ import torch
 from core.modeling import ArtifactInfo, autocast, hash_records, new_version, set_current, setup_torch, task_dir, train_steps
 from core.synth.plans import PlanNote, PlanWriter, target_distribution
 from core.treatments.kb import KnowledgeBase, load_kb
-from core.treatments.ranker import TASK, RankerPipeline, candidate_text, new_ranker
+from core.treatments.ranker import TASK, RankerPipeline, candidate_features, candidate_text, new_ranker
 
 
 @dataclass
@@ -41,7 +41,18 @@ class RankerTrainConfig:
     weight_decay: float = 0.01
     warmup: float = 0.06
     temperature: float = 0.15
+    tag_dropout: float = 0.1
     max_seconds: float | None = None
+
+
+def note_features(n: PlanNote, rng: random.Random | None = None, dropout: float = 0.0) -> list[list[float]]:
+    """Candidate features of a plan note; each context tag is dropped with probability ``dropout`` (the
+    patient-context reader misses some at inference)."""
+    tags = {t for t in n.tags if rng is None or rng.random() >= dropout}
+    current = {m.lower() for m in n.current}
+    allergies = {a.lower() for a in n.allergies}
+    return [candidate_features(t, tags, taking=t.drug.lower() in current, allergic=t.drug.lower() in allergies)
+            for t in n.condition.treatments]
 
 
 def _batches(notes: list[PlanNote], cfg: RankerTrainConfig, rng: random.Random) -> Iterator[list[PlanNote]]:
@@ -62,13 +73,14 @@ def fit(pipe: RankerPipeline, notes: list[PlanNote], cfg: RankerTrainConfig, *, 
     def loss_fn(batch: list[PlanNote]) -> torch.Tensor:
         ids, mask = pipe._encode([n.text for n in batch], cfg.max_length)
         cands = [candidate_text(n.condition, t) for n in batch for t in n.condition.treatments]
+        feats = torch.tensor([row for n in batch for row in note_features(n, rng, cfg.tag_dropout)], device=device)
         cids, cmask = pipe._encode(cands, 64)
         with autocast(device):
             u = model.embed(ids, mask)
             v = model.embed(cids, cmask)
         sizes = [len(n.condition.treatments) for n in batch]
         rows = torch.repeat_interleave(torch.arange(len(batch), device=device), torch.tensor(sizes, device=device))
-        s = model.score(u[rows], v)
+        s = model.score(u[rows], v, feats)
         loss = torch.zeros((), device=device)
         for part, n in zip(torch.split(s, sizes), batch):
             target = torch.tensor(target_distribution(n.relevance, cfg.temperature), device=device)
@@ -92,7 +104,7 @@ def evaluate(pipe: RankerPipeline, notes: Sequence[PlanNote], k: int = 3) -> dic
     ndcg, top1, changed, changed_ok = [], [], 0, 0
     for n in notes:
         cands = [candidate_text(n.condition, t) for t in n.condition.treatments]
-        scores = pipe.scores(n.text, cands)
+        scores = pipe.scores(n.text, cands, note_features(n))
         order = sorted(range(len(cands)), key=lambda i: -scores[i])
         rel = n.relevance
         ideal = sorted(rel, reverse=True)
@@ -108,16 +120,58 @@ def evaluate(pipe: RankerPipeline, notes: Sequence[PlanNote], k: int = 3) -> dic
             "context_changes_top": changed, "context_changes_top_followed": round(changed_ok / changed, 4) if changed else None}
 
 
+def feedback_notes(kb: KnowledgeBase | None = None) -> list[PlanNote]:
+    """Notes clinicians judged on the Treatments page, as training notes.
+
+    The relevances are the knowledge base's for the context read from the note, corrected by the verdicts:
+    an accepted suggestion gets at least the top relevance, a rejected one none, and a missing treatment the
+    knowledge base lists for that condition the top relevance (one it does not list cannot be ranked: it is
+    a knowledge-base change for a person to review, and is skipped here).
+    """
+    from core.db.engine import init_db
+    from core.db.store import list_feedback
+    from core.synth.plans import relevance
+    from core.treatments.patient import patient_context
+
+    kb = kb or load_kb()
+    known = {c.id for c in kb.conditions}
+    init_db()
+    grouped: dict[tuple[int, str], tuple[str, list[dict[str, Any]]]] = {}
+    for r in sorted(list_feedback("treatments", limit=10_000), key=lambda r: (r.created_at, r.id)):
+        c = r.correction if isinstance(r.correction, dict) else {}
+        if not r.note_text or c.get("condition_id") not in known:
+            continue
+        grouped.setdefault((r.prediction_id, c["condition_id"]), (r.note_text, []))[1].append(c)
+    notes = []
+    for (_, cid), (text, corrections) in grouped.items():
+        cond = kb.condition(cid)
+        tags = patient_context(text).tags
+        rel = relevance(cond, tags, set(), set())
+        top = max([*rel, 1.0])
+        for c in corrections:   # oldest first: a later verdict on the same drug wins
+            for i, t in enumerate(cond.treatments):
+                if t.drug.lower() == str(c.get("drug", "")).lower():
+                    rel[i] = 0.0 if c.get("kind") == "reject" else top
+        notes.append(PlanNote(text, cond, tags, [], [], rel))
+    return notes
+
+
 def train_default(cfg: RankerTrainConfig | None = None, *, kb: KnowledgeBase | None = None, tiny: bool = False,
-                  progress: bool = True, models_dir: Path | None = None, make_current: bool = True,
-                  log: Callable[[str], None] = print) -> tuple[RankerPipeline, ArtifactInfo, Path]:
-    """Train and save the shipped ranker (synthesized notes only)."""
+                  with_feedback: bool = False, progress: bool = True, models_dir: Path | None = None,
+                  make_current: bool = True, log: Callable[[str], None] = print
+                  ) -> tuple[RankerPipeline, ArtifactInfo, Path]:
+    """Train and save the shipped ranker (synthesized notes; with ``with_feedback``, plus clinicians' verdicts,
+    three times each so that a few real notes weigh against many synthetic ones)."""
     cfg = cfg or RankerTrainConfig()
     kb = kb or load_kb()
     setup_torch()
     torch.manual_seed(cfg.seed)
     t0 = time.perf_counter()
     train = PlanWriter(kb, cfg.seed).generate(cfg.n_notes)
+    if with_feedback:
+        extra = feedback_notes(kb)
+        log(f"adding {len(extra)} notes judged by clinicians")
+        train = train + extra * 3
     val = PlanWriter(kb, cfg.seed + 1000).generate(cfg.val_notes)
     log(f"synthesized {len(train)} training and {len(val)} validation notes in {time.perf_counter() - t0:.1f} s")
     model, tok = new_ranker(tiny)

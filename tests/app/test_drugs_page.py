@@ -112,7 +112,7 @@ def test_corrections_are_stored_as_feedback_on_the_prediction(app):
     app.switch_page("pages/feedback.py")
     app.run()
     assert not app.exception, app.exception
-    corrections = app.dataframe[-1].value
+    corrections = next(d.value for d in app.dataframe if "correction" in d.value.columns)
     assert {"Add a missed drug", "Fix the status"} <= set(corrections["correction"])
     assert "note" not in corrections.columns
 

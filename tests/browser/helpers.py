@@ -140,7 +140,8 @@ def flag_as_wrong(page, service_title: str, comment: str) -> None:
 
 
 #: Page link (None: the default page), primary button and screenshot height of each page that can be shot.
-SCREENSHOT_PAGES = {"triage": (None, "Triage", 2300), "medications": ("Medications", "Find medications", 2600)}
+SCREENSHOT_PAGES = {"triage": (None, "Triage", 2300), "medications": ("Medications", "Find medications", 2600),
+                    "treatments": ("Treatments", "Suggest treatments", 3400)}
 
 
 def screenshot(out: Path, sample: str = "Chest pain emergency", page_name: str = "triage") -> None:
@@ -162,5 +163,6 @@ def screenshot(out: Path, sample: str = "Chest pain emergency", page_name: str =
 
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "assets" / "screenshot.png"
-    screenshot(target, *(sys.argv[2:3]), page_name="medications" if "medications" in target.name else "triage")
+    shot = next((p for p in SCREENSHOT_PAGES if p in target.name), "triage")
+    screenshot(target, *(sys.argv[2:3]), page_name=shot)
     print(target)

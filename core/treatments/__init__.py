@@ -1,0 +1,1 @@
+"""Treatment suggestions: knowledge base, patient context, ranking, safety checks."""

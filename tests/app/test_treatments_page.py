@@ -1,0 +1,119 @@
+"""The Treatments page through AppTest: conditions, grouped suggestions with basis, flags, withheld, feedback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TIMEOUT = 120
+NOTE = ("Assessment: hypertension. She is 20 weeks pregnant. Denies asthma. Mother with gout. "
+        "<script>alert('x')</script>")
+
+
+@pytest.fixture()
+def app(tiny_triage_artifact, tiny_drug_artifact, tiny_condition_artifact, tiny_ranker_artifact) -> AppTest:
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/treatments.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Treatment suggestions"
+    assert "Decision support only" in at.warning[0].value
+    yield at
+    st.cache_resource.clear()
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def suggest(at: AppTest, text: str) -> AppTest:
+    at.text_area(key="treat_note_text").input(text)
+    button(at, "Suggest treatments").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def send(at: AppTest, label: str, name: str = "Dr Reviewer") -> AppTest:
+    """Sign in (through session state: AppTest drops the sidebar after a page switch) and press ``label``."""
+    at.session_state["user_name"] = name
+    at.session_state["user_role"] = "clinician"
+    button(at, label).click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def frame_with(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_conditions_suggestions_and_withheld(app):
+    suggest(app, NOTE)
+    conditions = frame_with(app, "mention")
+    status = dict(zip(conditions["mention"], conditions["status"]))
+    assert status["hypertension"] == "present" and status["asthma"] == "negated"
+    assert status["gout"] == "family history"
+    suggestions = frame_with(app, "treatment")
+    assert "lisinopril" not in set(suggestions["treatment"])          # contraindicated in pregnancy: withheld
+    assert set(suggestions["line"]) <= {"first", "alternative", "adjunct"}
+    assert all(src for src in suggestions["source"])
+    withheld = frame_with(app, "why not")
+    assert "lisinopril" in set(withheld["treatment"])
+    assert any("pregnan" in w.lower() for w in withheld["why not"])
+    assert any("pregnancy" in md.value for md in app.markdown)          # the patient context line
+    # the explanation of the first suggestion's score
+    heat = [el.proto.body for el in app.get("html") if 'class="nl-heatmap"' in el.proto.body]
+    assert len(heat) == 1 and "&lt;" in heat[0] and "<script>" not in heat[0]
+    assert any(m.label == "Comprehensiveness" for m in app.metric)
+
+
+def test_negated_only_note_suggests_nothing(app):
+    suggest(app, "Denies hypertension. Mother with gout.")
+    assert any("nothing to suggest" in i.value for i in app.info)
+
+
+def test_feedback_accept_reject_and_missing(app):
+    from core.db.store import get_prediction, list_feedback
+
+    suggest(app, NOTE)
+    app.radio(key="treat_judge_verdict").set_value("reject")
+    send(app, "Send feedback")
+    assert any("Say why" in e.value for e in app.error)               # a rejection needs a reason
+    app.text_input(key="treat_judge_reason").input("prefer nifedipine in pregnancy")
+    send(app, "Send feedback")
+    assert not app.error, [e.value for e in app.error]
+    app.text_input(key="treat_missing_drug").input("methyldopa")
+    send(app, "Add")
+    rows = [r for r in list_feedback("treatments", limit=20) if r.user_name == "Dr Reviewer"]
+    kinds = {r.correction["kind"]: r for r in rows}
+    assert set(kinds) == {"reject", "add_missing"}
+    assert kinds["reject"].verdict == "wrong" and kinds["reject"].correction["reason"] == "prefer nifedipine in pregnancy"
+    assert kinds["add_missing"].correction == {"kind": "add_missing", "condition_id": "hypertension",
+                                               "drug": "methyldopa", "drugbank_id": None, "reason": None}
+    prediction = get_prediction(kinds["reject"].prediction_id)
+    assert prediction.task == "treatments" and prediction.output["suggestions"]
+    assert "lisinopril" in {s["drug"] for s in prediction.output["withheld"]}
+    assert sum("Saved feedback" in s.value for s in app.success) == 2
+
+    app.switch_page("pages/feedback.py")
+    app.run()
+    assert not app.exception, app.exception
+    assert {"reject", "add missing"} <= set(frame_with(app, "feedback")["feedback"])
+
+
+def test_feedback_needs_a_name(app):
+    suggest(app, NOTE)
+    send(app, "Send feedback", name="")
+    assert any("Enter your name" in e.value for e in app.error)
+
+
+def test_empty_note_gets_a_clear_message(app):
+    suggest(app, "  ")
+    assert app.error and "empty" in app.error[0].value.lower()

@@ -1,0 +1,51 @@
+"""The Treatments page in a real browser: conditions, suggestions, withheld, a feedback stored, script not run."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.browser.helpers import (CHROMIUM, chromium_page, open_app, paste_and_run, sign_in, streamlit_server,
+                                   wait_idle)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                                                     "(`make test` installs it)"),
+]
+
+NOTE = ("Assessment: hypertension. She is 20 weeks pregnant.\n"
+        "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned = 1</script>")
+
+
+@pytest.fixture(scope="module")
+def server(tiny_triage_artifact, tiny_drug_artifact, tiny_condition_artifact, tiny_ranker_artifact):
+    assert os.environ["NOTELENS_DB_URL"] and os.environ["NOTELENS_MODELS_DIR"]
+    with streamlit_server() as url:
+        yield url
+
+
+def test_treatments_page_in_a_browser(server):
+    from core.db.store import list_feedback
+
+    with chromium_page() as page:
+        open_app(page, server)
+        sign_in(page, "Dr Browser Treatments")
+        page.get_by_role("link", name="Treatments").click()
+        wait_idle(page)
+        page.get_by_text("Treatment suggestions").first.wait_for()
+        assert page.get_by_text("Decision support only").count() >= 1
+        paste_and_run(page, NOTE, "Suggest treatments")
+        page.get_by_text("Candidate treatments").wait_for()
+        page.get_by_text("Not suggested: ").wait_for()
+        page.locator(".nl-heatmap").wait_for()
+        assert "<script>window.__pwned = 1</script>" in page.locator(".nl-heatmap").inner_text().replace("\n", "")
+        assert page.evaluate("window.__pwned") is None
+
+        page.get_by_role("textbox", name="Treatment", exact=True).fill("methyldopa")
+        page.locator("[data-testid='stBaseButton-secondaryFormSubmit']", has_text="Add").click()
+        wait_idle(page)
+        page.get_by_text("Saved feedback #").wait_for()
+        rows = [r for r in list_feedback("treatments", limit=50) if r.user_name == "Dr Browser Treatments"]
+        assert len(rows) == 1 and rows[0].correction["drug"] == "methyldopa" and rows[0].note_text == NOTE

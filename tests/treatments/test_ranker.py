@@ -1,0 +1,78 @@
+"""The ranker: the knowledge base's teacher relevances, save/load round trip, and scoring."""
+
+import pytest
+
+from core.synth.plans import PlanWriter, relevance, target_distribution
+from core.treatments.kb import load_kb
+from core.treatments.ranker import RankerPipeline, candidate_text
+
+
+def test_relevance_follows_the_knowledge_base():
+    htn = load_kb().condition("hypertension")
+    drugs = [t.drug for t in htn.treatments]
+    plain = dict(zip(drugs, relevance(htn, set(), set(), set())))
+    assert plain["lisinopril"] > plain["labetalol"] > 0               # first-line above alternatives
+    pregnant = dict(zip(drugs, relevance(htn, {"pregnancy"}, set(), set())))
+    assert pregnant["lisinopril"] == 0.0                               # contraindicated
+    assert pregnant["labetalol"] == max(pregnant.values())             # preferred in pregnancy
+    taking = dict(zip(drugs, relevance(htn, set(), {"amlodipine"}, set())))
+    assert taking["amlodipine"] < plain["amlodipine"]
+    allergic = dict(zip(drugs, relevance(htn, set(), set(), {"losartan"})))
+    assert allergic["losartan"] == 0.0
+
+
+def test_target_distribution_is_a_softmax():
+    p = target_distribution([1.0, 0.5, 0.0])
+    assert sum(p) == pytest.approx(1.0) and p[0] > p[1] > p[2]
+
+
+def test_plan_notes_state_their_context():
+    notes = PlanWriter(load_kb(), seed=1).generate(40)
+    preg = [n for n in notes if "pregnancy" in n.tags]
+    assert preg and all("pregnan" in n.text.lower() or "gestation" in n.text.lower() for n in preg)
+    assert all(len(n.relevance) == len(n.condition.treatments) for n in notes)
+    assert all(f"Assessment: " in n.text for n in notes)
+
+
+def test_save_load_round_trip_gives_the_same_scores(tiny_ranker, tmp_path):
+    gout = load_kb().condition("gout")
+    cands = [candidate_text(gout, t) for t in gout.treatments]
+    text = "Assessment: gout. eGFR 25."
+    before = tiny_ranker.scores(text, cands)
+    path = tmp_path / "copy"
+    path.mkdir()
+    tiny_ranker.save(path)
+    tiny_ranker.tokenizer.save_pretrained(path)
+    (path / "metadata.json").write_text((tiny_ranker_artifact_path(tiny_ranker) / "metadata.json").read_text())
+    loaded = RankerPipeline.from_artifact(path)
+    assert loaded.scores(text, cands) == pytest.approx(before, abs=1e-5)
+    assert tiny_ranker.scores(text, []) == []
+
+
+def tiny_ranker_artifact_path(pipe):
+    from core.modeling import current_artifact
+
+    return current_artifact("ranker")
+
+
+def test_feedback_becomes_training_notes(tiny_conditions):
+    from core.db.engine import init_db
+    from core.db.store import record_feedback, record_prediction
+    from core.treatments.suggest import TreatmentEngine
+    from core.treatments.train import feedback_notes
+
+    init_db()
+    text = "Assessment: hypertension. 70-year-old man. Feedback test note."
+    result = TreatmentEngine(tiny_conditions)(text)
+    pid = record_prediction("treatments", "test", text, result.to_dict())
+    for kind, drug in (("reject", "lisinopril"), ("add_missing", "nifedipine"), ("add_missing", "unknownol")):
+        record_feedback(pid, user_name="Dr F", user_role="clinician",
+                        verdict={"reject": "wrong", "add_missing": "partially_correct"}[kind],
+                        correction={"kind": kind, "condition_id": "hypertension", "drug": drug, "drugbank_id": None,
+                                    "reason": "test"}, note_text=text)
+    notes = [n for n in feedback_notes() if n.text == text]
+    assert len(notes) == 1
+    rel = dict(zip((t.drug for t in notes[0].condition.treatments), notes[0].relevance))
+    assert rel["lisinopril"] == 0.0
+    assert rel["nifedipine"] == max(rel.values()) >= 1.0
+    assert "elderly" in notes[0].tags

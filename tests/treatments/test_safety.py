@@ -1,0 +1,65 @@
+"""Safety checks of a candidate: allergy, duplication, interactions, contraindications and cautions."""
+
+import pytest
+
+from core.treatments.interactions import DrugRef, default_checker
+from core.treatments.kb import Treatment
+from core.treatments.patient import patient_context
+from core.treatments.safety import Allergy, allergy_flags, context_flags, duplication_flags, interaction_flags
+
+
+def treatment(drug: str, cls: str, *, contra=(), cautions=(), dbid="DB00000") -> Treatment:
+    return Treatment(drug, dbid, cls, "first", tuple(contra), tuple(cautions), (), "SRC", 0)
+
+
+AMOX = treatment("amoxicillin", "aminopenicillin", dbid="DB01060")
+CEPHALEXIN = treatment("cephalexin", "first-generation cephalosporin", dbid="DB00567")
+AZITHRO = treatment("azithromycin", "macrolide", dbid="DB00207")
+
+
+@pytest.mark.parametrize("allergy, cand, severity", [
+    (Allergy("penicillin", 0, 10), AMOX, "contraindicated"),         # class allergy
+    (Allergy("PCN", 0, 3), AMOX, "contraindicated"),
+    (Allergy("amoxicillin", 0, 11, "DB01060", "amoxicillin"), AMOX, "contraindicated"),   # the drug itself
+    (Allergy("penicillin", 0, 10), CEPHALEXIN, "major"),             # cross-reactivity is flagged, not withheld
+    (Allergy("penicillin", 0, 10), AZITHRO, None),
+    (Allergy("sulfa", 0, 5), AMOX, None),
+])
+def test_allergy(allergy, cand, severity):
+    flags = allergy_flags(cand, [allergy])
+    assert (flags[0].severity if flags else None) == severity
+    if flags:
+        assert flags[0].kind == "allergy" and flags[0].evidence[0][2] == allergy.text
+
+
+def test_duplication_same_drug_and_same_class():
+    lisinopril = treatment("lisinopril", "ACE inhibitor", dbid="DB00722")
+    current = [(DrugRef("lisinopril", "DB00722"), "Lisinopril", (10, 20, "Lisinopril"))]
+    same = duplication_flags(lisinopril, current, {"lisinopril": "ACE inhibitor"})
+    assert [(f.kind, f.severity) for f in same] == [("duplication", "moderate")]
+    enalapril = treatment("enalapril", "ACE inhibitor", dbid="DB00584")
+    cls = duplication_flags(enalapril, current, {"lisinopril": "ACE inhibitor"})
+    assert [(f.kind, f.severity) for f in cls] == [("duplication", "major")]
+    assert duplication_flags(AMOX, current, {"lisinopril": "ACE inhibitor"}) == []
+
+
+def test_interaction_flag_names_the_current_drug_and_source():
+    clari = treatment("clarithromycin", "macrolide", dbid="DB01211")
+    current = [(DrugRef("simvastatin", "DB00641"), "simvastatin", (0, 11, "simvastatin"))]
+    flags = interaction_flags(clari, current, default_checker())
+    assert flags and flags[0].severity in ("contraindicated", "major")
+    assert "simvastatin" in flags[0].message and flags[0].basis
+    assert interaction_flags(AMOX, current, default_checker()) == []
+
+
+def test_contraindication_and_caution_from_the_note():
+    text = "She is 20 weeks pregnant. eGFR 25."
+    ctx = patient_context(text)
+    lis = treatment("lisinopril", "ACE inhibitor", contra=("pregnancy",), cautions=("renal_impairment",))
+    flags = context_flags(lis, ctx, "ACC/AHA 2017")
+    kinds = {(f.kind, f.severity) for f in flags}
+    assert kinds == {("contraindication", "contraindicated"), ("caution", "moderate")}
+    preg = next(f for f in flags if f.kind == "contraindication")
+    a, b, words = preg.evidence[0]
+    assert text[a:b] == words and "pregnant" in words
+    assert context_flags(AMOX, ctx, "x") == []
