@@ -37,7 +37,7 @@ def test_treatments_page_in_a_browser(server):
         page.get_by_text("Treatment suggestions").first.wait_for()
         assert page.get_by_text("Decision support only").count() >= 1
         paste_and_run(page, NOTE, "Suggest treatments")
-        page.get_by_text("Candidate treatments").wait_for()
+        page.get_by_text("Candidate treatments", exact=True).wait_for()
         page.get_by_text("Not suggested: ").wait_for()
         page.locator(".nl-heatmap").wait_for()
         assert "<script>window.__pwned = 1</script>" in page.locator(".nl-heatmap").inner_text().replace("\n", "")
