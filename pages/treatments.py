@@ -6,8 +6,8 @@ from core import resources as R
 from core.explain.attribution import METHODS
 from core.explain.render import escape_markdown
 from core.text import NoteError
-from core.treatments.present import (SEVERITY_ICON, condition_rows, context_lines, flag_text, suggestion_label,
-                                     suggestion_rows, withheld_rows)
+from core.treatments.present import (SEVERITY_ICON, condition_rows, context_lines, flag_text, legend_html, note_html,
+                                     suggestion_label, suggestion_rows, withheld_rows)
 from core.treatments.suggest import DISCLAIMER
 from pages.components import explanation_panel
 
@@ -54,6 +54,8 @@ st.subheader(f"{len(mentions)} condition mention{'s' if len(mentions) != 1 else 
 v = result.versions
 st.caption(f"Conditions `{v.get('conditions')}`, ranker `{v.get('ranker')}`, knowledge base v{v.get('kb')}; "
            f"{run.seconds * 1000:.0f} ms. Only present conditions drive suggestions.")
+st.html(legend_html())
+st.html(note_html(run.text, result))
 if mentions:
     st.dataframe(condition_rows(result), hide_index=True, width="stretch")
 else:

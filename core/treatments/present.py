@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from core.treatments.safety import Flag
@@ -77,3 +78,46 @@ def flag_text(s: Suggestion, f: Flag) -> str:
 
 def suggestion_label(s: Suggestion) -> str:
     return f"{s.drug} for {s.condition_name} (#{s.rank}, fit {s.fit:.2f})"
+
+
+#: Background of a condition mention by status, and of the patient-context evidence.
+CONDITION_COLORS = {"present": "#bfdbfe", "negated": "#e5e7eb", "historical": "#fde68a", "family": "#ddd6fe",
+                    "hypothetical": "#fbcfe8", "context": "#fecaca"}
+
+
+@dataclass(frozen=True)
+class _Mark:
+    start: int
+    end: int
+    kind: str
+    title: str
+
+
+def note_html(text: str, result: TreatmentResult) -> str:
+    """The note as escaped HTML: condition mentions coloured by status (tooltip: status, ICD-10-CM, knowledge
+    base) and the words that set the patient context (tooltip: why)."""
+    from core.explain.render import highlight_spans_html
+
+    marks = []
+    for m in result.conditions.mentions:
+        n = m.normalized
+        code = f"{n.code} {n.title}" if n else "unresolved"
+        marks.append(_Mark(m.span.start, m.span.end, m.status,
+                           f"{STATUS_TEXT.get(m.status, m.status)}; {code}" + (f"; drives: {n.kb_id}"
+                                                                               if n and n.kb_id and m.present else "")))
+    for e in result.context.evidence:
+        if not any(e.start < k.end and k.start < e.end for k in marks):
+            marks.append(_Mark(e.start, e.end, "context", f"patient context: {e.reason}"))
+    return highlight_spans_html(text, sorted(marks, key=lambda k: (k.start, -k.end)), lambda k: f"nl-cond-{k.kind}",
+                                title_for=lambda k: k.title,
+                                style_for=lambda k: f"background-color:{CONDITION_COLORS[k.kind]};padding:0 0.1rem;")
+
+
+def legend_html() -> str:
+    import html
+
+    chip = "padding:0.1rem 0.4rem;border-radius:0.2rem;"
+    names = {**STATUS_TEXT, "context": "patient context"}
+    return ('<div class="nl-legend" style="font-size:0.85rem;opacity:0.85;">'
+            + " ".join(f'<span style="background-color:{c};{chip}">{html.escape(names[k])}</span>'
+                       for k, c in CONDITION_COLORS.items()) + "</div>")

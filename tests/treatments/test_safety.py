@@ -63,3 +63,17 @@ def test_contraindication_and_caution_from_the_note():
     a, b, words = preg.evidence[0]
     assert text[a:b] == words and "pregnant" in words
     assert context_flags(AMOX, ctx, "x") == []
+
+
+def test_note_html_marks_conditions_and_context_escaped(tiny_conditions):
+    from core.treatments.present import note_html
+    from core.treatments.suggest import TreatmentEngine
+
+    text = "Assessment: hypertension. Denies asthma. eGFR 22. <b>x</b>"
+    result = TreatmentEngine(tiny_conditions)(text)
+    html = note_html(text, result)
+    for m in result.conditions.mentions:
+        assert f'class="nl-cond-{m.status}"' in html and f">{m.text}</mark>" in html
+    assert {m.status for m in result.conditions.mentions} >= {"present", "negated"}
+    assert 'class="nl-cond-context"' in html and ">eGFR 22</mark>" in html
+    assert "<b>" not in html and "&lt;b&gt;" in html
