@@ -6,8 +6,8 @@ from core import resources as R
 from core.explain.attribution import METHODS
 from core.explain.render import escape_markdown
 from core.text import NoteError
-from core.treatments.present import (SEVERITY_ICON, condition_rows, context_lines, flag_text, legend_html, note_html,
-                                     suggestion_label, suggestion_rows, withheld_rows)
+from core.treatments.present import (SEVERITY_ICON, condition_rows, context_lines, flag_summary, legend_html,
+                                     note_html, suggestion_label, suggestion_rows, withheld_rows)
 from core.treatments.suggest import DISCLAIMER
 from pages.components import explanation_panel
 
@@ -78,9 +78,14 @@ for cond_id, items in groups.items():
                      column_config={"fit": st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=1,
                                                                            help="sigmoid of the ranker's score"),
                                     "#": st.column_config.NumberColumn(width="small")})
-        for s in items:
-            for f in s.flags:
-                st.markdown(f"{SEVERITY_ICON[f.severity]} {escape_markdown(flag_text(s, f))}")
+        headline, details = flag_summary(items)
+        for severity, line in headline:
+            st.markdown(f"{SEVERITY_ICON[severity]} {escape_markdown(line)}")
+        if details:
+            with st.expander(f"{len(details)} more flag{'s' if len(details) != 1 else ''} (moderate, minor, "
+                             "other sources)"):
+                for severity, line in details:
+                    st.markdown(f"{SEVERITY_ICON[severity]} {escape_markdown(line)}")
 if result.withheld:
     with st.expander(f"Not suggested: {len(result.withheld)} contraindicated candidate"
                      f"{'s' if len(result.withheld) != 1 else ''}", icon=":material/block:"):

@@ -5,7 +5,8 @@ hand-written clinical wording with its codes (``lexicon``, e.g. "HLD" -> E78.5);
 ICD-10-CM titles, billable codes and categories (``icd``). A mention is looked up by its normalized
 words (lower case, possessives and punctuation dropped), then as a set of words in any order
 (``tokens``: "diabetes mellitus type 2"), then by word overlap (``fuzzy``, Dice >= 0.75 over content
-words, ties to the more trusted lexicon and the shorter title). A code that has no KB name is mapped
+words, ties to the more trusted lexicon and the shorter title), then as the longest knowledge-base name
+inside the mention (``contains``: "atrial fibrillation with rapid ventricular response"). A code that has no KB name is mapped
 to a KB condition by its ICD-10-CM prefix.
 """
 
@@ -150,17 +151,31 @@ def normalize(mention: str) -> ConditionCode | None:
             rank = (-dice, _PRIORITY[entry.lexicon], len(cand))
             if best is None or rank < (-best[0], best[1], best[2]):
                 best = (dice, _PRIORITY[entry.lexicon], len(cand), entry)
-    if best is None:
-        return None
-    return _result(best[3], "fuzzy", best[0])
+    if best is not None:
+        return _result(best[3], "fuzzy", best[0])
+    return _contained(k)
 
 
-def kb_phrases() -> list[tuple[str, str]]:
+def _contained(k: str) -> ConditionCode | None:
+    """The longest knowledge-base name inside the mention ("atrial fibrillation with rapid ventricular
+    response" -> atrial fibrillation), as whole words."""
+    padded = f" {k} "
+    for name, _ in kb_phrases():
+        nk = key(name)
+        if len(nk) >= 4 and f" {nk} " in padded:
+            entry = _index().exact.get(nk)
+            if entry is not None:
+                return _result(entry, "contains", round(len(nk) / len(k), 3))
+    return None
+
+
+@lru_cache(maxsize=1)
+def kb_phrases() -> tuple[tuple[str, str], ...]:
     """(name, KB condition id) for every knowledge-base name, longest first (for dictionary matching)."""
     from core.treatments.kb import load_kb
 
     out = [(n, c.id) for c in load_kb().conditions for n in (c.name, *c.synonyms)]
-    return sorted(set(out), key=lambda x: -len(x[0]))
+    return tuple(sorted(set(out), key=lambda x: (-len(x[0]), x)))
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,8 @@ class ConditionCode:
         title: Its official ICD-10-CM title.
         kb_id: The treatment knowledge base's condition id, or None.
         method: ``kb`` (a knowledge-base name), ``lexicon`` (a clinical synonym), ``icd`` (an ICD title),
-            ``tokens`` (the same words in another order), ``fuzzy`` (word overlap).
+            ``tokens`` (the same words in another order), ``fuzzy`` (word overlap), ``contains`` (a
+            knowledge-base name inside a longer mention).
         score: 1.0 for exact methods; the overlap for fuzzy ones.
     """
 

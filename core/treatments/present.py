@@ -57,7 +57,8 @@ def _md(text: str) -> str:
 
 
 def _flags_cell(s: Suggestion) -> str:
-    return "; ".join(f"{f.severity}: {f.kind}" for f in s.flags)
+    return "; ".join(f"{f.severity}: {f.kind}" + (f" ({', '.join(e[2] for e in f.evidence)})" if f.evidence else "")
+                     for f in distinct_flags(s))
 
 
 def suggestion_rows(items: Sequence[Suggestion]) -> list[dict[str, Any]]:
@@ -74,6 +75,31 @@ def withheld_rows(result: TreatmentResult) -> list[dict[str, Any]]:
 
 def flag_text(s: Suggestion, f: Flag) -> str:
     return f"{s.drug}: {f.message} (basis: {f.basis})"
+
+
+def distinct_flags(s: Suggestion) -> list[Flag]:
+    """One flag per (kind, note words): the most severe (several sources often report the same pair)."""
+    from core.treatments.safety import severity_rank
+
+    best: dict[tuple[str, tuple[str, ...]], Flag] = {}
+    for f in s.flags:
+        k = (f.kind, tuple(e[2].lower() for e in f.evidence))
+        if k not in best or severity_rank(f.severity) < severity_rank(best[k].severity):
+            best[k] = f
+    return sorted(best.values(), key=lambda f: severity_rank(f.severity))
+
+
+def flag_summary(items: Sequence[Suggestion]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(headline, details): ``(severity, text)`` lines. Headlines are each suggestion's major flags, one per
+    kind and note words; details are every other flag (minor, moderate and repeats), shown on request, so
+    that the page shows severity first and not a wall of warnings."""
+    head: list[tuple[str, str]] = []
+    rest: list[tuple[str, str]] = []
+    for s in items:
+        top = [f for f in distinct_flags(s) if f.severity in ("contraindicated", "major")]
+        head.extend((f.severity, flag_text(s, f)) for f in top)
+        rest.extend((f.severity, flag_text(s, f)) for f in s.flags if f not in top)
+    return head, rest
 
 
 def suggestion_label(s: Suggestion) -> str:

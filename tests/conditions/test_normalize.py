@@ -17,6 +17,7 @@ def test_key_drops_possessives_and_punctuation():
     ("Parkinson's disease", "G20", "parkinsons_disease", "kb"),
     ("Acute gouty arthritis", "M1", "gout", None),
     ("chest pain", "R07", None, None),                               # a symptom: coded, no treatment row
+    ("atrial fibrillation with rapid ventricular response", "I48", "atrial_fibrillation", "contains"),
 ])
 def test_normalize(mention, code_prefix, kb_id, method):
     got = normalize(mention)

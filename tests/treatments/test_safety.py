@@ -77,3 +77,19 @@ def test_note_html_marks_conditions_and_context_escaped(tiny_conditions):
     assert {m.status for m in result.conditions.mentions} >= {"present", "negated"}
     assert 'class="nl-cond-context"' in html and ">eGFR 22</mark>" in html
     assert "<b>" not in html and "&lt;b&gt;" in html
+
+
+def test_flag_summary_puts_severity_first_without_repeats():
+    from core.treatments.present import distinct_flags, flag_summary
+    from core.treatments.safety import Flag
+    from core.treatments.suggest import Suggestion
+
+    ev = ((0, 14, "clarithromycin"),)
+    flags = (Flag("interaction", "major", "QT", "rules", ev), Flag("interaction", "moderate", "QT (ANSM)", "ansm", ev),
+             Flag("caution", "moderate", "renal", "kb", ((20, 27, "eGFR 24"),)))
+    s = Suggestion("af", "Atrial fibrillation", "amiodarone", "DB01118", "antiarrhythmic", "alternative", 6, "src",
+                   1.0, 0.73, flags)
+    assert [f.message for f in distinct_flags(s)] == ["QT", "renal"]
+    head, rest = flag_summary([s])
+    assert [sev for sev, _ in head] == ["major"] and "QT" in head[0][1]
+    assert sorted(sev for sev, _ in rest) == ["moderate", "moderate"]
