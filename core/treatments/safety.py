@@ -142,17 +142,40 @@ def allergy_flags(t: Treatment, allergies: Sequence[Allergy]) -> list[Flag]:
     return out
 
 
+#: Class families: knowledge-base class wordings that name the same kind of therapy ("evidence-based beta
+#: blocker", "beta blocker (rate control)"). Checked in order; the first contained in a class names its family.
+CLASS_FAMILIES: tuple[str, ...] = (
+    "beta blocker", "ace inhibitor", "angiotensin ii receptor blocker", "angiotensin receptor blocker", "arb",
+    "statin", "ssri", "snri", "proton pump inhibitor", "factor xa inhibitor", "direct thrombin inhibitor",
+    "vitamin k antagonist", "sglt2 inhibitor", "glp-1", "dpp-4 inhibitor", "sulfonylurea", "thiazide",
+    "loop diuretic", "nsaid", "cox-2", "benzodiazepine", "opioid", "bisphosphonate", "triptan",
+    "dihydropyridine", "calcium channel blocker", "mineralocorticoid receptor antagonist", "p2y12",
+    "antipsychotic", "tricyclic", "mao inhibitor", "h1 antihistamine", "inhaled corticosteroid", "laba", "lama",
+    "dopamine agonist", "acetylcholinesterase inhibitor", "xanthine oxidase inhibitor")
+
+
+def class_family(drug_class: str) -> str | None:
+    """The family of a knowledge-base class wording (see :data:`CLASS_FAMILIES`), or None."""
+    c = f" {drug_class.lower().replace('-', ' ').replace('(', ' ').replace(')', ' ')} "
+    for fam in CLASS_FAMILIES:
+        if f" {fam.replace('-', ' ')} " in c or f" {fam.replace('-', ' ')}s " in c:
+            return fam
+    return None
+
+
 def duplication_flags(t: Treatment, current: Sequence[tuple[DrugRef, str, tuple[int, int, str]]],
-                      class_of: dict[str, str]) -> list[Flag]:
-    """Already taking this drug, or another drug of the same class (``class_of``: drug name -> KB class)."""
+                      class_of: dict[str, set[str]]) -> list[Flag]:
+    """Already taking this drug, or another drug of the same class family (``class_of``: drug name -> the
+    families of its knowledge-base classes)."""
     out = []
+    fam = class_family(t.drug_class)
     for ref, _, ev in current:
         if (ref.drugbank_id and ref.drugbank_id == t.drugbank_id) or ref.name.lower() == t.drug.lower():
             out.append(Flag("duplication", "moderate", f"Already taking {ev[2]}: continue or adjust rather than add.",
                             "Current medications in the note", (ev,)))
-        elif class_of.get(ref.name.lower(), "").lower() == t.drug_class.lower() and t.drug_class:
+        elif fam is not None and fam in class_of.get(ref.name.lower(), set()):
             out.append(Flag("duplication", "major",
-                            f"Already taking {ev[2]}, another {t.drug_class}: therapeutic duplication.",
+                            f"Already taking {ev[2]}, another {fam}: therapeutic duplication.",
                             "Current medications in the note; drug classes of the knowledge base", (ev,)))
     return out
 

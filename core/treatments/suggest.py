@@ -22,8 +22,8 @@ from core.treatments.interactions import DrugRef, InteractionChecker, default_ch
 from core.treatments.kb import Condition, KnowledgeBase, Treatment, load_kb
 from core.treatments.patient import PatientContext, patient_context
 from core.treatments.ranker import RankerPipeline, candidate_features, candidate_text
-from core.treatments.safety import (Allergy, Flag, allergy_flags, context_flags, duplication_flags, interaction_flags,
-                                    severity_rank)
+from core.treatments.safety import (Allergy, Flag, allergy_flags, class_family, context_flags, duplication_flags,
+                                    interaction_flags, severity_rank)
 
 DISCLAIMER = ("Decision support only. These are candidate treatments from NoteLens' knowledge base, ordered by a "
               "model for this note; each shows its source and the note's words it rests on. They are not "
@@ -122,7 +122,12 @@ class TreatmentEngine:
         self.ranker = ranker
         self.checker = checker or default_checker()
         self.kb = kb or load_kb()
-        self._class_of = {t.drug.lower(): t.drug_class for c in self.kb.conditions for t in c.treatments}
+        self._class_of: dict[str, set[str]] = {}
+        for c in self.kb.conditions:
+            for t in c.treatments:
+                fam = class_family(t.drug_class)
+                if fam:
+                    self._class_of.setdefault(t.drug.lower(), set()).add(fam)
 
     @classmethod
     def from_artifacts(cls, *, drugs: bool = True, ranker: bool = True, device: str | None = None) -> "TreatmentEngine":

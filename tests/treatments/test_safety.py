@@ -35,12 +35,23 @@ def test_allergy(allergy, cand, severity):
 def test_duplication_same_drug_and_same_class():
     lisinopril = treatment("lisinopril", "ACE inhibitor", dbid="DB00722")
     current = [(DrugRef("lisinopril", "DB00722"), "Lisinopril", (10, 20, "Lisinopril"))]
-    same = duplication_flags(lisinopril, current, {"lisinopril": "ACE inhibitor"})
+    same = duplication_flags(lisinopril, current, {"lisinopril": {"ace inhibitor"}})
     assert [(f.kind, f.severity) for f in same] == [("duplication", "moderate")]
     enalapril = treatment("enalapril", "ACE inhibitor", dbid="DB00584")
-    cls = duplication_flags(enalapril, current, {"lisinopril": "ACE inhibitor"})
+    cls = duplication_flags(enalapril, current, {"lisinopril": {"ace inhibitor"}})
     assert [(f.kind, f.severity) for f in cls] == [("duplication", "major")]
-    assert duplication_flags(AMOX, current, {"lisinopril": "ACE inhibitor"}) == []
+    assert duplication_flags(AMOX, current, {"lisinopril": {"ace inhibitor"}}) == []
+
+
+@pytest.mark.parametrize("wording, family", [("evidence-based beta blocker", "beta blocker"),
+                                             ("beta blocker (rate control)", "beta blocker"),
+                                             ("ACE inhibitor", "ace inhibitor"), ("SSRI", "ssri"),
+                                             ("factor Xa inhibitor (DOAC)", "factor xa inhibitor"),
+                                             ("aminopenicillin", None)])
+def test_class_families(wording, family):
+    from core.treatments.safety import class_family
+
+    assert class_family(wording) == family
 
 
 def test_interaction_flag_names_the_current_drug_and_source():

@@ -102,3 +102,13 @@ def test_ranker_scores_are_used_when_present(tiny_conditions, tiny_ranker):
     assert scores == sorted(scores, reverse=True)             # no flags here: the ranker's order
     assert res.versions["ranker"] == tiny_ranker.version
     assert top_suggestions(res, 3) == list(res.suggestions[:3])
+
+
+def test_another_drug_of_the_same_class_is_a_duplication(engine):
+    kb = load_kb()
+    cond = next(c for c in kb.conditions if {"metoprolol", "carvedilol"} <= {t.drug for t in c.treatments})
+    text = f"Assessment: {cond.synonyms[0] if cond.synonyms else cond.name}. Medications: metoprolol 25 mg BID."
+    res = engine(text, drug_result=drugs_in(text, metoprolol="current"))
+    carv = next(s for s in (*res.suggestions, *res.withheld) if s.drug == "carvedilol")
+    dup = [f for f in carv.flags if f.kind == "duplication"]
+    assert dup and dup[0].severity == "major" and "beta blocker" in dup[0].message
