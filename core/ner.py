@@ -289,6 +289,13 @@ class SpanTagger:
             spans.append(Span(start, end, label, score=round(float(e["score"]), 4)))
         return spans
 
+    def postprocess(self, text: str, entities: list[Span]) -> Any:
+        """The task's result from a text's entity spans."""
+        raise NotImplementedError
+
+    def __call__(self, text: str) -> Any:
+        return self.postprocess(text, self.entities([text])[0])
+
     def count_tokens(self, text: str) -> tuple[int, int]:
         """(tokens, windows) of ``text`` under this pipeline's window length and stride."""
         n = len(self.tokenizer(text, add_special_tokens=False)["input_ids"])

@@ -86,6 +86,3 @@ class ConditionPipeline(SpanTagger):
             mentions.append(ConditionMention(span, text[c.start:c.end], status, res.trigger if res else None, trig,
                                              code, (c.meta or {}).get("source", "model")))
         return ConditionResult(tuple(mentions), self.version)
-
-    def __call__(self, text: str) -> ConditionResult:
-        return self.postprocess(text, self.entities([text])[0])

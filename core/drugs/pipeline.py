@@ -115,6 +115,3 @@ class DrugPipeline(SpanTagger):
                                         res.trigger if res else None, trigger_span, texts))
         n_tokens, n_windows = self.count_tokens(text)
         return DrugResult(tuple(mentions), tuple(entities), self.version, n_tokens, n_windows)
-
-    def __call__(self, text: str) -> DrugResult:
-        return self.postprocess(text, self.entities([text])[0])
