@@ -69,6 +69,9 @@ groups = result.by_condition()
 if not groups:
     st.info("No present condition of the knowledge base was found, so there is nothing to suggest.",
             icon=":material/search_off:")
+if result.unmatched:
+    st.caption("Present, but the knowledge base has no treatment row for: " + ", ".join(
+        dict.fromkeys(f"“{escape_markdown(m.text)}”" for m in result.unmatched)))
 for cond_id, items in groups.items():
     first = items[0]
     said = ", ".join(dict.fromkeys(f"“{e[2]}”" for e in first.evidence))

@@ -46,6 +46,11 @@ PRIOR_WEIGHTS: dict[str, float] = {"first_line": 6.7, "alternative": 3.3, "adjun
                                    "allergy": -7.0}
 
 
+def prior_score(features: Sequence[float]) -> float:
+    """The warm-start linear term alone: the knowledge base's order in this context (no ranker trained)."""
+    return sum(PRIOR_WEIGHTS[n] * x for n, x in zip(FEATURES, features))
+
+
 def candidate_features(t: Treatment, tags: set[str], *, taking: bool = False, allergic: bool = False) -> list[float]:
     """The :data:`FEATURES` of treatment ``t`` for a patient with context ``tags``."""
     return [float(t.line == "first"), float(t.line == "alternative"), float(t.line == "adjunct"), t.rank / 10.0,

@@ -21,7 +21,7 @@ from core.conditions.types import ConditionMention, ConditionResult
 from core.treatments.interactions import DrugRef, InteractionChecker, default_checker
 from core.treatments.kb import Condition, KnowledgeBase, Treatment, load_kb
 from core.treatments.patient import PatientContext, patient_context
-from core.treatments.ranker import RankerPipeline, candidate_features, candidate_text
+from core.treatments.ranker import RankerPipeline, candidate_features, candidate_text, prior_score
 from core.treatments.safety import (Allergy, Flag, allergy_flags, class_family, context_flags, duplication_flags,
                                     interaction_flags, severity_rank)
 
@@ -96,12 +96,6 @@ class TreatmentResult:
 
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -50 else 0.0
-
-
-def prior_score(t: Treatment) -> float:
-    """The knowledge base's own order as a score (used when no ranker is trained)."""
-    base = {"first": 2.0, "alternative": 0.0, "adjunct": -1.0}.get(t.line, -1.0)
-    return base - 0.1 * t.rank
 
 
 class TreatmentEngine:
@@ -207,7 +201,7 @@ class TreatmentEngine:
         if self.ranker is not None and pairs:
             scores = self.ranker.scores(text, [candidate_text(c, t) for c, t in pairs], features)
         else:
-            scores = [prior_score(t) for _, t in pairs]
+            scores = [prior_score(f) for f in features]
         shown: list[Suggestion] = []
         withheld: list[Suggestion] = []
         for (cond, t), score, flags, feats, citation in zip(pairs, scores, flags_of, features, citations):
