@@ -78,14 +78,9 @@ class Ranker(nn.Module):
             self.classifier["mlp"][-1].weight.zero_()
             self.classifier["mlp"][-1].bias.zero_()
 
-    def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
-              inputs_embeds: torch.Tensor | None = None) -> torch.Tensor:
-        if attention_mask is None:
-            attention_mask = torch.ones(input_ids.shape if input_ids is not None else inputs_embeds.shape[:2],
-                                        dtype=torch.long, device=(input_ids if input_ids is not None
-                                                                  else inputs_embeds).device)
-        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, inputs_embeds=inputs_embeds)
-        hidden = out.last_hidden_state.float()
+    def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """Mean-pooled last hidden states of the unmasked tokens."""
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state.float()
         m = attention_mask.unsqueeze(-1).to(hidden.dtype)
         return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
 
