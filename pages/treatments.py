@@ -65,6 +65,8 @@ for line in context_lines(result):
 
 # -- suggestions ------------------------------------------------------------------------------------------
 st.subheader("Candidate treatments")
+st.caption("Within each condition: candidates without a major flag and not already taken first, then by the "
+           "ranker's fit for this note. The source is the knowledge-base row's guideline.")
 groups = result.by_condition()
 if not groups:
     st.info("No present condition of the knowledge base was found, so there is nothing to suggest.",
