@@ -139,7 +139,9 @@ class PlanWriter:
         other_meds = [rng.choice(c.treatments).drug for c in other if c.id != cond.id and rng.random() < 0.5]
         sex = ("woman" if female else "man") if age >= 18 else ("girl" if female else "boy")
         lines = [f"HPI: {age}-year-old {sex} " + rng.choice(_OPENERS).format(c=name)]
-        for tag in sorted(tags - {"child", "elderly"}, key=lambda _: rng.random()):
+        stated = sorted(tags - {"child", "elderly"})   # sorted first: set order varies between processes
+        rng.shuffle(stated)
+        for tag in stated:
             if tag in TAG_PHRASES:
                 lines.append(rng.choice(TAG_PHRASES[tag]).format(w=rng.randint(8, 36), g=rng.randint(8, 28)))
         meds = [t.drug for t in current] + other_meds

