@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from core import resources as R
 from core.explain.attribution import METHODS
 from core.explain.render import escape_markdown, heatmap_html, heatmap_legend_html, top_words_rows
+from core.text import NoteError
 
 
 def explanation_panel(text: str, explanation, *, sentence: str, what: str, legend: str) -> None:
@@ -36,3 +38,34 @@ def explanation_panel(text: str, explanation, *, sentence: str, what: str, legen
                    f"{' (cached)' if explanation.cached else ''}; {what} now {explanation.target_probability:.0%}.")
         st.dataframe(top_words_rows(explanation, k=8), hide_index=True, width="stretch", height="content",
                      column_config={"score": st.column_config.NumberColumn(format="%+.3f")})
+
+
+def note_input(prefix: str, *, button: str, icon: str, placeholder: str, run, clear, current, height: int = 240,
+               read_as: str = "read"):
+    """Sample picker, upload, note box and the page's primary button; returns the page's current run.
+
+    Stops the page when there is no run yet. ``run(text)`` reads a note (raising ``NoteError`` on bad input),
+    ``clear()`` forgets the last run, ``current()`` returns it. A note edited after its run gets a notice.
+    """
+    sample_col, upload_col = st.columns(2)
+    sample_col.selectbox("Start from a sample note", list(R.sample_notes()), index=None, key=prefix + R.SAMPLE_KEY,
+                         placeholder="Choose a sample...", on_change=R.on_sample_chosen, args=(prefix,))
+    upload_col.file_uploader("...or upload a .txt file", type=["txt"], key=prefix + R.UPLOAD_KEY,
+                             on_change=R.on_file_uploaded, args=(prefix,))
+    if R.input_error(prefix):
+        st.error(R.input_error(prefix))
+    st.text_area("Clinical note", key=prefix + R.NOTE_KEY, height=height, placeholder=placeholder)
+    if st.button(button, type="primary", icon=icon):
+        try:
+            with st.spinner("Reading the note..."):
+                run(st.session_state.get(prefix + R.NOTE_KEY) or "")
+        except NoteError as err:
+            clear()
+            st.error(str(err))
+    last = current()
+    if last is None:
+        st.stop()
+    if (st.session_state.get(prefix + R.NOTE_KEY) or "").strip() != last.text.strip():
+        st.info(f"The note was edited: the results below are for the note as it was {read_as}. Press {button} "
+                "again to update them.", icon=":material/edit_note:")
+    return last

@@ -8,8 +8,7 @@ from core.drugs.present import STATUS_TEXT, legend_html, medication_rows, mentio
 from core.drugs.types import ATTRIBUTE_LABELS, DRUG_STATUSES
 from core.explain.attribution import METHODS
 from core.explain.render import escape_markdown
-from core.text import NoteError
-from pages.components import explanation_panel
+from pages.components import explanation_panel, note_input
 
 P = R.DRUG_PREFIX
 
@@ -23,31 +22,10 @@ if R.drug_pipeline() is None:
     st.stop()
 
 # -- input ------------------------------------------------------------------------------------------
-sample_col, upload_col = st.columns(2)
-sample_col.selectbox("Start from a sample note", list(R.sample_notes()), index=None, key=P + R.SAMPLE_KEY,
-                     placeholder="Choose a sample...", on_change=R.on_sample_chosen, args=(P,))
-upload_col.file_uploader("...or upload a .txt file", type=["txt"], key=P + R.UPLOAD_KEY,
-                         on_change=R.on_file_uploaded, args=(P,))
-if R.input_error(P):
-    st.error(R.input_error(P))
-st.text_area("Clinical note", key=P + R.NOTE_KEY, height=240,
-             placeholder="Paste a note here: medication list, history, plan...")
-
-if st.button("Find medications", type="primary", icon=":material/medication:"):
-    try:
-        with st.spinner("Reading the note..."):
-            R.run_drugs(st.session_state.get(P + R.NOTE_KEY) or "")
-    except NoteError as err:
-        R.clear_drug_run()
-        st.error(str(err))
-
-run = R.current_drug_run()
-if run is None:
-    st.stop()
+run = note_input(P, button="Find medications", icon=":material/medication:",
+                 placeholder="Paste a note here: medication list, history, plan...", run=R.run_drugs,
+                 clear=R.clear_drug_run, current=R.current_drug_run)
 result = run.result
-if (st.session_state.get(P + R.NOTE_KEY) or "").strip() != run.text.strip():
-    st.info("The note was edited: the results below are for the note as it was read. Press Find medications "
-            "again to update them.", icon=":material/edit_note:")
 
 # -- highlighted note and medication table ------------------------------------------------------------
 n = len(result.mentions)

@@ -5,11 +5,10 @@ import streamlit as st
 from core import resources as R
 from core.explain.attribution import METHODS
 from core.explain.render import escape_markdown
-from core.text import NoteError
 from core.treatments.present import (SEVERITY_ICON, condition_rows, context_lines, flag_summary, legend_html,
                                      note_html, suggestion_label, suggestion_rows, withheld_rows)
 from core.treatments.suggest import DISCLAIMER
-from pages.components import explanation_panel
+from pages.components import explanation_panel, note_input
 
 P = R.TREATMENT_PREFIX
 
@@ -21,31 +20,10 @@ if R.treatment_engine() is None:
     st.stop()
 
 # -- input ------------------------------------------------------------------------------------------
-sample_col, upload_col = st.columns(2)
-sample_col.selectbox("Start from a sample note", list(R.sample_notes()), index=None, key=P + R.SAMPLE_KEY,
-                     placeholder="Choose a sample...", on_change=R.on_sample_chosen, args=(P,))
-upload_col.file_uploader("...or upload a .txt file", type=["txt"], key=P + R.UPLOAD_KEY,
-                         on_change=R.on_file_uploaded, args=(P,))
-if R.input_error(P):
-    st.error(R.input_error(P))
-st.text_area("Clinical note", key=P + R.NOTE_KEY, height=240,
-             placeholder="Paste a note here: history, medications, allergies, assessment...")
-
-if st.button("Suggest treatments", type="primary", icon=":material/prescriptions:"):
-    try:
-        with st.spinner("Reading the note..."):
-            R.run_treatments(st.session_state.get(P + R.NOTE_KEY) or "")
-    except NoteError as err:
-        R.clear_treatment_run()
-        st.error(str(err))
-
-run = R.current_treatment_run()
-if run is None:
-    st.stop()
+run = note_input(P, button="Suggest treatments", icon=":material/prescriptions:",
+                 placeholder="Paste a note here: history, medications, allergies, assessment...",
+                 run=R.run_treatments, clear=R.clear_treatment_run, current=R.current_treatment_run)
 result = run.result
-if (st.session_state.get(P + R.NOTE_KEY) or "").strip() != run.text.strip():
-    st.info("The note was edited: the results below are for the note as it was read. Press Suggest treatments "
-            "again to update them.", icon=":material/edit_note:")
 
 # -- conditions and patient context ------------------------------------------------------------------------
 mentions = result.conditions.mentions

@@ -6,8 +6,7 @@ from core import resources as R
 from core.explain.attribution import METHODS
 from core.explain.render import escape_markdown, highlight_spans_html, probability_figure, summary_sentence
 from core.labels import SERVICE_DESCRIPTIONS, SERVICES, service_title
-from core.text import NoteError
-from pages.components import explanation_panel
+from pages.components import explanation_panel, note_input
 
 st.title("Triage a clinical note")
 st.caption("NoteLens suggests the service a note should be routed to, flags urgent findings and shows which "
@@ -18,30 +17,10 @@ if R.triage_pipeline() is None:
     st.stop()
 
 # -- input ------------------------------------------------------------------------------------------
-sample_col, upload_col = st.columns(2)
-sample_col.selectbox("Start from a sample note", list(R.sample_notes()), index=None, key=R.SAMPLE_KEY,
-                     placeholder="Choose a sample...", on_change=R.on_sample_chosen)
-upload_col.file_uploader("...or upload a .txt file", type=["txt"], key=R.UPLOAD_KEY, on_change=R.on_file_uploaded)
-if R.input_error():
-    st.error(R.input_error())
-st.text_area("Clinical note", key=R.NOTE_KEY, height=260,
-             placeholder="Paste a note here: history, examination, results, assessment and plan.")
-
-if st.button("Triage", type="primary", icon=":material/alt_route:"):
-    try:
-        with st.spinner("Reading the note..."):
-            R.run_triage(st.session_state.get(R.NOTE_KEY) or "")
-    except NoteError as err:
-        R.clear_run()
-        st.error(str(err))
-
-run = R.current_run()
-if run is None:
-    st.stop()
+run = note_input("", button="Triage", icon=":material/alt_route:", height=260, read_as="triaged",
+                 placeholder="Paste a note here: history, examination, results, assessment and plan.",
+                 run=R.run_triage, clear=R.clear_run, current=R.current_run)
 result = run.result
-if (st.session_state.get(R.NOTE_KEY) or "").strip() != run.text.strip():
-    st.info("The note was edited: the results below are for the note as it was triaged. Press Triage again to "
-            "update them.", icon=":material/edit_note:")
 
 # -- outcome, probabilities and red flags --------------------------------------------------------------
 headline, detail = R.outcome_text(result)
