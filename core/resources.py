@@ -137,12 +137,12 @@ def input_error(prefix: str = "") -> str | None:
 
 # -- triage -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class TriageRun:
-    """One triaged note as the page shows it."""
+class NoteRun:
+    """One note as a page shows it: the cleaned text, its hash, the model's result and the stored prediction."""
 
     text: str
     note_hash: str
-    result: Any  # core.triage.pipeline.TriageResult
+    result: Any  # TriageResult, DrugResult or TreatmentResult
     prediction_id: int
     seconds: float
 
@@ -151,7 +151,32 @@ class TriageRun:
         return self.result.model_version
 
 
-def run_triage(raw_text: str) -> TriageRun:
+def _read_note(raw_text: str, task: str, get_model: Any, run_key: str, reset: tuple[str, ...],
+               stored: Any = None) -> NoteRun:
+    """Clean ``raw_text``, run ``get_model()`` on it, record the prediction once and keep the run in the session.
+
+    The note is cleaned first, so bad input is reported even when no model is trained. ``stored`` wraps the
+    result for the database (default: the result itself). The keys in ``reset`` (a previous note's
+    explanation choice and feedback) are dropped.
+    """
+    import time
+
+    from core.text import clean_note
+
+    text = clean_note(raw_text)
+    model = get_model()
+    t0 = time.perf_counter()
+    result = model(text)
+    seconds = time.perf_counter() - t0
+    digest, prediction_id = _record_once(task, text, stored(result) if stored else result)
+    run = NoteRun(text, digest, result, prediction_id, seconds)
+    st.session_state[run_key] = run
+    for key in reset:
+        st.session_state.pop(key, None)
+    return run
+
+
+def run_triage(raw_text: str) -> NoteRun:
     """Clean, triage and record one note; keep it in the session.
 
     The prediction (hash of the note, output, model version) is stored once per (note, model version)
@@ -161,21 +186,8 @@ def run_triage(raw_text: str) -> TriageRun:
         NoteError: the note is empty or too long (message fit for the user).
         ModelMissing: no model is trained.
     """
-    import time
-
-    from core.text import clean_note
-
-    text = clean_note(raw_text)
-    pipe = require_pipeline()
-    t0 = time.perf_counter()
-    result = pipe(text)
-    seconds = time.perf_counter() - t0
-    digest, prediction_id = _record_once(TASK, text, result)
-    run = TriageRun(text=text, note_hash=digest, result=result, prediction_id=prediction_id, seconds=seconds)
-    st.session_state[_RUN_KEY] = run
-    for key in (TARGET_KEY, METHOD_KEY, FEEDBACK_DONE_KEY):  # a new note: explain its top service, fresh feedback
-        st.session_state.pop(key, None)
-    return run
+    # a new note: explain its top service, fresh feedback
+    return _read_note(raw_text, TASK, require_pipeline, _RUN_KEY, (TARGET_KEY, METHOD_KEY, FEEDBACK_DONE_KEY))
 
 
 def _record_once(task: str, text: str, result: Any) -> tuple[str, int]:
@@ -192,7 +204,7 @@ def _record_once(task: str, text: str, result: Any) -> tuple[str, int]:
     return digest, recorded[key]
 
 
-def current_run() -> TriageRun | None:
+def current_run() -> NoteRun | None:
     """The last triage of this session, if any."""
     return st.session_state.get(_RUN_KEY)
 
@@ -242,12 +254,12 @@ def is_severe(severity: str) -> bool:
 IG_DEFAULT_MAX_WINDOWS = 2
 
 
-def default_method(run: TriageRun) -> str:
+def default_method(run: NoteRun) -> str:
     """Integrated Gradients for notes of up to two windows, else gradient x input (seconds, not minutes)."""
     return "ig" if run.result.n_windows <= IG_DEFAULT_MAX_WINDOWS else "gxi"
 
 
-def explain_run(run: TriageRun, target: str, method: str) -> Any:
+def explain_run(run: NoteRun, target: str, method: str) -> Any:
     """Word-level explanation of ``run`` for ``target`` (cached in memory by the attribution engine)."""
     from core.explain.attribution import explain_triage
 
@@ -263,7 +275,7 @@ def current_user() -> tuple[str, str]:
     return (str(st.session_state.get("user_name") or "").strip(), str(st.session_state.get("user_role") or ""))
 
 
-def submit_feedback(run: TriageRun, *, verdict: str, correction: str | None, comment: str | None) -> int:
+def submit_feedback(run: NoteRun, *, verdict: str, correction: str | None, comment: str | None) -> int:
     """Record the signed-in user's verdict on ``run``, with the note text (needed to retrain).
 
     Raises:
@@ -362,42 +374,18 @@ def _require_drug_pipeline() -> Any:
     return pipe
 
 
-@dataclass(frozen=True)
-class DrugRun:
-    """One note's medication mentions as the page shows them."""
-
-    text: str
-    note_hash: str
-    result: Any  # core.drugs.types.DrugResult
-    prediction_id: int
-    seconds: float
-
-
-def run_drugs(raw_text: str) -> DrugRun:
+def run_drugs(raw_text: str) -> NoteRun:
     """Clean the note, find its medications and record the prediction (the note itself is not stored).
 
     Raises:
         NoteError: the note is empty or too long.
         ModelMissing: no drug model is trained.
     """
-    import time
-
-    from core.text import clean_note
-
-    text = clean_note(raw_text)
-    pipe = _require_drug_pipeline()
-    t0 = time.perf_counter()
-    result = pipe(text)
-    seconds = time.perf_counter() - t0
-    digest, prediction_id = _record_once(DRUG_TASK, text, result)
-    run = DrugRun(text, digest, result, prediction_id, seconds)
-    st.session_state[_DRUG_RUN_KEY] = run
-    for k in (DRUG_FEEDBACK_KEY, DRUG_EXPLAIN_KEY):
-        st.session_state.pop(k, None)
-    return run
+    return _read_note(raw_text, DRUG_TASK, _require_drug_pipeline, _DRUG_RUN_KEY,
+                      (DRUG_FEEDBACK_KEY, DRUG_EXPLAIN_KEY))
 
 
-def current_drug_run() -> DrugRun | None:
+def current_drug_run() -> NoteRun | None:
     return st.session_state.get(_DRUG_RUN_KEY)
 
 
@@ -405,7 +393,7 @@ def clear_drug_run() -> None:
     st.session_state.pop(_DRUG_RUN_KEY, None)
 
 
-def explain_mention(run: DrugRun, index: int, method: str = "ig") -> Any:
+def explain_mention(run: NoteRun, index: int, method: str = "ig") -> Any:
     """Word-level explanation of why mention ``index`` was called a drug (cached by the engine)."""
     from core.explain.entity import explain_entity
 
@@ -415,7 +403,7 @@ def explain_mention(run: DrugRun, index: int, method: str = "ig") -> Any:
     return explain_entity(pipe, run.text, run.result.mentions[index].span, method=method)
 
 
-def submit_drug_correction(run: DrugRun, correction: dict[str, Any], comment: str | None = None) -> int:
+def submit_drug_correction(run: NoteRun, correction: dict[str, Any], comment: str | None = None) -> int:
     """Store one correction (see :mod:`core.drugs.corrections`) as feedback on the run's prediction.
 
     Raises:
@@ -502,40 +490,22 @@ def treatment_engine() -> Any | None:
     return _load_treatment_engine(str(cond), str(ranker) if ranker else None, str(drugs) if drugs else None)
 
 
-@dataclass(frozen=True)
-class TreatmentRun:
-    """One note's conditions and suggestions as the page shows them."""
-
-    text: str
-    note_hash: str
-    result: Any  # core.treatments.suggest.TreatmentResult
-    prediction_id: int
-    seconds: float
-
-
-def run_treatments(raw_text: str) -> TreatmentRun:
+def run_treatments(raw_text: str) -> NoteRun:
     """Clean the note, suggest treatments and record the prediction (the note itself is not stored).
 
     Raises:
         NoteError: the note is empty or too long.
         ModelMissing: no condition model is trained.
     """
-    import time
+    return _read_note(raw_text, TREATMENT_TASK, _require_treatment_engine, _TREATMENT_RUN_KEY,
+                      (TREATMENT_FEEDBACK_KEY,), stored=_Versioned)
 
-    from core.text import clean_note
 
-    text = clean_note(raw_text)
+def _require_treatment_engine() -> Any:
     engine = treatment_engine()
     if engine is None:
         raise ModelMissing(TREATMENT_TRAIN_HINT)
-    t0 = time.perf_counter()
-    result = engine(text)
-    seconds = time.perf_counter() - t0
-    digest, prediction_id = _record_once(TREATMENT_TASK, text, _Versioned(result))
-    run = TreatmentRun(text, digest, result, prediction_id, seconds)
-    st.session_state[_TREATMENT_RUN_KEY] = run
-    st.session_state.pop(TREATMENT_FEEDBACK_KEY, None)
-    return run
+    return engine
 
 
 @dataclass(frozen=True)
@@ -553,7 +523,7 @@ class _Versioned:
         return self.result.to_dict()
 
 
-def current_treatment_run() -> TreatmentRun | None:
+def current_treatment_run() -> NoteRun | None:
     return st.session_state.get(_TREATMENT_RUN_KEY)
 
 
@@ -561,7 +531,7 @@ def clear_treatment_run() -> None:
     st.session_state.pop(_TREATMENT_RUN_KEY, None)
 
 
-def explain_suggestion(run: TreatmentRun, index: int, method: str = "ig") -> Any:
+def explain_suggestion(run: NoteRun, index: int, method: str = "ig") -> Any:
     """Words of the note that drove suggestion ``index``'s ranking score (cached by the engine)."""
     from core.treatments.explain import explain_ranking
 
@@ -575,7 +545,7 @@ def explain_suggestion(run: TreatmentRun, index: int, method: str = "ig") -> Any
                            features=s.features)
 
 
-def submit_treatment_feedback(run: TreatmentRun, kind: str, *, condition_id: str, drug: str,
+def submit_treatment_feedback(run: NoteRun, kind: str, *, condition_id: str, drug: str,
                               drugbank_id: str | None = None, reason: str | None = None,
                               comment: str | None = None) -> int:
     """Store accept / reject (with a reason) / add-missing feedback on a suggestion.
