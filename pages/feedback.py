@@ -24,18 +24,14 @@ else:
                                 "confidence": st.column_config.NumberColumn(format="percent"),
                                 "note": st.column_config.TextColumn(width="large")})
 
-st.subheader("Medication corrections")
-if drug_frame.empty:
-    st.caption("None yet: corrections sent from the Medications page appear here.")
-else:
-    st.dataframe(drug_frame, hide_index=True, width="stretch",
-                 column_config={"time": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-                                "note": st.column_config.TextColumn(width="large")})
-
-st.subheader("Treatment suggestion feedback")
-if treatment_frame.empty:
-    st.caption("None yet: accepts, rejections and missing treatments sent from the Treatments page appear here.")
-else:
-    st.dataframe(treatment_frame, hide_index=True, width="stretch",
-                 column_config={"time": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-                                "note": st.column_config.TextColumn(width="large")})
+for title, other, empty in (
+        ("Medication corrections", drug_frame, "None yet: corrections sent from the Medications page appear here."),
+        ("Treatment suggestion feedback", treatment_frame,
+         "None yet: accepts, rejections and missing treatments sent from the Treatments page appear here.")):
+    st.subheader(title)
+    if other.empty:
+        st.caption(empty)
+    else:
+        st.dataframe(other, hide_index=True, width="stretch",
+                     column_config={"time": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                                    "note": st.column_config.TextColumn(width="large")})
