@@ -22,10 +22,8 @@ from typing import Any
 
 import numpy as np
 import torch
-from captum.attr import LayerGradientXActivation, LayerIntegratedGradients
 
-from core.explain.attribution import (CACHE, METHODS, Explanation, Method, WordScore, _baseline_ids,
-                                      _next_steps)
+from core.explain.attribution import CACHE, METHODS, Explanation, Method, WordScore, attribute_window
 from core.explain.words import merge_to_words, word_spans
 from core.modeling import autocast
 from core.spans import Span
@@ -74,32 +72,6 @@ def _scorer(model: torch.nn.Module, device: torch.device, positions: list[int], 
         return logp.gather(-1, tags.view(1, -1, 1).expand(logp.shape[0], -1, 1)).squeeze(-1).mean(-1)
 
     return forward
-
-
-def attribute_window(forward: Any, layer: torch.nn.Module, ids: torch.Tensor, mask: torch.Tensor, method: Method,
-                     *, special: set[int], pad: int, tolerance: float = 0.05, start_steps: int = 16,
-                     max_steps: int = 32) -> tuple[np.ndarray, float | None, int]:
-    """Token attributions of ``forward(ids, mask)`` (a scalar per row) to ``layer``'s output, for one window.
-
-    Integrated Gradients from the all-``[PAD]`` baseline with adaptive Gauss-Legendre steps, or gradient x
-    input. Returns ``(token_scores, relative completeness gap or None, steps)``. The caller holds the lock.
-    """
-    if method == "gxi":
-        attr = LayerGradientXActivation(forward, layer).attribute(ids, additional_forward_args=(mask,))
-        return attr.sum(-1).detach().float().cpu().numpy()[0], None, 1
-    lig = LayerIntegratedGradients(forward, layer)
-    baseline = _baseline_ids(ids, special, pad)
-    steps = start_steps
-    internal = max(1, (4096 if ids.device.type == "cpu" else 65536) // ids.shape[1])
-    while True:
-        attr, d = lig.attribute(ids, baselines=baseline, additional_forward_args=(mask,), n_steps=steps,
-                                method="gausslegendre", return_convergence_delta=True, internal_batch_size=internal)
-        token_scores = attr.sum(-1).detach().float().cpu().numpy()[0]
-        d = float(d.detach().float().cpu()[0])
-        gap = float(token_scores.sum()) - d
-        if abs(d) <= tolerance * max(abs(gap), 1e-6) or steps >= max_steps:
-            return token_scores, abs(d) / max(abs(gap), 1e-6), steps
-        steps = _next_steps(steps, max_steps)
 
 
 def explain_entity(pipe: Any, text: str, span: Span, method: Method = "ig", *, use_cache: bool = True,

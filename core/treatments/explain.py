@@ -2,7 +2,7 @@
 
 The explained number is ``log sigmoid(score)`` of one candidate for the note, with the candidate's
 embedding held fixed: Integrated Gradients over the note's word-piece embeddings (baseline all
-``[PAD]``, adaptive steps, see :func:`core.explain.entity.attribute_window`) or gradient x input, on the
+``[PAD]``, adaptive steps, see :func:`core.explain.attribution.attribute_window`) or gradient x input, on the
 first ``max_length`` tokens, summed into words. Faithfulness (ERASER): comprehensiveness and
 sufficiency of the top 10% of words, on ``sigmoid(score)``.
 """
@@ -16,8 +16,8 @@ from typing import Sequence
 
 import torch
 
-from core.explain.attribution import CACHE, METHODS, Explanation, Method, WordScore
-from core.explain.entity import attribute_window, faithfulness
+from core.explain.attribution import CACHE, METHODS, Explanation, Method, WordScore, attribute_window
+from core.explain.entity import faithfulness
 from core.explain.words import merge_to_words, word_spans
 from core.modeling import autocast
 from core.spans import Span
