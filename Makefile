@@ -46,6 +46,7 @@ bench: models
 	$(BIN)/python bench/triage.py
 	$(BIN)/python bench/drugs.py
 	$(BIN)/python bench/treatments.py
+	$(BIN)/python bench/explain.py
 
 scorecard: models
 	../shared/tools/dev-scorecard

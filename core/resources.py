@@ -255,8 +255,11 @@ IG_DEFAULT_MAX_WINDOWS = 2
 
 
 def default_method(run: NoteRun) -> str:
-    """Integrated Gradients for notes of up to two windows, else gradient x input (seconds, not minutes)."""
-    return "ig" if run.result.n_windows <= IG_DEFAULT_MAX_WINDOWS else "gxi"
+    """The triage default (:data:`core.explain.attribution.DEFAULT_METHODS`) for notes of up to
+    ``IG_DEFAULT_MAX_WINDOWS`` windows, else gradient x input (seconds, not minutes)."""
+    from core.explain.attribution import DEFAULT_METHODS
+
+    return DEFAULT_METHODS["triage"] if run.result.n_windows <= IG_DEFAULT_MAX_WINDOWS else "gxi"
 
 
 def explain_run(run: NoteRun, target: str, method: str) -> Any:
