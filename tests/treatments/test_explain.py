@@ -35,3 +35,37 @@ def test_bad_requests_are_refused(tiny_ranker):
         explain_ranking(tiny_ranker, NOTE, gout, "lisinopril")
     with pytest.raises(ValueError, match="unknown attribution method"):
         explain_ranking(tiny_ranker, NOTE, gout, gout.treatments[0].drug, method="lime")
+
+
+def test_four_threads_explaining_rankings_get_what_they_get_alone(tiny_ranker):
+    import threading
+
+    import numpy as np
+
+    kb = load_kb()
+    jobs = [(NOTE, kb.condition("gout"), "allopurinol"), ("Assessment: hypertension. 24 weeks pregnant.",
+                                                         kb.condition("hypertension"), "labetalol"),
+            ("Migraine with aura, two attacks a month.", kb.condition("migraine"), kb.condition("migraine").treatments[0].drug),
+            ("Asthma, uses albuterol daily. " * 5, kb.condition("asthma"), kb.condition("asthma").treatments[0].drug)]
+    alone = [explain_ranking(tiny_ranker, t, c, d, use_cache=False) for t, c, d in jobs]
+    results: dict[int, object] = {}
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def work(i: int) -> None:
+        try:
+            barrier.wait()
+            for _ in range(3):
+                results[i] = explain_ranking(tiny_ranker, *jobs[i], use_cache=False)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for i in range(4):
+        np.testing.assert_allclose([w.score for w in results[i].words], [w.score for w in alone[i].words],
+                                   rtol=1e-6, atol=1e-9)
