@@ -3,7 +3,7 @@
 The explained number is ``log sigmoid(score)`` of one candidate for the note, with the candidate's
 embedding held fixed: Integrated Gradients over the note's word-piece embeddings (baseline all
 ``[PAD]``, adaptive steps, see :func:`core.explain.attribution.attribute_window`) or gradient x input, on the
-first ``max_length`` tokens, summed into words. Faithfulness (ERASER): comprehensiveness and
+tokens the ranker reads (its ``max_length``), summed into words. Faithfulness (ERASER): comprehensiveness and
 sufficiency of the top 10% of words, on ``sigmoid(score)``.
 """
 
@@ -26,7 +26,7 @@ from core.treatments.ranker import FEATURES, RankerPipeline, candidate_text
 
 
 def explain_ranking(pipe: RankerPipeline, text: str, condition: Condition, drug: str, method: Method = "ig", *,
-                    features: Sequence[float] | None = None, use_cache: bool = True, max_length: int = 256,
+                    features: Sequence[float] | None = None, use_cache: bool = True, max_length: int | None = None,
                     fraction: float = 0.1) -> Explanation:
     """Explain the ranker's score of ``drug`` (a treatment of ``condition``) for the note ``text``.
 
@@ -39,6 +39,7 @@ def explain_ranking(pipe: RankerPipeline, text: str, condition: Condition, drug:
     if t is None:
         raise ValueError(f"{drug!r} is not a treatment of {condition.id!r}")
     cand = candidate_text(condition, t)
+    max_length = max_length or pipe.max_length   # the tokens the ranker scored, so the explained number is its score
     f = torch.tensor([list(features) if features is not None else [0.0] * len(FEATURES)], device=pipe.device)
     key = ("ranking", pipe.version, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), cand, method,
            max_length, tuple(f[0].tolist()))
