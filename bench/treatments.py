@@ -62,7 +62,9 @@ def main() -> None:
         if result.suggestions and engine.ranker is not None:
             s = result.suggestions[0]
             exp = explain_ranking(engine.ranker, text, engine.kb.condition(s.condition_id), s.drug,
-                                  method=args.method, features=s.features, use_cache=False)
+                                  method=args.method, use_cache=False,
+                                  features={x.drug: x.features for x in (*result.suggestions, *result.withheld)
+                                            if x.condition_id == s.condition_id})
             exp_s = exp.seconds
             explain_s.append(exp_s)
         print(f"note {i + 1}: {len(text.split())} words, {len(result.conditions.mentions)} conditions, "

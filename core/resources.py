@@ -544,8 +544,10 @@ def explain_suggestion(run: NoteRun, index: int, method: str = "ig") -> Any:
     s = run.result.suggestions[index]
     if engine.ranker.version != run.result.versions.get("ranker"):
         raise ModelMissing("The ranker changed since this note was read: press Suggest treatments again.")
+    scored = {x.drug: x.features for x in (*run.result.suggestions, *run.result.withheld)
+              if x.condition_id == s.condition_id}
     return explain_ranking(engine.ranker, run.text, engine.kb.condition(s.condition_id), s.drug, method=method,
-                           features=s.features)
+                           features=scored)
 
 
 def submit_treatment_feedback(run: NoteRun, kind: str, *, condition_id: str, drug: str,

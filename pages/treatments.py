@@ -86,8 +86,9 @@ if result.suggestions and result.versions.get("ranker") != "knowledge-base order
         explanation = R.explain_suggestion(run, index, method)
     s = result.suggestions[index]
     top = ", ".join(f"“{w.text}”" for w in explanation.top(5)) or "none"
-    explanation_panel(run.text, explanation, legend=f"the fit of {s.drug}", what=f"the fit of {s.drug}",
-                      sentence=f"The words that most raised the fit of {s.drug} for {s.condition_name}: {top}.")
+    explanation_panel(run.text, explanation, legend=f"the rank of {s.drug}",
+                      what=f"{s.drug}'s share among the candidates for {s.condition_name}",
+                      sentence=f"The words that most raised {s.drug} among the treatments of {s.condition_name}: {top}.")
 
 # -- feedback -----------------------------------------------------------------------------------------------
 st.subheader("Feedback on the suggestions")

@@ -1,10 +1,11 @@
-"""Which words of the note drove a treatment's ranking score (Captum, on the ranker's note tower).
+"""Which words of the note drove a treatment's ranking (Captum, on the ranker's note tower).
 
-The explained number is ``log sigmoid(score)`` of one candidate for the note, with the candidate's
-embedding held fixed: Integrated Gradients over the note's word-piece embeddings (baseline all
-``[PAD]``, adaptive steps, see :func:`core.explain.attribution.attribute_window`) or gradient x input, on the
-tokens the ranker reads (its ``max_length``), summed into words. Faithfulness (ERASER): comprehensiveness and
-sufficiency of the top 10% of words, on ``sigmoid(score)``.
+The explained number is the candidate's log-share among its condition's candidates (softmax of the
+ranker's scores), with the candidates' embeddings and features held fixed: Integrated Gradients over the
+note's word-piece embeddings (baseline all ``[PAD]``, adaptive steps, see
+:func:`core.explain.attribution.attribute_window`) or gradient x input, on the tokens the ranker reads
+(its ``max_length``), summed into words. Faithfulness (ERASER): comprehensiveness and
+sufficiency of the top 10% of words, on that share.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import replace
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import torch
 
@@ -26,23 +27,27 @@ from core.treatments.ranker import FEATURES, RankerPipeline, candidate_text
 
 
 def explain_ranking(pipe: RankerPipeline, text: str, condition: Condition, drug: str, method: Method = "ig", *,
-                    features: Sequence[float] | None = None, use_cache: bool = True, max_length: int | None = None,
-                    fraction: float = 0.1) -> Explanation:
-    """Explain the ranker's score of ``drug`` (a treatment of ``condition``) for the note ``text``.
+                    features: Mapping[str, Sequence[float]] | None = None, use_cache: bool = True,
+                    max_length: int | None = None, fraction: float = 0.1) -> Explanation:
+    """Explain why ``drug`` ranks where it does among ``condition``'s treatments for the note ``text``.
 
-    ``features`` (the candidate's :data:`core.treatments.ranker.FEATURES`, as the engine scored it) are held
-    fixed: the explanation is of the note's words.
+    The explained number is ``log p(drug)``, the softmax of the ranker's scores over the condition's
+    candidates (what the ranker is trained on): a drug's absolute score saturates, its share among the
+    alternatives does not. ``features`` maps each candidate drug to its :data:`core.treatments.ranker.FEATURES`
+    as the engine scored it (default all zero); they are held fixed: the explanation is of the note's words.
     """
     if method not in METHODS:
         raise ValueError(f"unknown attribution method {method!r}; choose one of {sorted(METHODS)}")
-    t = next((x for x in condition.treatments if x.drug == drug), None)
-    if t is None:
+    drugs = [x.drug for x in condition.treatments]
+    if drug not in drugs:
         raise ValueError(f"{drug!r} is not a treatment of {condition.id!r}")
-    cand = candidate_text(condition, t)
-    max_length = max_length or pipe.max_length   # the tokens the ranker scored, so the explained number is its score
-    f = torch.tensor([list(features) if features is not None else [0.0] * len(FEATURES)], device=pipe.device)
-    key = ("ranking", pipe.version, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), cand, method,
-           max_length, tuple(f[0].tolist()))
+    target = drugs.index(drug)
+    cands = [candidate_text(condition, x) for x in condition.treatments]
+    max_length = max_length or pipe.max_length   # the tokens the ranker scored, so the explained number is its own
+    zero = [0.0] * len(FEATURES)
+    f = torch.tensor([list((features or {}).get(d, zero)) for d in drugs], device=pipe.device)
+    key = ("ranking", pipe.version, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), condition.id,
+           drug, method, max_length, tuple(map(tuple, f.tolist())))
     if use_cache and (hit := CACHE.get(key)) is not None:
         return replace(hit, cached=True)
     t0 = time.perf_counter()
@@ -51,14 +56,16 @@ def explain_ranking(pipe: RankerPipeline, text: str, condition: Condition, drug:
     ids = enc["input_ids"].to(pipe.device)
     offsets = [tuple(int(x) for x in o) for o in enc["offset_mapping"][0]]
     mask = torch.ones_like(ids)
-    v = pipe.candidate_embeddings([cand])[0].detach().clone()
+    v = pipe.candidate_embeddings(cands).detach().clone()
     model = pipe.model
+    k = len(cands)
 
     def forward(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         with autocast(pipe.device):
             u = model.embed(input_ids, attention_mask)
-        return torch.nn.functional.logsigmoid(model.score(u, v.to(u.dtype).expand(u.shape[0], -1),
-                                                          f.expand(u.shape[0], -1)))
+        b = u.shape[0]
+        scores = model.score(u.repeat_interleave(k, 0), v.to(u.dtype).repeat(b, 1), f.repeat(b, 1)).view(b, k)
+        return torch.log_softmax(scores, -1)[:, target]
 
     special = {i for i in (tok.cls_token_id, tok.sep_token_id, tok.pad_token_id) if i is not None}
     pad = tok.pad_token_id or 0

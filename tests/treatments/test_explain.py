@@ -69,3 +69,18 @@ def test_four_threads_explaining_rankings_get_what_they_get_alone(tiny_ranker):
     for i in range(4):
         np.testing.assert_allclose([w.score for w in results[i].words], [w.score for w in alone[i].words],
                                    rtol=1e-6, atol=1e-9)
+
+
+def test_the_explained_number_is_the_drugs_share_among_the_candidates(tiny_ranker):
+    import math
+
+    from core.treatments.ranker import FEATURES, candidate_text
+
+    gout = load_kb().condition("gout")
+    feats = {t.drug: [float(i == 0)] + [0.0] * (len(FEATURES) - 1) for i, t in enumerate(gout.treatments)}
+    scores = tiny_ranker.scores(NOTE, [candidate_text(gout, t) for t in gout.treatments],
+                                [feats[t.drug] for t in gout.treatments])
+    z = sum(math.exp(s) for s in scores)
+    drug = gout.treatments[1].drug
+    exp = explain_ranking(tiny_ranker, NOTE, gout, drug, features=feats, use_cache=False)
+    assert exp.target_probability == pytest.approx(math.exp(scores[1]) / z, abs=1e-4)
