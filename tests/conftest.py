@@ -70,39 +70,60 @@ TOY_SIGS = (("25 mg", "STRENGTH"), ("81 mg", "STRENGTH"), ("10 mg", "STRENGTH"),
 TOY_FREQS = ("daily", "BID", "TID", "at bedtime")
 
 
-def toy_drug_docs(n: int = 60):
-    """Sentences naming toy drugs with a sig, for a tiny drug model to learn in a few steps."""
+def toy_doc(*pieces: str | tuple[str, str]):
+    """A document from pieces: plain text, or ``(text, label)`` for a span of that label."""
     from core.drugs.data import AnnotatedDoc
     from core.spans import Span
 
-    docs = []
-    for i in range(n):
-        parts, spans, pos = [], [], 0
+    parts, spans, pos = [], [], 0
+    for piece in pieces:
+        text, label = piece if isinstance(piece, tuple) else (piece, None)
+        if label:
+            spans.append(Span(pos, pos + len(text), label))
+        parts.append(text)
+        pos += len(text)
+    return AnnotatedDoc("".join(parts), tuple(spans))
 
-        def add(s: str, label: str | None = None) -> None:
-            nonlocal pos
-            if label:
-                spans.append(Span(pos, pos + len(s), label))
-            parts.append(s)
-            pos += len(s)
 
-        add(("Continue " if i % 3 else "Patient takes "))
-        add(TOY_DRUGS[i % len(TOY_DRUGS)], "DRUG")
-        add(" ")
-        add(TOY_SIGS[i % 4][0], "STRENGTH")
-        add(" ")
-        add("PO", "ROUTE")
-        add(" ")
-        add(TOY_FREQS[i % 4], "FREQUENCY")
-        add(" and ")
-        add(TOY_DRUGS[(i * 7 + 3) % len(TOY_DRUGS)], "DRUG")
-        add(" ")
-        add(TOY_SIGS[(i + 1) % 4][0], "STRENGTH")
-        add(" ")
-        add("daily", "FREQUENCY")
-        add(" for pain. Walks the dog.")
-        docs.append(AnnotatedDoc("".join(parts), tuple(spans)))
-    return docs
+def toy_drug_docs(n: int = 60):
+    """Sentences naming toy drugs with a sig, for a tiny drug model to learn in a few steps."""
+    return [toy_doc("Continue " if i % 3 else "Patient takes ", (TOY_DRUGS[i % len(TOY_DRUGS)], "DRUG"), " ",
+                    (TOY_SIGS[i % 4][0], "STRENGTH"), " ", ("PO", "ROUTE"), " ", (TOY_FREQS[i % 4], "FREQUENCY"),
+                    " and ", (TOY_DRUGS[(i * 7 + 3) % len(TOY_DRUGS)], "DRUG"), " ",
+                    (TOY_SIGS[(i + 1) % 4][0], "STRENGTH"), " ", ("daily", "FREQUENCY"), " for pain. Walks the dog.")
+            for i in range(n)]
+
+
+def same_alone_and_together(call, jobs) -> None:
+    """Run ``call(*job)`` for each job alone, then all jobs in threads at once (three rounds after a common
+    start): every threaded result's word scores must equal the job's result alone (Captum hooks the shared
+    model, so without the model's lock concurrent explanations come out wrong)."""
+    import threading
+
+    import numpy as np
+
+    alone = [call(*job) for job in jobs]
+    results: dict[int, object] = {}
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(jobs))
+
+    def work(i: int) -> None:
+        try:
+            barrier.wait()
+            for _ in range(3):
+                results[i] = call(*jobs[i])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    for i in range(len(jobs)):
+        np.testing.assert_allclose([w.score for w in results[i].words], [w.score for w in alone[i].words],
+                                   rtol=1e-6, atol=1e-9)
 
 
 @pytest.fixture(scope="session")
@@ -134,29 +155,11 @@ TOY_CONDITIONS = ("hypertension", "type 2 diabetes", "asthma", "gout", "migraine
 
 def toy_condition_docs(n: int = 48):
     """Toy notes with CONDITION spans (present, negated and family mentions)."""
-    from core.drugs.data import AnnotatedDoc
-    from core.spans import Span
-
-    docs = []
-    for i in range(n):
-        parts, spans, pos = [], [], 0
-
-        def add(s: str, label: str | None = None) -> None:
-            nonlocal pos
-            if label:
-                spans.append(Span(pos, pos + len(s), label))
-            parts.append(s)
-            pos += len(s)
-
-        add("Assessment: ")
-        add(TOY_CONDITIONS[i % len(TOY_CONDITIONS)], "CONDITION")
-        add(". Denies ")
-        add(TOY_CONDITIONS[(i * 3 + 1) % len(TOY_CONDITIONS)], "CONDITION")
-        add(". Mother with ")
-        add(TOY_CONDITIONS[(i * 5 + 2) % len(TOY_CONDITIONS)], "CONDITION")
-        add(". Walks daily.")
-        docs.append(AnnotatedDoc("".join(parts), tuple(spans)))
-    return docs
+    k = len(TOY_CONDITIONS)
+    return [toy_doc("Assessment: ", (TOY_CONDITIONS[i % k], "CONDITION"), ". Denies ",
+                    (TOY_CONDITIONS[(i * 3 + 1) % k], "CONDITION"), ". Mother with ",
+                    (TOY_CONDITIONS[(i * 5 + 2) % k], "CONDITION"), ". Walks daily.")
+            for i in range(n)]
 
 
 @pytest.fixture(scope="session")

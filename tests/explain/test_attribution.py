@@ -1,12 +1,10 @@
 """The attribution engine on a tiny model: completeness, word offsets, long notes, cache, threads."""
 
-import threading
-
 import numpy as np
 import pytest
 
 from core.explain import attribution as attr
-from tests.conftest import CARDIO, ORTHO
+from tests.conftest import CARDIO, ORTHO, same_alone_and_together
 
 
 @pytest.fixture()
@@ -82,28 +80,7 @@ def test_unknown_method_is_refused(pipe):
 def test_four_threads_get_what_they_get_alone(pipe):
     notes = [CARDIO, ORTHO, CARDIO + " " + ORTHO, "Follow up. " * 30 + ORTHO]
     targets = ["cardiology_pulmonology", "orthopedics", "orthopedics", "orthopedics"]
-    alone = [attr.explain(pipe, n, t, use_cache=False) for n, t in zip(notes, targets)]
-    results: dict[int, attr.Explanation] = {}
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(4)
-
-    def work(i: int) -> None:
-        try:
-            barrier.wait()
-            for _ in range(3):
-                results[i] = attr.explain(pipe, notes[i], targets[i], use_cache=False)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    for i in range(4):
-        np.testing.assert_allclose([w.score for w in results[i].words], [w.score for w in alone[i].words], rtol=1e-6,
-                                   atol=1e-9)
+    same_alone_and_together(lambda n, t: attr.explain(pipe, n, t, use_cache=False), list(zip(notes, targets)))
 
 
 def test_faithfulness_on_a_model_with_a_known_answer(pipe):

@@ -4,6 +4,7 @@ import pytest
 
 from core.treatments.explain import explain_ranking
 from core.treatments.kb import load_kb
+from tests.conftest import same_alone_and_together
 
 NOTE = "78-year-old man with gout and eGFR 22. Allergic to sulfa. <b>Assessment</b>: gout flare."
 
@@ -38,37 +39,13 @@ def test_bad_requests_are_refused(tiny_ranker):
 
 
 def test_four_threads_explaining_rankings_get_what_they_get_alone(tiny_ranker):
-    import threading
-
-    import numpy as np
-
     kb = load_kb()
-    jobs = [(NOTE, kb.condition("gout"), "allopurinol"), ("Assessment: hypertension. 24 weeks pregnant.",
-                                                         kb.condition("hypertension"), "labetalol"),
-            ("Migraine with aura, two attacks a month.", kb.condition("migraine"), kb.condition("migraine").treatments[0].drug),
-            ("Asthma, uses albuterol daily. " * 5, kb.condition("asthma"), kb.condition("asthma").treatments[0].drug)]
-    alone = [explain_ranking(tiny_ranker, t, c, d, use_cache=False) for t, c, d in jobs]
-    results: dict[int, object] = {}
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(4)
-
-    def work(i: int) -> None:
-        try:
-            barrier.wait()
-            for _ in range(3):
-                results[i] = explain_ranking(tiny_ranker, *jobs[i], use_cache=False)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    for i in range(4):
-        np.testing.assert_allclose([w.score for w in results[i].words], [w.score for w in alone[i].words],
-                                   rtol=1e-6, atol=1e-9)
+    first = {c: kb.condition(c).treatments[0].drug for c in ("migraine", "asthma")}
+    jobs = [(NOTE, kb.condition("gout"), "allopurinol"),
+            ("Assessment: hypertension. 24 weeks pregnant.", kb.condition("hypertension"), "labetalol"),
+            ("Migraine with aura, two attacks a month.", kb.condition("migraine"), first["migraine"]),
+            ("Asthma, uses albuterol daily. " * 5, kb.condition("asthma"), first["asthma"])]
+    same_alone_and_together(lambda t, c, d: explain_ranking(tiny_ranker, t, c, d, use_cache=False), jobs)
 
 
 def test_the_explained_number_is_the_drugs_share_among_the_candidates(tiny_ranker):
