@@ -6,14 +6,10 @@ import os
 
 import pytest
 
-from tests.browser.helpers import (CHROMIUM, chromium_page, open_app, paste_and_run, sign_in, streamlit_server,
-                                   wait_idle)
+from tests.browser.helpers import (BROWSER_MARKS, chromium_page, open_app, paste_and_run, sign_in,
+                                   streamlit_server, wait_idle)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
-                                                     "(`make test` installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 NOTE = ("Assessment: hypertension. She is 20 weeks pregnant.\n"
         "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned = 1</script>")

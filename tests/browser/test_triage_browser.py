@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests.browser.helpers import (
-    CHROMIUM,
+    BROWSER_MARKS,
     ROOT,
     chromium_page,
     choose_sample,
@@ -20,11 +20,7 @@ from tests.browser.helpers import (
 )
 from tests.conftest import CARDIO
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
-                                                     "(`make test` installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
