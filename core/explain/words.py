@@ -1,8 +1,8 @@
 """Words of a note with character offsets, and merging of sub-word scores into them.
 
-A word is a run of letters/digits (joined by inner hyphens, apostrophes or dots, so "5-FU", "don't"
-and "0.5" stay whole) or a run of other non-space characters. Tokenizer pieces are mapped to the word
-that contains their first character, and their scores are summed.
+A word is a run of letters/digits with their combining accents (joined by inner hyphens, apostrophes or
+dots, so "5-FU", "don't" and "0.5" stay whole) or a run of other non-space characters. Tokenizer pieces
+are mapped to the word that contains their first character, and their scores are summed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 
-WORD_RE = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]+", re.UNICODE)
+# combining marks (a decomposed "é" is "e" + U+0301) belong to the letter before them, as the tokenizer has it
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_LETTERS = rf"\w[\w{_MARKS}]*"
+WORD_RE = re.compile(rf"{_LETTERS}(?:[-'’.]{_LETTERS})*|[^\w\s]+", re.UNICODE)
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

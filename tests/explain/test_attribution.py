@@ -1,7 +1,10 @@
 """The attribution engine on a tiny model: completeness, word offsets, long notes, cache, threads."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
+import torch
 
 from core.explain import attribution as attr
 from tests.conftest import CARDIO, ORTHO, same_alone_and_together
@@ -13,12 +16,22 @@ def pipe(tiny_triage):
     return tiny_triage
 
 
-def test_words_carry_exact_offsets(pipe):
-    text = "Pt c/o <b>chest</b> pain; metoprolol 25mg — café."
+@pytest.mark.parametrize("text", [
+    "Pt c/o <b>chest</b> pain; metoprolol 25mg — café.",
+    # accents the uncased tokenizer strips, full-width letters, an emoji, a combining mark, a CJK word,
+    # a zero-width space and long drug names split into many pieces
+    "Ärztin: naïve ＡＢＣ pt 💊 e\u0301tat 胸痛 hydrochlorothiazide\u200bmethylprednisolone x2/day (q.i.d.)",
+])
+def test_words_carry_exact_offsets(pipe, text):
     exp = attr.explain(pipe, text, "cardiology_pulmonology", use_cache=False)
     assert exp.words
     for w in exp.words:
         assert text[w.start:w.end] == w.text
+    # every word piece falls inside exactly one word, so no piece's score is lost or counted twice
+    pieces = [(a, b) for a, b in pipe.tokenizer(text, return_offsets_mapping=True)["offset_mapping"] if b > a]
+    assert len(pieces) > len(text.split())
+    for a, b in pieces:
+        assert sum(1 for w in exp.words if w.start <= a and b <= w.end) == 1, text[a:b]
 
 
 def test_ig_completeness_sums_to_the_logit_difference(pipe):
@@ -99,3 +112,69 @@ def test_faithfulness_on_a_model_with_a_known_answer(pipe):
     rand = [(exp.words[i].start, exp.words[i].end) for i in rng.choice(len(exp.words), exp.top_k, replace=False)]
     p_rand = pipe.predict_proba([attr._without(CARDIO, rand)])[0, pipe.labels.index("cardiology_pulmonology")]
     assert p[0] - p[1] >= p[0] - p_rand - 1e-6
+
+
+# -- a model whose answer is known: only the word "chest" moves the first label's logit ------------
+class _KeywordModel(torch.nn.Module):
+    """logit[0] = weight x (number of "chest" tokens), logit[1] = 0: linear in the embeddings, so
+    Integrated Gradients and gradient x input are exact and every other word's attribution is 0."""
+
+    def __init__(self, vocab_size: int, keyword_id: int, weight: float = 2.0) -> None:
+        super().__init__()
+        self.bert = torch.nn.Module()
+        self.bert.embeddings = torch.nn.Embedding(vocab_size, 2)
+        with torch.no_grad():
+            self.bert.embeddings.weight.zero_()
+            self.bert.embeddings.weight[keyword_id, 0] = 1.0
+        self.head = torch.nn.Linear(2, 2, bias=False)
+        with torch.no_grad():
+            self.head.weight.copy_(torch.tensor([[weight, 0.0], [0.0, 0.0]]))
+
+    def forward(self, input_ids, attention_mask):
+        h = self.bert.embeddings(input_ids) * attention_mask[..., None]
+        return SimpleNamespace(logits=self.head(h.sum(1)))
+
+
+@pytest.fixture(scope="module")
+def keyword_pipe():
+    from transformers import AutoTokenizer
+
+    from core.config import base_model_path
+    from core.triage.pipeline import TriagePipeline
+
+    tok = AutoTokenizer.from_pretrained(str(base_model_path()))
+    (keyword_id,) = tok("chest", add_special_tokens=False)["input_ids"]
+    model = _KeywordModel(tok.vocab_size, keyword_id)
+    return TriagePipeline(model, tok, ["chest", "other"], max_length=32, stride=8, detect_flags=False,
+                          device="cpu", version="keyword")
+
+
+@pytest.mark.parametrize("method", ["ig", "gxi"])
+def test_known_answer_attributions_and_faithfulness(keyword_pipe, method):
+    text = "Severe chest pain at rest, worse on exertion."
+    exp = attr.explain(keyword_pipe, text, "chest", method, use_cache=False)
+    by_word = {w.text: w.score for w in exp.words}
+    assert by_word.pop("chest") == pytest.approx(2.0, abs=1e-3)
+    assert all(s == 0.0 for s in by_word.values())
+    assert [w.text for w in exp.top(1)] == ["chest"]
+    # removing "chest" takes the logit from 2 to 0; keeping only "chest" keeps it at 2
+    assert exp.top_k == 1
+    assert exp.comprehensiveness == pytest.approx(1 / (1 + np.exp(-2.0)) - 0.5, abs=1e-3)
+    assert exp.sufficiency == pytest.approx(0.0, abs=1e-6)
+    if method == "ig":
+        assert exp.delta == pytest.approx(0.0, abs=1e-3) and exp.n_steps == 16
+
+
+def test_known_answer_across_windows(keyword_pipe):
+    """A keyword in the last of several windows gets exactly the note's logit: windows are weighted as the
+    prediction weights them, and the words only one window sees are not lost."""
+    text = "Routine follow up visit today. " * 12 + "Now chest pain."
+    windows = keyword_pipe.preprocess([text])
+    assert len(windows.input_ids) > 2
+    logits, _ = keyword_pipe.note_logits([text])
+    exp = attr.explain(keyword_pipe, text, "chest", use_cache=False)
+    chest = [w for w in exp.words if w.text == "chest"]
+    assert len(chest) == 1 and chest[0].start == text.index("chest")
+    assert chest[0].score == pytest.approx(float(logits[0, 0]), rel=1e-3)
+    assert 0 < chest[0].score < 2.0  # one window of several: its weight, not the whole logit
+    assert sum(abs(w.score) for w in exp.words if w.text != "chest") == 0.0

@@ -31,3 +31,8 @@ def test_unicode_offsets():
     spans = word_spans(text)
     assert all(text[a:b].strip() == text[a:b] and b > a for a, b in spans)
     assert text[spans[-1][0]:spans[-1][1]] == "aspirin"
+
+
+def test_decomposed_accents_stay_in_their_word():
+    text = "e\u0301tat re\u0301nal cafe\u0301."
+    assert [text[a:b] for a, b in word_spans(text)] == ["e\u0301tat", "re\u0301nal", "cafe\u0301", "."]
