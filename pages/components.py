@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import resources as R
 from core.explain.attribution import METHODS
-from core.explain.render import escape_markdown, heatmap_html, heatmap_legend_html, top_words_rows
+from core.explain.render import escape_markdown, heatmap_html, heatmap_legend_html, top_words_rows, trust_caveats
 from core.text import NoteError
 
 
@@ -34,6 +34,8 @@ def explanation_panel(text: str, explanation, *, sentence: str, what: str, legen
         faith[2].metric("Convergence gap", "n/a" if explanation.delta is None else f"{explanation.delta:.1%}",
                         help="How far the word scores are from adding up to the model's score change "
                              f"(Integrated Gradients, {explanation.n_steps} steps). Below 5% is good.")
+        for caveat in trust_caveats(explanation, what):
+            st.warning(escape_markdown(caveat), icon=":material/info:")
         st.caption(f"{METHODS[explanation.method]}, {explanation.seconds:.1f} s"
                    f"{' (cached)' if explanation.cached else ''}; {what} now {explanation.target_probability:.0%}.")
         st.dataframe(top_words_rows(explanation, k=8), hide_index=True, width="stretch", height="content",

@@ -6,7 +6,7 @@ from core import resources as R
 from core.drugs.corrections import KINDS, attribute_fix, false_drug, find_text, missed_drug, status_fix
 from core.drugs.present import STATUS_TEXT, legend_html, medication_rows, mention_label, note_html
 from core.drugs.types import ATTRIBUTE_LABELS, DRUG_STATUSES
-from core.explain.attribution import METHODS
+from core.explain.attribution import DEFAULT_METHODS, METHODS
 from core.explain.render import escape_markdown
 from pages.components import explanation_panel, note_input
 
@@ -67,7 +67,8 @@ if n:
     index = pick_col.selectbox("Explain", range(n), key=R.DRUG_EXPLAIN_KEY,
                                format_func=lambda i: mention_label(result.mentions[i]))
     methods = list(METHODS)
-    method = method_col.radio("Method", methods, format_func=METHODS.get, horizontal=True, key="drug_explain_method")
+    method = method_col.radio("Method", methods, index=methods.index(DEFAULT_METHODS["drugs"]), format_func=METHODS.get,
+                              horizontal=True, key="drug_explain_method")
     with st.spinner(f"Explaining with {METHODS[method]}..."):
         explanation = R.explain_mention(run, index, method)
     top = ", ".join(f"“{w.text}”" for w in explanation.top(5)) or "none"

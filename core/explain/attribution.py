@@ -43,12 +43,32 @@ from core.explain.words import merge_to_words, word_spans
 from core.modeling import autocast
 
 Method = Literal["ig", "gxi"]
+#: Integrated Gradients adds steps until the word scores add up to the score change within this fraction
+#: (the original paper's "within 5%").
+GAP_TOLERANCE = 0.05
 METHODS: dict[str, str] = {"ig": "Integrated Gradients", "gxi": "Gradient x input"}
-#: Each task's default method, chosen by measured faithfulness per second. Triage (``bench/explain.py``,
-#: 8 notes of 300 words, 2-core CPU): Integrated Gradients 0.59 comprehensiveness in 1.86 s (0.32 per
-#: second), gradient x input 0.03 in 0.09 s (0.28 per second, and too unfaithful to show by default).
-#: Drugs and treatments keep Integrated Gradients too (not yet measured per second: see issue 5's note).
-DEFAULT_METHODS: dict[str, str] = {"triage": "ig", "drugs": "ig", "treatments": "ig"}
+#: Each task's default method, as :func:`choose_default` picks it from ``bench/explain.py`` (8 synthesized
+#: 300-word notes per task, 2-core CPU, ``NOTELENS_THREADS=2 .venv/bin/python bench/explain.py``):
+#:
+#: - triage: Integrated Gradients, comprehensiveness 0.59 in 2.1 s; gradient x input 0.03 in 0.10 s.
+#: - drug entities: Integrated Gradients 1.00 in 1.6 s; gradient x input 0.66 in 0.10 s.
+#: - treatment ranking: both about 0.00 (the note's words hardly move a drug's share among its condition's
+#:   candidates; the knowledge base's order and the flags do); gradient x input takes 0.22 s, IG 7.4 s.
+DEFAULT_METHODS: dict[str, str] = {"triage": "ig", "drugs": "ig", "treatments": "gxi"}
+
+
+def choose_default(measured: dict[str, dict[str, float]], within: float = 0.02) -> str:
+    """The method to show by default, from measurements ``{method: {"comprehensiveness", "seconds_median"}}``.
+
+    Faithfulness per second, without trading faithfulness for speed: of the methods whose
+    comprehensiveness is within ``within`` of the best one (equally faithful), the fastest. A cheap method
+    that explains less is not chosen however fast it is.
+    """
+    if not measured:
+        raise ValueError("no measurements")
+    best = max(m["comprehensiveness"] for m in measured.values())
+    near = {k: m for k, m in measured.items() if m["comprehensiveness"] >= best - within}
+    return min(near, key=lambda k: (near[k]["seconds_median"], k))
 
 
 @dataclass(frozen=True)
@@ -142,7 +162,7 @@ def _next_steps(steps: int, max_steps: int) -> int:
 
 
 def attribute_window(forward: Any, layer: torch.nn.Module, ids: torch.Tensor, mask: torch.Tensor, method: Method,
-                     *, special: set[int], pad: int, tolerance: float = 0.05, start_steps: int = 16,
+                     *, special: set[int], pad: int, tolerance: float = GAP_TOLERANCE, start_steps: int = 16,
                      max_steps: int = 32, batch_tokens: int | None = None) -> tuple[np.ndarray, float | None, int]:
     """Token attributions of ``forward(ids, mask)`` (a scalar per row) to ``layer``'s output, for one window:
     the attribution engine every task's explanation goes through (triage, drug entities, treatment ranking).
@@ -175,7 +195,7 @@ def attribute_window(forward: Any, layer: torch.nn.Module, ids: torch.Tensor, ma
 
 
 def attribute_windows(pipe: Any, text: str, target_index: int, method: Method = "ig", *,
-                      tolerance: float = 0.05, start_steps: int = 16, max_steps: int = 32,
+                      tolerance: float = GAP_TOLERANCE, start_steps: int = 16, max_steps: int = 32,
                       batch_tokens: int | None = None) -> tuple[list[float], dict[str, Any]]:
     """Word scores of ``text`` for the note-level logit of ``target_index`` (see module docstring).
 

@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from core.explain.attribution import CACHE, METHODS, Explanation, Method, WordScore, attribute_window
+from core.explain.attribution import (CACHE, GAP_TOLERANCE, METHODS, Explanation, Method, WordScore,
+                                     attribute_window)
 from core.explain.words import merge_to_words, word_spans
 from core.modeling import autocast
 from core.spans import Span
@@ -75,7 +76,7 @@ def _scorer(model: torch.nn.Module, device: torch.device, positions: list[int], 
 
 
 def explain_entity(pipe: Any, text: str, span: Span, method: Method = "ig", *, use_cache: bool = True,
-                   max_length: int = 256, tolerance: float = 0.05, start_steps: int = 16, max_steps: int = 32,
+                   max_length: int = 256, tolerance: float = GAP_TOLERANCE, start_steps: int = 16, max_steps: int = 32,
                    fraction: float = 0.1) -> Explanation:
     """Explain why ``pipe`` (a :class:`core.drugs.pipeline.DrugPipeline`) found ``span`` in ``text``.
 

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from core.explain.attribution import GAP_TOLERANCE
+
 #: RGB of positive evidence (raised the service) and negative evidence (lowered it).
 POSITIVE_RGB = (22, 163, 74)
 NEGATIVE_RGB = (220, 38, 38)
@@ -180,6 +182,29 @@ def summary_sentence(explanation: Any, title: str, k: int = 5) -> str:
     if neg:
         parts.append(f"The words that most lowered it: {_quote_list(neg)}.")
     return " ".join(parts)
+
+
+#: Below this comprehensiveness, removing the top words hardly changes the explained number.
+WEAK_COMPREHENSIVENESS = 0.05
+
+
+def trust_caveats(explanation: Any, what: str, gap_tolerance: float = GAP_TOLERANCE) -> list[str]:
+    """Plain warnings about how far to trust ``explanation`` (empty when there is nothing to say).
+
+    Args:
+        explanation: A :class:`core.explain.attribution.Explanation`.
+        what: The explained quantity ("the probability of Cardiology").
+        gap_tolerance: The convergence gap above which the word scores do not add up.
+    """
+    out = []
+    comp = explanation.comprehensiveness
+    if comp is not None and explanation.words and comp < WEAK_COMPREHENSIVENESS:
+        out.append(f"Removing the top {explanation.top_k} words changes {what} by {comp:+.2f} only: these "
+                   "highlights explain little of it, which rests on something other than these words.")
+    if explanation.delta is not None and explanation.delta > gap_tolerance:
+        out.append(f"The word scores miss the model's score change by {explanation.delta:.0%} (more than "
+                   f"{gap_tolerance:.0%} after {explanation.n_steps} steps): read them as approximate.")
+    return out
 
 
 def escape_markdown(text: str) -> str:

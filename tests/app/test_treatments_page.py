@@ -72,6 +72,14 @@ def test_conditions_suggestions_and_withheld(app):
     heat = [el.proto.body for el in app.get("html") if 'class="nl-heatmap"' in el.proto.body]
     assert len(heat) == 1 and "&lt;" in heat[0] and "<script>" not in heat[0]
     assert any(m.label == "Comprehensiveness" for m in app.metric)
+    # the measured default for rankings (see DEFAULT_METHODS), and the user can switch
+    from core.explain.attribution import DEFAULT_METHODS
+
+    assert app.radio(key="treat_explain_method").value == DEFAULT_METHODS["treatments"]
+    app.radio(key="treat_explain_method").set_value("ig")
+    app.run()
+    assert not app.exception, app.exception
+    assert any(m.label == "Convergence gap" and m.value.endswith("%") for m in app.metric)
 
 
 def test_negated_only_note_suggests_nothing(app):

@@ -178,3 +178,19 @@ def test_known_answer_across_windows(keyword_pipe):
     assert chest[0].score == pytest.approx(float(logits[0, 0]), rel=1e-3)
     assert 0 < chest[0].score < 2.0  # one window of several: its weight, not the whole logit
     assert sum(abs(w.score) for w in exp.words if w.text != "chest") == 0.0
+
+
+def test_choose_default_keeps_faithfulness_then_takes_the_fastest():
+    ig = {"comprehensiveness": 0.59, "seconds_median": 2.0}
+    assert attr.choose_default({"ig": ig, "gxi": {"comprehensiveness": 0.03, "seconds_median": 0.1}}) == "ig"
+    assert attr.choose_default({"ig": ig, "gxi": {"comprehensiveness": 0.58, "seconds_median": 0.1}}) == "gxi"
+    # both explain nothing: the cheaper one
+    assert attr.choose_default({"ig": {"comprehensiveness": 0.001, "seconds_median": 7.0},
+                                "gxi": {"comprehensiveness": -0.002, "seconds_median": 0.2}}) == "gxi"
+    with pytest.raises(ValueError):
+        attr.choose_default({})
+
+
+def test_shipped_defaults_are_known_methods_for_every_task():
+    assert set(attr.DEFAULT_METHODS) == {"triage", "drugs", "treatments"}
+    assert set(attr.DEFAULT_METHODS.values()) <= set(attr.METHODS)

@@ -2,6 +2,7 @@
 
 import html
 import re
+from dataclasses import replace
 
 from core.explain.attribution import Explanation, WordScore
 from core.explain.render import (
@@ -120,3 +121,18 @@ def test_summary_sentence():
 
 def test_escape_markdown():
     assert escape_markdown("__init__ *x*") == r"\_\_init\_\_ \*x\*"
+
+
+def test_trust_caveats_name_weak_highlights_and_unconverged_scores():
+    from core.explain.render import trust_caveats
+
+    words = (WordScore(0, 5, "chest", 0.8), WordScore(6, 10, "pain", 0.1))
+    good = Explanation("x", "ig", words, delta=0.02, n_steps=16, comprehensiveness=0.4, top_k=1)
+    assert trust_caveats(good, "the probability") == []
+    weak = replace(good, comprehensiveness=0.01)
+    (only,) = trust_caveats(weak, "the share of aspirin")
+    assert "the share of aspirin by +0.01" in only
+    loose = replace(good, delta=0.12, n_steps=32)
+    (only,) = trust_caveats(loose, "the probability")
+    assert "12%" in only and "32 steps" in only
+    assert trust_caveats(replace(good, method="gxi", delta=None, comprehensiveness=None), "p") == []
