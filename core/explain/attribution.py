@@ -50,10 +50,10 @@ METHODS: dict[str, str] = {"ig": "Integrated Gradients", "gxi": "Gradient x inpu
 #: Each task's default method, as :func:`choose_default` picks it from ``bench/explain.py`` (8 synthesized
 #: 300-word notes per task, 2-core CPU, ``NOTELENS_THREADS=2 .venv/bin/python bench/explain.py``):
 #:
-#: - triage: Integrated Gradients, comprehensiveness 0.59 in 2.1 s; gradient x input 0.03 in 0.10 s.
-#: - drug entities: Integrated Gradients 1.00 in 1.6 s; gradient x input 0.66 in 0.10 s.
+#: - triage: Integrated Gradients, comprehensiveness 0.59 in 1.9 s; gradient x input 0.03 in 0.09 s.
+#: - drug entities: Integrated Gradients 1.00 in 1.5 s; gradient x input 0.66 in 0.08 s.
 #: - treatment ranking: both about 0.00 (the note's words hardly move a drug's share among its condition's
-#:   candidates; the knowledge base's order and the flags do); gradient x input takes 0.22 s, IG 7.4 s.
+#:   candidates; the knowledge base's order and the flags do); gradient x input takes 0.20 s, IG 6.8 s.
 DEFAULT_METHODS: dict[str, str] = {"triage": "ig", "drugs": "ig", "treatments": "gxi"}
 
 
