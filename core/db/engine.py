@@ -19,7 +19,9 @@ read-then-write in one of them can neither lose an update nor fail half-way with
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,6 +65,28 @@ def _sqlite_is_memory(database: str | None, query: dict[str, Any]) -> bool:
     return database.startswith("file:") and "memory" in str(query.get("mode", ""))
 
 
+def _enable_wal(cursor: Any, timeout_s: float = BUSY_TIMEOUT_S) -> None:
+    """Switch the database file to WAL (a persistent setting: a no-op once any connection has done it).
+
+    Changing the journal mode needs an exclusive lock, and SQLite can answer "database is locked" at once,
+    without waiting on ``busy_timeout``, when several processes open a new database together; so retry,
+    with backoff, until the file is in WAL mode or ``timeout_s`` has passed.
+    """
+    deadline = time.monotonic() + timeout_s
+    delay = 0.01
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -92,7 +116,7 @@ def _create_engine(url: str) -> Engine:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
             if not memory:
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _enable_wal(cursor)
                 cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
