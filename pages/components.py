@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import resources as R
-from core.explain.attribution import METHODS
+from core.explain.attribution import GAP_TOLERANCE, METHODS
 from core.explain.render import escape_markdown, heatmap_html, heatmap_legend_html, top_words_rows, trust_caveats
 from core.text import NoteError
 
@@ -33,13 +33,22 @@ def explanation_panel(text: str, explanation, *, sentence: str, what: str, legen
                              "zero) means those words alone are enough.")
         faith[2].metric("Convergence gap", "n/a" if explanation.delta is None else f"{explanation.delta:.1%}",
                         help="How far the word scores are from adding up to the model's score change "
-                             f"(Integrated Gradients, {explanation.n_steps} steps). Below 5% is good.")
+                             f"(Integrated Gradients, {explanation.n_steps} steps). Below {GAP_TOLERANCE:.0%} is good.")
         for caveat in trust_caveats(explanation, what):
             st.warning(escape_markdown(caveat), icon=":material/info:")
         st.caption(f"{METHODS[explanation.method]}, {explanation.seconds:.1f} s"
                    f"{' (cached)' if explanation.cached else ''}; {what} now {explanation.target_probability:.0%}.")
         st.dataframe(top_words_rows(explanation, k=8), hide_index=True, width="stretch", height="content",
                      column_config={"score": st.column_config.NumberColumn(format="%+.3f")})
+
+
+def method_picker(container, default: str, key: str) -> str:
+    """The attribution method radio, on ``default`` (a task's measured default) until the user switches."""
+    methods = list(METHODS)
+    return container.radio("Method", methods, index=methods.index(default), format_func=METHODS.get, horizontal=True,
+                           key=key, help="Integrated Gradients is exact up to the convergence gap shown; gradient x "
+                                         "input is one backward pass: faster, rougher. The default is the faster "
+                                         "of the methods that are about as faithful on this task.")
 
 
 def note_input(prefix: str, *, button: str, icon: str, placeholder: str, run, clear, current, height: int = 240,

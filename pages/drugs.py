@@ -8,7 +8,7 @@ from core.drugs.present import STATUS_TEXT, legend_html, medication_rows, mentio
 from core.drugs.types import ATTRIBUTE_LABELS, DRUG_STATUSES
 from core.explain.attribution import DEFAULT_METHODS, METHODS
 from core.explain.render import escape_markdown
-from pages.components import explanation_panel, note_input
+from pages.components import explanation_panel, method_picker, note_input
 
 P = R.DRUG_PREFIX
 
@@ -66,9 +66,7 @@ if n:
     pick_col, method_col = st.columns([3, 2])
     index = pick_col.selectbox("Explain", range(n), key=R.DRUG_EXPLAIN_KEY,
                                format_func=lambda i: mention_label(result.mentions[i]))
-    methods = list(METHODS)
-    method = method_col.radio("Method", methods, index=methods.index(DEFAULT_METHODS["drugs"]), format_func=METHODS.get,
-                              horizontal=True, key="drug_explain_method")
+    method = method_picker(method_col, DEFAULT_METHODS["drugs"], "drug_explain_method")
     with st.spinner(f"Explaining with {METHODS[method]}..."):
         explanation = R.explain_mention(run, index, method)
     top = ", ".join(f"“{w.text}”" for w in explanation.top(5)) or "none"

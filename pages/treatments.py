@@ -8,7 +8,7 @@ from core.explain.render import escape_markdown
 from core.treatments.present import (SEVERITY_ICON, condition_rows, context_lines, flag_summary, legend_html,
                                      note_html, suggestion_label, suggestion_rows, withheld_rows)
 from core.treatments.suggest import DISCLAIMER
-from pages.components import explanation_panel, note_input
+from pages.components import explanation_panel, method_picker, note_input
 
 P = R.TREATMENT_PREFIX
 
@@ -80,8 +80,7 @@ if result.suggestions and result.versions.get("ranker") != "knowledge-base order
     pick_col, method_col = st.columns([3, 2])
     index = pick_col.selectbox("Explain the score of", range(len(result.suggestions)), key=P + "explain",
                                format_func=lambda i: suggestion_label(result.suggestions[i]))
-    method = method_col.radio("Method", list(METHODS), index=list(METHODS).index(DEFAULT_METHODS["treatments"]),
-                              format_func=METHODS.get, horizontal=True, key=P + "explain_method")
+    method = method_picker(method_col, DEFAULT_METHODS["treatments"], P + "explain_method")
     with st.spinner(f"Explaining with {METHODS[method]}..."):
         explanation = R.explain_suggestion(run, index, method)
     s = result.suggestions[index]

@@ -6,7 +6,7 @@ from core import resources as R
 from core.explain.attribution import METHODS
 from core.explain.render import escape_markdown, highlight_spans_html, probability_figure, summary_sentence
 from core.labels import SERVICE_DESCRIPTIONS, SERVICES, service_title
-from pages.components import explanation_panel, note_input
+from pages.components import explanation_panel, method_picker, note_input
 
 st.title("Triage a clinical note")
 st.caption("NoteLens suggests the service a note should be routed to, flags urgent findings and shows which "
@@ -59,11 +59,7 @@ target_col, method_col = st.columns([3, 2])
 probability = {s.label: s.probability for s in result.scores}
 target = target_col.selectbox("Explain the score of", [s.label for s in result.scores], key=R.TARGET_KEY,
                               format_func=lambda label: f"{service_title(label)} ({probability[label]:.0%})")
-methods = list(METHODS)
-method = method_col.radio("Method", methods, index=methods.index(R.default_method(run)), format_func=METHODS.get,
-                          horizontal=True, key=R.METHOD_KEY,
-                          help="Integrated Gradients is exact up to the convergence gap shown; gradient x input "
-                               "is one backward pass: faster, rougher.")
+method = method_picker(method_col, R.default_method(run), R.METHOD_KEY)
 if method == "ig" and result.n_windows > R.IG_DEFAULT_MAX_WINDOWS:
     method_col.caption(f"This note spans {result.n_windows} windows: Integrated Gradients may take minutes.")
 with st.spinner(f"Explaining with {METHODS[method]}..."):

@@ -76,8 +76,8 @@ def _scorer(model: torch.nn.Module, device: torch.device, positions: list[int], 
 
 
 def explain_entity(pipe: Any, text: str, span: Span, method: Method = "ig", *, use_cache: bool = True,
-                   max_length: int = 256, tolerance: float = GAP_TOLERANCE, start_steps: int = 16, max_steps: int = 32,
-                   fraction: float = 0.1) -> Explanation:
+                   max_length: int = 256, tolerance: float = GAP_TOLERANCE, start_steps: int = 16,
+                   max_steps: int = 32, fraction: float = 0.1) -> Explanation:
     """Explain why ``pipe`` (a :class:`core.drugs.pipeline.DrugPipeline`) found ``span`` in ``text``.
 
     Thread-safe (holds the pipeline's lock while Captum's hooks are on the shared model) and cached in
