@@ -43,20 +43,28 @@ class Doc(Protocol):
     spans: tuple[Span, ...]
 
 
-class TrainConfig(Protocol):
-    """What :func:`fit` reads from a task's training configuration."""
+@dataclass
+class TrainConfig:
+    """Hyper-parameters of a span tagger (what :func:`fit` and the tasks' synthesizers read); each task
+    subclasses it with its own defaults (``core.drugs.train.DrugTrainConfig``,
+    ``core.conditions.train.ConditionTrainConfig``)."""
 
-    seed: int
-    max_length: int
-    stride: int
-    epochs: float
-    tokens_per_batch: int
-    lr: float
-    head_lr: float
-    weight_decay: float
-    warmup: float
-    freeze_embeddings: bool
-    max_seconds: float | None
+    seed: int = 0
+    n_notes: int = 700
+    n_passages: int = 2500
+    val_notes: int = 60
+    max_length: int = 160
+    stride: int = 32
+    infer_max_length: int = 512
+    infer_stride: int = 64
+    epochs: float = 1.0
+    tokens_per_batch: int = 2048
+    lr: float = 1e-4
+    head_lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup: float = 0.06
+    freeze_embeddings: bool = True
+    max_seconds: float | None = None
 
 
 @dataclass

@@ -24,25 +24,12 @@ from core.modeling import ArtifactInfo, hash_records, new_version, save_artifact
 
 
 @dataclass
-class ConditionTrainConfig:
+class ConditionTrainConfig(ner.TrainConfig):
     """Hyper-parameters of the condition model (defaults: the shipped model, ~3 min on 2 CPU cores)."""
 
     seed: int = 23
     n_notes: int = 700
     n_passages: int = 2500
-    val_notes: int = 60
-    max_length: int = 160
-    stride: int = 32
-    infer_max_length: int = 512
-    infer_stride: int = 64
-    epochs: float = 1.0
-    tokens_per_batch: int = 2048
-    lr: float = 1e-4
-    head_lr: float = 1e-3
-    weight_decay: float = 0.01
-    warmup: float = 0.06
-    freeze_embeddings: bool = True
-    max_seconds: float | None = None
 
 
 def synthetic_docs(cfg: ConditionTrainConfig, split: str = "train", *, n_notes: int | None = None,

@@ -32,26 +32,13 @@ from core.modeling import ArtifactInfo, new_version, save_artifact, setup_torch
 from core.spans import Span
 
 @dataclass
-class DrugTrainConfig:
+class DrugTrainConfig(ner.TrainConfig):
     """Hyper-parameters of the drug model (defaults: the shipped model, within ~4 min on 2 CPU cores)."""
 
     seed: int = 17
     n_notes: int = 900
     n_passages: int = 3000
-    val_notes: int = 60
-    max_length: int = 160
-    stride: int = 32
-    infer_max_length: int = 512
-    infer_stride: int = 64
     unknown_min_score: float = 0.9
-    epochs: float = 1.0
-    tokens_per_batch: int = 2048
-    lr: float = 1e-4
-    head_lr: float = 1e-3
-    weight_decay: float = 0.01
-    warmup: float = 0.06
-    freeze_embeddings: bool = True
-    max_seconds: float | None = None
 
 
 def new_model(init: Path | None = None, tiny: bool = False) -> tuple[BertForTokenClassification, Any]:
