@@ -1,29 +1,14 @@
-"""The triage services NoteLens routes notes to.
+"""The product's vocabulary, defined once: triage services, entity labels, assertion statuses and severities,
+each with the words the pages show for it.
 
-The product keeps its own copy of the 15 service labels (the same names as the evaluation data's
-README) with a one-line description of each, used in the UI and by the synthesizer.
+Everything that lists a service, a status or a severity (models, rules, the synthesizer, the knowledge base's
+schema, the pages) reads it from here, so the lists cannot drift apart.
 """
 
 from __future__ import annotations
 
-SERVICES: tuple[str, ...] = (
-    "cardiology_pulmonology",
-    "gastroenterology",
-    "neurology_neurosurgery",
-    "orthopedics",
-    "obstetrics_gynecology",
-    "urology",
-    "nephrology",
-    "hematology_oncology",
-    "ent",
-    "ophthalmology",
-    "psychiatry",
-    "dermatology",
-    "endocrinology",
-    "pediatrics",
-    "general_medicine",
-)
-
+# -- triage services ----------------------------------------------------------------------------------
+#: The 15 services a note is routed to (the same names as the evaluation data's README), with what each sees.
 SERVICE_DESCRIPTIONS: dict[str, str] = {
     "cardiology_pulmonology": "Heart, blood vessels and lungs: chest pain, heart failure, arrhythmia, COPD, asthma.",
     "gastroenterology": "Digestive tract, liver and pancreas: abdominal pain, GI bleeding, endoscopy.",
@@ -41,15 +26,65 @@ SERVICE_DESCRIPTIONS: dict[str, str] = {
     "pediatrics": "Infants, children and newborns.",
     "general_medicine": "Primary care and general internal medicine: checkups, multiple chronic problems.",
 }
+SERVICES: tuple[str, ...] = tuple(SERVICE_DESCRIPTIONS)
 
 UNCERTAIN = "uncertain"
 """Outcome returned instead of a service when the calibrated confidence is below the threshold."""
 
+_SERVICE_TITLES = {"ent": "ENT", "obstetrics_gynecology": "Obstetrics / Gynecology",
+                   "cardiology_pulmonology": "Cardiology / Pulmonology",
+                   "neurology_neurosurgery": "Neurology / Neurosurgery",
+                   "hematology_oncology": "Hematology / Oncology"}
+
 
 def service_title(label: str) -> str:
     """Human-readable name of a service label ("ent" -> "ENT", "obstetrics_gynecology" -> "Obstetrics / Gynecology")."""
-    special = {"ent": "ENT", "obstetrics_gynecology": "Obstetrics / Gynecology",
-               "cardiology_pulmonology": "Cardiology / Pulmonology",
-               "neurology_neurosurgery": "Neurology / Neurosurgery",
-               "hematology_oncology": "Hematology / Oncology"}
-    return special.get(label, label.replace("_", " ").title())
+    return _SERVICE_TITLES.get(label, label.replace("_", " ").title())
+
+
+# -- entity labels ------------------------------------------------------------------------------------
+#: The n2c2 2018 medication scheme: a drug and its attributes.
+DRUG_LABELS: tuple[str, ...] = ("DRUG", "STRENGTH", "DOSE", "ROUTE", "FREQUENCY", "FORM", "DURATION")
+ATTRIBUTE_LABELS: tuple[str, ...] = DRUG_LABELS[1:]
+#: How the pages name each attribute (column headers).
+ATTRIBUTE_TEXT: dict[str, str] = {label: label.lower() for label in ATTRIBUTE_LABELS}
+CONDITION_LABELS: tuple[str, ...] = ("CONDITION",)
+
+# -- assertion statuses ---------------------------------------------------------------------------------
+#: Status of a medication mention (medspacy ConText, :mod:`core.nlp.context`) -> how the pages say it.
+DRUG_STATUS_TEXT: dict[str, str] = {
+    "current": "current", "negated": "negated (not taken)", "allergy": "allergy",
+    "discontinued": "discontinued / held", "historical": "past use", "hypothetical": "planned / hypothetical",
+    "family": "someone else (family)",
+}
+DRUG_STATUSES: tuple[str, ...] = tuple(DRUG_STATUS_TEXT)
+#: Statuses under which the patient takes the drug now (FHIR export, interaction checks).
+TAKEN_STATUSES: frozenset[str] = frozenset({"current"})
+#: Statuses of a drug mention that are not medications the patient takes (left out of the FHIR export).
+NOT_TAKEN_STATUSES: frozenset[str] = frozenset({"negated", "allergy", "family"})
+
+#: Status of a condition mention -> how the pages say it. Only ``present`` drives treatment suggestions;
+#: ``possible`` (suspected: "concern for", "rule out") counts for red flags.
+CONDITION_STATUS_TEXT: dict[str, str] = {
+    "present": "present", "negated": "negated", "possible": "possible (suspected)", "historical": "past history",
+    "family": "family history", "hypothetical": "hypothetical",
+}
+CONDITION_STATUSES: tuple[str, ...] = tuple(CONDITION_STATUS_TEXT)
+
+# -- severities ---------------------------------------------------------------------------------------------
+#: Severity of a safety flag on a treatment suggestion, most severe first -> what it means for the suggestion.
+SEVERITY_TEXT: dict[str, str] = {
+    "contraindicated": "Contraindicated: never suggested", "major": "Major", "moderate": "Moderate", "minor": "Minor",
+}
+SEVERITIES: tuple[str, ...] = tuple(SEVERITY_TEXT)
+#: Severity of an urgency red flag, most urgent first.
+RED_FLAG_SEVERITIES: tuple[str, ...] = ("critical", "high")
+
+
+def severity_rank(severity: str) -> int:
+    """Position of a safety-flag severity, most severe 0 (an unknown one sorts last)."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+#: Lines of therapy of a knowledge-base treatment row, most preferred first.
+THERAPY_LINES: tuple[str, ...] = ("first", "alternative", "adjunct")

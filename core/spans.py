@@ -7,7 +7,7 @@ index the original text (``text[start:end]`` is the mention).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -47,3 +47,11 @@ class Span:
         if self.meta:
             d["meta"] = dict(self.meta)
         return d
+
+
+class Quote(NamedTuple):
+    """Words of the note at character offsets: the evidence a flag, a suggestion or a context tag rests on."""
+
+    start: int
+    end: int
+    text: str

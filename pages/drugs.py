@@ -4,8 +4,8 @@ import streamlit as st
 
 from core import resources as R
 from core.drugs.corrections import KINDS, attribute_fix, false_drug, find_text, missed_drug, status_fix
-from core.drugs.present import STATUS_TEXT, legend_html, medication_rows, mention_label, note_html
-from core.drugs.types import ATTRIBUTE_LABELS, DRUG_STATUSES
+from core.drugs.present import legend_html, medication_rows, mention_label, note_html
+from core.labels import ATTRIBUTE_LABELS, DRUG_STATUS_TEXT, DRUG_STATUSES
 from core.explain.attribution import DEFAULT_METHODS, METHODS
 from core.explain.render import escape_markdown
 from pages.components import explanation_panel, method_picker, note_input
@@ -96,7 +96,7 @@ with st.form("drug_fix"):
         correction_args["label"] = c1.selectbox("Attribute", ATTRIBUTE_LABELS, format_func=str.lower, key="drug_fix_label")
         correction_args["value"] = c2.text_input("Its text in the note (blank: the drug has none)", key="drug_fix_value")
     if kind == "status":
-        correction_args["status"] = st.selectbox("Right status", DRUG_STATUSES, format_func=STATUS_TEXT.get,
+        correction_args["status"] = st.selectbox("Right status", DRUG_STATUSES, format_func=DRUG_STATUS_TEXT.get,
                                                  key="drug_fix_status")
     comment = st.text_input("Comment (optional)", key="drug_fix_comment")
     st.caption("Sending stores this note's text with your correction, so the model can be retrained on it.")

@@ -54,7 +54,7 @@ if result.unmatched:
         dict.fromkeys(f"“{escape_markdown(m.text)}”" for m in result.unmatched)))
 for cond_id, items in groups.items():
     first = items[0]
-    said = ", ".join(dict.fromkeys(f"“{e[2]}”" for e in first.evidence))
+    said = ", ".join(dict.fromkeys(f"“{e.text}”" for e in first.evidence))
     with st.container(border=True):
         st.markdown(f"**{escape_markdown(first.condition_name)}** (the note says {escape_markdown(said)})")
         st.dataframe(suggestion_rows(items), hide_index=True, width="stretch",

@@ -18,9 +18,11 @@ import torch
 
 from core import ner
 from core.conditions.pipeline import TASK, ConditionPipeline
-from core.conditions.types import TAGS
+from core.labels import CONDITION_LABELS
 from core.drugs.data import AnnotatedDoc
 from core.modeling import ArtifactInfo, hash_records, new_version, save_artifact, setup_torch
+
+TAGS = ner.bio_tags(CONDITION_LABELS)
 
 
 @dataclass

@@ -7,8 +7,6 @@ from typing import Any
 
 from core.spans import Span
 
-CONDITION_STATUSES: tuple[str, ...] = ("present", "negated", "historical", "family", "hypothetical")
-TAGS: tuple[str, ...] = ("O", "B-CONDITION", "I-CONDITION")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from core.drugs.types import ATTRIBUTE_LABELS, DRUG_STATUSES, DrugResult
+from core.drugs.types import DrugResult
+from core.labels import ATTRIBUTE_LABELS, DRUG_STATUSES
 from core.spans import Span
 
 KINDS: dict[str, str] = {

@@ -36,7 +36,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from core.drugs.types import DrugIdentity
-from core.synth import vocab as V
+from core.lexicon import drugs as lex
 
 #: Minimum ``difflib`` similarity for a misspelling to resolve (:data:`FUZZY_MIN_SHORT` below eight letters,
 #: where one changed letter weighs more). Tuned on 400 random one-letter typos of common generics and
@@ -113,7 +113,7 @@ SAME_DRUG: dict[str, str] = {"thyroxine": "levothyroxine", "penicillin v potassi
 
 @dataclass(frozen=True)
 class _Index:
-    infos: dict[str, V.DrugInfo]              # canonical -> info (name, validated DrugBank id)
+    infos: dict[str, lex.DrugInfo]              # canonical -> info (name, validated DrugBank id)
     v2c: dict[str, str]                       # variant -> canonical
     brand_flag: dict[str, bool]               # variant -> the dictionary's is_brand (only ~10k have one)
     fuzzy: dict[tuple[str, int], tuple[str, ...]]   # (first letter, length) -> names
@@ -121,9 +121,9 @@ class _Index:
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
-    infos, v2c = V.drug_index()
+    infos, v2c = lex.drug_index()
     v2c = {k: c for k, c in v2c.items() if c in infos}   # 78 variants point at canonicals with no entry
-    vdata = V._drug_dictionary()["drug_variant_to_variant_data"]
+    vdata = lex.drug_dictionary()["drug_variant_to_variant_data"]
     brand_flag = {k: bool(v["is_brand"]) for k, v in vdata.items() if "is_brand" in v}
     # Misspellings are matched only against drugs with a MedlinePlus monograph (~1,500 generics, ~10k names
     # with their brands and synonyms): the full dictionary (107k names, many obscure foreign brands and

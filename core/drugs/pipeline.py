@@ -16,7 +16,8 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from core.drugs.linking import link_attributes
-from core.drugs.types import ATTRIBUTE_LABELS, DrugMention, DrugResult
+from core.drugs.types import DrugMention, DrugResult
+from core.labels import ATTRIBUTE_LABELS
 from core.ner import SpanTagger
 from core.spans import Span
 
@@ -39,7 +40,7 @@ class DrugPipeline(SpanTagger):
 
     Args:
         model: A ``BertForTokenClassification`` whose ``id2label`` are BIO tags over
-            :data:`core.drugs.types.ENTITY_LABELS`.
+            :data:`core.labels.DRUG_LABELS`.
         tokenizer: Its fast tokenizer.
         version: Model version (reported in every result).
         device: ``cpu``/``cuda``; default from the settings (GPU when present).

@@ -8,7 +8,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from core.drugs.types import ATTRIBUTE_LABELS, DrugMention, DrugResult
+from core.drugs.types import DrugMention, DrugResult
+from core.labels import ATTRIBUTE_LABELS, ATTRIBUTE_TEXT, DRUG_STATUS_TEXT
 from core.explain.render import highlight_spans_html
 from core.spans import Span
 
@@ -22,13 +23,7 @@ STATUS_COLORS: dict[str, tuple[str, str]] = {
     "hypothetical": ("#bfdbfe", "#dbeafe"),
     "family": ("#fde68a", "#fef3c7"),
 }
-STATUS_TEXT: dict[str, str] = {
-    "current": "current", "negated": "negated (not taken)", "allergy": "allergy", "discontinued": "discontinued / held",
-    "historical": "past use", "hypothetical": "planned / hypothetical", "family": "someone else (family)",
-}
 UNLINKED_COLOR = "#fef9c3"
-ATTRIBUTE_COLUMNS: dict[str, str] = {"STRENGTH": "strength", "DOSE": "dose", "ROUTE": "route",
-                                     "FREQUENCY": "frequency", "FORM": "form", "DURATION": "duration"}
 
 
 def _style(span: Span) -> str:
@@ -50,7 +45,7 @@ def _title(result: DrugResult):
             ident = "unresolved (not in the drug dictionary)"
             if m is not None and m.identity is not None:
                 ident = f"{m.identity.name} ({m.identity.drugbank_id or 'no DrugBank id'})"
-            return f"#{(span.group or 0) + 1} drug · {STATUS_TEXT.get(span.status or '', span.status)} · {ident}{score}"
+            return f"#{(span.group or 0) + 1} drug · {DRUG_STATUS_TEXT.get(span.status or '', span.status)} · {ident}{score}"
         owner = mentions.get(span.group)
         of = f" of #{span.group + 1} {owner.text}" if owner is not None and span.group is not None else " (not linked to a drug)"
         return f"{span.label.lower()}{of}{score}"
@@ -66,7 +61,7 @@ def note_html(text: str, result: DrugResult) -> str:
 
 def legend_html() -> str:
     items = [f'<span style="background-color:{drug};padding:0 0.3rem;border-radius:0.2rem;margin-right:0.4rem">'
-             f"{html.escape(STATUS_TEXT[s])}</span>" for s, (drug, _) in STATUS_COLORS.items()]
+             f"{html.escape(DRUG_STATUS_TEXT[s])}</span>" for s, (drug, _) in STATUS_COLORS.items()]
     items.append(f'<span style="background-color:{UNLINKED_COLOR};padding:0 0.3rem;border-bottom:1px dashed #a16207">'
                  "attribute not linked to a drug</span>")
     return ('<div style="font-size:0.85rem;line-height:1.9">Drugs in bold, their attributes underlined in the '
@@ -91,8 +86,8 @@ def medication_rows(result: DrugResult) -> list[dict[str, Any]]:
             "match": m.identity.method if m.identity else "",
         }
         for label in ATTRIBUTE_LABELS:
-            row[ATTRIBUTE_COLUMNS[label]] = m.attribute(label) or ""
-        row["status"] = STATUS_TEXT.get(m.status, m.status)
+            row[ATTRIBUTE_TEXT[label]] = m.attribute(label) or ""
+        row["status"] = DRUG_STATUS_TEXT.get(m.status, m.status)
         row["decided by"] = m.trigger or ""
         row["confidence"] = m.span.score
         rows.append(row)

@@ -27,7 +27,9 @@ from transformers import BertForTokenClassification, PreTrainedTokenizerBase
 from core import ner
 from core.drugs.data import AnnotatedDoc
 from core.drugs.pipeline import TASK, DrugPipeline
-from core.drugs.types import BIO_TAGS, ENTITY_LABELS
+from core.labels import DRUG_LABELS as ENTITY_LABELS
+
+BIO_TAGS = ner.bio_tags(ENTITY_LABELS)
 from core.modeling import ArtifactInfo, new_version, save_artifact, setup_torch
 from core.spans import Span
 

@@ -10,20 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.labels import TAKEN_STATUSES
 from core.spans import Span
-
-#: The n2c2 2018 medication scheme: a drug and its attributes.
-ENTITY_LABELS: tuple[str, ...] = ("DRUG", "STRENGTH", "DOSE", "ROUTE", "FREQUENCY", "FORM", "DURATION")
-ATTRIBUTE_LABELS: tuple[str, ...] = ENTITY_LABELS[1:]
-#: BIO tags of the token-classification head, in label-id order.
-BIO_TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{lab}" for lab in ENTITY_LABELS for p in ("B", "I"))
-
-#: Assertion statuses of a drug mention (see :mod:`core.nlp.context`).
-DRUG_STATUSES: tuple[str, ...] = ("current", "negated", "allergy", "discontinued", "historical", "hypothetical",
-                                  "family")
-#: Statuses under which the patient is (or is about to be) taking the drug.
-TAKEN_STATUSES: frozenset[str] = frozenset({"current"})
-
 
 @dataclass(frozen=True)
 class DrugIdentity:
@@ -63,7 +51,7 @@ class DrugMention:
             span's ``meta["text"]`` holds its text.
         identity: The normalized identity, or ``None`` when the dictionary does not know the name
             (the mention is still shown, marked unresolved).
-        status: Assertion status, one of :data:`DRUG_STATUSES`.
+        status: Assertion status, one of :data:`core.labels.DRUG_STATUSES`.
         trigger: The words that decided the status (``None`` for the default, ``current``).
         trigger_span: Character offsets of the trigger in the note.
         attribute_texts: Label -> the attribute's text (several joined with ``; ``).

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Sequence
 
+from core.labels import CONDITION_STATUSES, DRUG_STATUSES
 from core.spans import Span
 
 __all__ = [
@@ -79,8 +80,6 @@ _STATUS_MAP: dict[str, dict[str, str]] = {
         "HISTORICAL": "historical",
     },
 }
-DRUG_STATUSES = ("current", "negated", "allergy", "discontinued", "historical", "hypothetical", "family")
-CONDITION_STATUSES = ("present", "negated", "possible", "historical", "family", "hypothetical")
 
 # Tie-break between equally close modifiers: most specific first.
 _PRECEDENCE = ["ALLERGY", "NEGATED_EXISTENCE", "DISCONTINUED", "HYPOTHETICAL", "PLANNED", "POSSIBLE_EXISTENCE",

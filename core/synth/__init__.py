@@ -6,7 +6,7 @@
 True
 """
 
-from core.synth.generator import (ATTRIBUTE_LABELS, CONDITION_STATUSES, DRUG_STATUSES, STYLES, NoteSynthesizer,
+from core.synth.generator import (STYLES, WRITTEN_CONDITION_STATUSES, WRITTEN_DRUG_STATUSES, NoteSynthesizer,
                                   SyntheticNote)
 
-__all__ = ["NoteSynthesizer", "SyntheticNote", "DRUG_STATUSES", "CONDITION_STATUSES", "ATTRIBUTE_LABELS", "STYLES"]
+__all__ = ["NoteSynthesizer", "SyntheticNote", "WRITTEN_DRUG_STATUSES", "WRITTEN_CONDITION_STATUSES", "STYLES"]

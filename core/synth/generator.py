@@ -17,14 +17,15 @@ from core.labels import SERVICES
 from core.spans import Span
 from core.synth import cases as C
 from core.synth import knowledge as K
-from core.synth import vocab as V
+from core.labels import CONDITION_STATUSES, DRUG_STATUSES
+from core.lexicon import drugs as lex
 from core.synth.builder import Builder
 from core.synth.drugs import DrugWriter
 from core.synth.kb import KB, Cond, DrugEntry, Sym, load_kb
 
-DRUG_STATUSES = ("current", "negated", "allergy", "discontinued", "historical", "hypothetical")
-CONDITION_STATUSES = ("present", "negated", "historical", "family", "hypothetical")
-ATTRIBUTE_LABELS = ("STRENGTH", "DOSE", "ROUTE", "FREQUENCY", "FORM", "DURATION")
+#: The assertion statuses the synthesizer writes (a family member's drug and a suspected condition are not).
+WRITTEN_DRUG_STATUSES = tuple(s for s in DRUG_STATUSES if s != "family")
+WRITTEN_CONDITION_STATUSES = tuple(s for s in CONDITION_STATUSES if s != "possible")
 STYLES = ("consult", "history_physical", "operative", "diagnostic_report", "soap", "discharge_summary",
           "letter", "progress_note")
 
@@ -105,7 +106,7 @@ class NoteSynthesizer:
         self._count = 0
         excluded: set[str] = set()
         for name in sorted(exclude_drugs or ()):
-            info = V.resolve_drug(name)
+            info = lex.resolve_drug(name)
             excluded.add(info.canonical if info else name.lower())
         for entry in self.kb.drugs.values():  # names given as profile keys (e.g. "prenatal vitamins")
             if any(n.lower() in {x.lower() for x in (exclude_drugs or ())} for n in entry.names + (entry.key,)):
@@ -113,7 +114,7 @@ class NoteSynthesizer:
         self.excluded_canonicals = frozenset(excluded)
         all_entries = list(self.kb.drugs.values()) + list(self.kb.dictionary_drugs)
         self.heldout_canonicals = frozenset(
-            k for e in all_entries for k in e.canonical_keys if V.heldout_bucket(k) < heldout_fraction)
+            k for e in all_entries for k in e.canonical_keys if lex.heldout_bucket(k) < heldout_fraction)
         self._allowed_cache: dict[str, bool] = {}
         self.drugs: dict[str, DrugEntry] = {k: e for k, e in self.kb.drugs.items() if self._allowed(e)}
         self.dictionary_drugs: tuple[DrugEntry, ...] = tuple(e for e in self.kb.dictionary_drugs if self._allowed(e))
@@ -135,7 +136,7 @@ class NoteSynthesizer:
         return True
 
     def allowed_drug_name(self, name: str) -> bool:
-        info = V.resolve_drug(name)
+        info = lex.resolve_drug(name)
         key = info.canonical if info else name.lower()
         if key in self.excluded_canonicals:
             return False
@@ -430,7 +431,7 @@ class _NoteWriter:
             return e
         if name in self.kb.drugs:
             return None  # known but held out / excluded
-        info = V.resolve_drug(name)
+        info = lex.resolve_drug(name)
         if info is None or not self.s.allowed_drug_name(name):
             return None
         return DrugEntry(name, (name,), (), info.drugbank_id, (info.canonical,), self.kb.dictionary_drugs[0].profiles
@@ -684,7 +685,7 @@ class _NoteWriter:
             if name in K.NON_DRUG_ALLERGENS or not self.s.allowed_drug_name(name):
                 b.add(name.capitalize() if rng.random() < 0.5 else name)
             else:
-                info = V.resolve_drug(name)
+                info = lex.resolve_drug(name)
                 g = b.new_group()
                 surface = name.capitalize() if rng.random() < 0.6 else name
                 if name == "sulfamethoxazole" and rng.random() < 0.6:

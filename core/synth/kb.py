@@ -8,7 +8,9 @@ from functools import lru_cache
 from core.labels import SERVICES
 from core.synth import cases as C
 from core.synth import knowledge as K
-from core.synth import vocab as V
+from core.lexicon import drugs as lex
+from core.lexicon import icd
+from core.synth import pools
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,8 @@ def _lines(block: str) -> list[list[str]]:
 def _conds(block: str) -> tuple[Cond, ...]:
     out = []
     for parts in _lines(block):
-        if V.is_valid_icd(parts[0]):
-            out.append(Cond(V.dotted(parts[0]), tuple(parts[1:])))
+        if icd.is_valid_icd(parts[0]):
+            out.append(Cond(icd.dotted(parts[0]), tuple(parts[1:])))
     return tuple(out)
 
 
@@ -82,8 +84,8 @@ def _syms(block: str | list[str]) -> tuple[Sym, ...]:
     rows = [ln.split("|") for ln in block] if isinstance(block, list) else _lines(block)
     out = []
     for parts in rows:
-        code = parts[1] if len(parts) > 1 and parts[1] and V.is_valid_icd(parts[1]) else None
-        out.append(Sym(parts[0], V.dotted(code) if code else None))
+        code = parts[1] if len(parts) > 1 and parts[1] and icd.is_valid_icd(parts[1]) else None
+        out.append(Sym(parts[0], icd.dotted(code) if code else None))
     return tuple(out)
 
 
@@ -96,7 +98,7 @@ class KB:
     ros_negatives: tuple[Sym, ...]
     drugs: dict[str, DrugEntry]           # profiled drugs by profile name
     dictionary_drugs: tuple[DrugEntry, ...]
-    icd_pools: dict[str, tuple[V.IcdEntry, ...]]
+    icd_pools: dict[str, tuple[pools.IcdEntry, ...]]
 
 
 _GENERIC_PROFILES = (
@@ -125,21 +127,21 @@ def _refined(svc: str) -> dict:
 
 @lru_cache(maxsize=1)
 def load_kb() -> KB:
-    infos, v2c = V.drug_index()
+    infos, v2c = lex.drug_index()
     profiles: dict[str, list[DrugProfile]] = {}
     for parts in _lines(K.DRUG_PROFILES):
         name, strengths, unit, form, route, freq = parts
         profiles.setdefault(name, []).append(DrugProfile(tuple(strengths.split(",")), unit, form, route, freq))
     brands: dict[str, list[str]] = {}
     for brand, generic in _lines(K.BRANDS):
-        gen_info = V.resolve_drug(generic)
+        gen_info = lex.resolve_drug(generic)
         bcanon = v2c.get(brand.lower())
         if bcanon is not None and (gen_info is None or bcanon != gen_info.canonical):
             continue
         brands.setdefault(generic, []).append(brand)
     drugs: dict[str, DrugEntry] = {}
     for name in sorted(profiles):
-        info = V.resolve_drug(name)
+        info = lex.resolve_drug(name)
         base = name
         for suf in _SUFFIXES:
             if base.endswith(suf):
@@ -150,7 +152,7 @@ def load_kb() -> KB:
                                 info.drugbank_id if info else None, tuple(keys), tuple(profiles[name]))
     profiled = {k for e in drugs.values() for k in e.canonical_keys}
     dict_drugs = []
-    for info in V.common_drugs():
+    for info in lex.common_drugs():
         if info.canonical in profiled:
             continue
         dict_drugs.append(DrugEntry(info.canonical, (info.canonical,),
@@ -166,4 +168,4 @@ def load_kb() -> KB:
         k["drugs"] = tuple(d for d in k["drugs"] if d in drugs)
         services[svc] = k
     return KB(services, _conds(K.COMORBIDITIES), _conds(K.PEDS_COMORBIDITIES), _conds(K.FAMILY_HISTORY_CONDITIONS),
-              _syms(K.GENERIC_ROS_NEG), drugs, tuple(dict_drugs), V.icd_pools())
+              _syms(K.GENERIC_ROS_NEG), drugs, tuple(dict_drugs), pools.icd_pools())

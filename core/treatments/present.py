@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from core.labels import CONDITION_STATUS_TEXT
 from core.treatments.safety import Flag
 from core.treatments.suggest import Suggestion, TreatmentResult
 
 SEVERITY_ICON = {"contraindicated": ":red[:material/block:] **Contraindicated**",
                  "major": ":orange[:material/warning:] **Major**",
                  "moderate": ":blue[:material/info:] Moderate", "minor": ":gray[:material/info:] Minor"}
-STATUS_TEXT = {"present": "present", "negated": "negated", "historical": "past history", "family": "family history",
-               "hypothetical": "hypothetical"}
 TAG_TEXT = {"renal_impairment": "renal impairment", "hepatic_impairment": "hepatic impairment",
             "gi_bleeding": "GI bleeding history", "bleeding_risk": "bleeding risk",
             "qt_prolongation": "QT prolongation", "heart_failure": "heart failure",
@@ -25,7 +24,7 @@ def condition_rows(result: TreatmentResult) -> list[dict[str, Any]]:
     rows = []
     for m in result.conditions.mentions:
         n = m.normalized
-        rows.append({"mention": m.text, "status": STATUS_TEXT.get(m.status, m.status), "decided by": m.trigger or "",
+        rows.append({"mention": m.text, "status": CONDITION_STATUS_TEXT.get(m.status, m.status), "decided by": m.trigger or "",
                      "ICD-10-CM": n.code if n else "", "title": n.title if n else "unresolved",
                      "knowledge base": (n.kb_id or "") if n else "", "match": n.method if n else "",
                      "found by": m.source})
@@ -44,7 +43,7 @@ def context_lines(result: TreatmentResult) -> list[str]:
             parts.append(f"{TAG_TEXT.get(tag, tag.replace('_', ' '))} ({words})")
         out.append("**Patient context:** " + "; ".join(_md(p) for p in parts))
     if result.current:
-        out.append("**Current medications:** " + ", ".join(_md(t) for t, _ in result.current))
+        out.append("**Current medications:** " + ", ".join(_md(c.quote.text) for c in result.current))
     if result.allergies:
         out.append("**Allergies:** " + ", ".join(_md(a.text) for a in result.allergies))
     return out
@@ -57,7 +56,7 @@ def _md(text: str) -> str:
 
 
 def _flags_cell(s: Suggestion) -> str:
-    return "; ".join(f"{f.severity}: {f.kind}" + (f" ({', '.join(e[2] for e in f.evidence)})" if f.evidence else "")
+    return "; ".join(f"{f.severity}: {f.kind}" + (f" ({', '.join(e.text for e in f.evidence)})" if f.evidence else "")
                      for f in distinct_flags(s))
 
 
@@ -83,7 +82,7 @@ def distinct_flags(s: Suggestion) -> list[Flag]:
 
     best: dict[tuple[str, tuple[str, ...]], Flag] = {}
     for f in s.flags:
-        k = (f.kind, tuple(e[2].lower() for e in f.evidence))
+        k = (f.kind, tuple(e.text.lower() for e in f.evidence))
         if k not in best or severity_rank(f.severity) < severity_rank(best[k].severity):
             best[k] = f
     return sorted(best.values(), key=lambda f: severity_rank(f.severity))
@@ -107,7 +106,7 @@ def suggestion_label(s: Suggestion) -> str:
 
 
 #: Background of a condition mention by status, and of the patient-context evidence.
-CONDITION_COLORS = {"present": "#bfdbfe", "negated": "#e5e7eb", "historical": "#fde68a", "family": "#ddd6fe",
+CONDITION_COLORS = {"present": "#bfdbfe", "negated": "#e5e7eb", "possible": "#a7f3d0", "historical": "#fde68a", "family": "#ddd6fe",
                     "hypothetical": "#fbcfe8", "context": "#fecaca"}
 
 
@@ -129,7 +128,7 @@ def note_html(text: str, result: TreatmentResult) -> str:
         n = m.normalized
         code = f"{n.code} {n.title}" if n else "unresolved"
         marks.append(_Mark(m.span.start, m.span.end, m.status,
-                           f"{STATUS_TEXT.get(m.status, m.status)}; {code}" + (f"; drives: {n.kb_id}"
+                           f"{CONDITION_STATUS_TEXT.get(m.status, m.status)}; {code}" + (f"; drives: {n.kb_id}"
                                                                                if n and n.kb_id and m.present else "")))
     for e in result.context.evidence:
         if not any(e.start < k.end and k.start < e.end for k in marks):
@@ -143,7 +142,7 @@ def legend_html() -> str:
     import html
 
     chip = "padding:0.1rem 0.4rem;border-radius:0.2rem;"
-    names = {**STATUS_TEXT, "context": "patient context"}
+    names = {**CONDITION_STATUS_TEXT, "context": "patient context"}
     return ('<div class="nl-legend" style="font-size:0.85rem;opacity:0.85;">'
             + " ".join(f'<span style="background-color:{c};{chip}">{html.escape(names[k])}</span>'
                        for k, c in CONDITION_COLORS.items()) + "</div>")

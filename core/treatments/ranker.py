@@ -25,7 +25,7 @@ from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel, PreTra
 
 from core.config import base_model_path, resolve_device
 from core.modeling import autocast, load_info, setup_torch
-from core.treatments.kb import Condition, Treatment
+from core.knowledge.kb import Condition, Treatment
 
 TASK = "ranker"
 HEAD_FILE = "ranker_head.pt"

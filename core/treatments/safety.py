@@ -10,13 +10,14 @@ page shows the tier first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
+from core.labels import severity_rank
+from core.spans import Quote
 from core.treatments.interactions import DrugRef, InteractionChecker
-from core.treatments.kb import Treatment
+from core.knowledge.kb import Treatment
 from core.treatments.patient import PatientContext
 
-SEVERITY_ORDER = ("contraindicated", "major", "moderate", "minor")
 
 #: Allergy groups: words an allergy is written with, the drugs and class words it covers, and
 #: cross-reactive groups (flagged, not withheld). Source: AAAAI/ACAAI drug allergy practice parameter 2022.
@@ -79,21 +80,28 @@ class Flag:
 
     Attributes:
         kind: ``contraindication``, ``allergy``, ``interaction``, ``duplication`` or ``caution``.
-        severity: One of :data:`SEVERITY_ORDER`.
+        severity: One of :data:`core.labels.SEVERITIES`.
         message: One plain sentence.
         basis: Where the rule comes from (knowledge-base source, interaction rule and source).
-        evidence: The note's words that triggered it (``[(start, end, text), ...]``).
+        evidence: The note's words that triggered it.
     """
 
     kind: str
     severity: str
     message: str
     basis: str
-    evidence: tuple[tuple[int, int, str], ...] = ()
+    evidence: tuple[Quote, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {"kind": self.kind, "severity": self.severity, "message": self.message, "basis": self.basis,
                 "evidence": [list(e) for e in self.evidence]}
+
+
+class CurrentDrug(NamedTuple):
+    """A medication the note says the patient takes now, and where it says so."""
+
+    ref: DrugRef
+    quote: Quote
 
 
 @dataclass(frozen=True)
@@ -105,10 +113,6 @@ class Allergy:
     end: int
     drugbank_id: str | None = None
     canonical: str | None = None
-
-
-def severity_rank(severity: str) -> int:
-    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
 
 
 def _groups_of_drug(drug: str, drug_class: str) -> set[str]:
@@ -126,7 +130,7 @@ def allergy_flags(t: Treatment, allergies: Sequence[Allergy]) -> list[Flag]:
     out: list[Flag] = []
     cand_groups = _groups_of_drug(t.drug, t.drug_class)
     for a in allergies:
-        ev = ((a.start, a.end, a.text),)
+        ev = (Quote(a.start, a.end, a.text),)
         same = (a.drugbank_id and a.drugbank_id == t.drugbank_id) or (a.canonical or a.text).lower() == t.drug.lower()
         shared = cand_groups & _groups_of_allergy(a)
         if same or shared:
@@ -163,32 +167,32 @@ def class_family(drug_class: str) -> str | None:
     return None
 
 
-def duplication_flags(t: Treatment, current: Sequence[tuple[DrugRef, str, tuple[int, int, str]]],
+def duplication_flags(t: Treatment, current: Sequence[CurrentDrug],
                       class_of: dict[str, set[str]]) -> list[Flag]:
     """Already taking this drug, or another drug of the same class family (``class_of``: drug name -> the
     families of its knowledge-base classes)."""
     out = []
     fam = class_family(t.drug_class)
-    for ref, _, ev in current:
+    for ref, ev in current:
         if (ref.drugbank_id and ref.drugbank_id == t.drugbank_id) or ref.name.lower() == t.drug.lower():
-            out.append(Flag("duplication", "moderate", f"Already taking {ev[2]}: continue or adjust rather than add.",
+            out.append(Flag("duplication", "moderate", f"Already taking {ev.text}: continue or adjust rather than add.",
                             "Current medications in the note", (ev,)))
         elif fam is not None and fam in class_of.get(ref.name.lower(), set()):
             out.append(Flag("duplication", "major",
-                            f"Already taking {ev[2]}, another {fam}: therapeutic duplication.",
+                            f"Already taking {ev.text}, another {fam}: therapeutic duplication.",
                             "Current medications in the note; drug classes of the knowledge base", (ev,)))
     return out
 
 
-def interaction_flags(t: Treatment, current: Sequence[tuple[DrugRef, str, tuple[int, int, str]]],
+def interaction_flags(t: Treatment, current: Sequence[CurrentDrug],
                       checker: InteractionChecker) -> list[Flag]:
     out = []
     cand = DrugRef(t.drug, t.drugbank_id)
-    for ref, _, ev in current:
+    for ref, ev in current:
         if (ref.drugbank_id and ref.drugbank_id == t.drugbank_id) or ref.name.lower() == t.drug.lower():
             continue
         for it in checker.against(cand, [ref]):
-            out.append(Flag("interaction", it.severity, f"With {ev[2]}: {it.mechanism}. {it.advice}".strip(),
+            out.append(Flag("interaction", it.severity, f"With {ev.text}: {it.mechanism}. {it.advice}".strip(),
                             it.source, (ev,)))
     return out
 
@@ -197,12 +201,12 @@ def context_flags(t: Treatment, ctx: PatientContext, source: str) -> list[Flag]:
     out = []
     for tag in t.contraindications:
         if tag in ctx.tags:
-            ev = tuple((e.start, e.end, e.text) for e in ctx.why(tag))
+            ev = tuple(Quote(e.start, e.end, e.text) for e in ctx.why(tag))
             reasons = "; ".join(dict.fromkeys(e.reason for e in ctx.why(tag)))
             out.append(Flag("contraindication", "contraindicated",
                             f"Contraindicated in {tag.replace('_', ' ')} ({reasons}).", source, ev))
     for tag in t.cautions:
         if tag in ctx.tags:
-            ev = tuple((e.start, e.end, e.text) for e in ctx.why(tag))
+            ev = tuple(Quote(e.start, e.end, e.text) for e in ctx.why(tag))
             out.append(Flag("caution", "moderate", f"Use with caution in {tag.replace('_', ' ')}.", source, ev))
     return out

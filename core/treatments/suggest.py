@@ -17,13 +17,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.labels import severity_rank
 from core.conditions.types import ConditionMention, ConditionResult
 from core.treatments.interactions import DrugRef, InteractionChecker, default_checker
-from core.treatments.kb import Condition, KnowledgeBase, Treatment, load_kb
+from core.knowledge.kb import Condition, KnowledgeBase, Treatment, load_kb
 from core.treatments.patient import PatientContext, patient_context
 from core.treatments.ranker import RankerPipeline, candidate_features, candidate_text, prior_score
-from core.treatments.safety import (Allergy, Flag, allergy_flags, class_family, context_flags, duplication_flags,
-                                    interaction_flags, severity_rank)
+from core.spans import Quote
+from core.treatments.safety import (Allergy, CurrentDrug, Flag, allergy_flags, class_family, context_flags, duplication_flags,
+                                    interaction_flags)
 
 DISCLAIMER = ("Decision support only. These are candidate treatments from NoteLens' knowledge base, ordered by a "
               "model for this note; each shows its source and the note's words it rests on. They are not "
@@ -45,7 +47,7 @@ class Suggestion:
     score: float                      # the ranker's logit (or the knowledge-base prior without a ranker)
     fit: float                        # sigmoid(score)
     flags: tuple[Flag, ...] = ()
-    evidence: tuple[tuple[int, int, str], ...] = ()   # condition mentions in the note
+    evidence: tuple[Quote, ...] = ()   # condition mentions in the note
     rank: int = 0                     # 1-based, within its condition
     features: tuple[float, ...] = ()  # what the ranker was given (core.treatments.ranker.FEATURES)
 
@@ -73,7 +75,7 @@ class TreatmentResult:
     suggestions: tuple[Suggestion, ...]          # shown, best first within each condition
     withheld: tuple[Suggestion, ...]             # contraindicated: never suggested
     context: PatientContext
-    current: tuple[tuple[str, str | None], ...]  # (as written, DrugBank id)
+    current: tuple[CurrentDrug, ...]
     allergies: tuple[Allergy, ...]
     versions: dict[str, str]
     seconds: float = 0.0
@@ -89,7 +91,7 @@ class TreatmentResult:
     def to_dict(self) -> dict[str, Any]:
         return {"conditions": self.conditions.to_dict(), "suggestions": [s.to_dict() for s in self.suggestions],
                 "withheld": [s.to_dict() for s in self.withheld], "context_tags": sorted(self.context.tags),
-                "age": self.context.age, "current": [list(c) for c in self.current],
+                "age": self.context.age, "current": [[c.quote.text, c.ref.drugbank_id] for c in self.current],
                 "allergies": [a.text for a in self.allergies], "versions": dict(self.versions),
                 "disclaimer": DISCLAIMER}
 
@@ -159,13 +161,13 @@ class TreatmentEngine:
         current, allergies = [], []
         for m in (drug_result.mentions if drug_result is not None else ()):
             ident = m.identity
-            ev = (m.span.start, m.span.end, m.text)
+            ev = Quote(m.span.start, m.span.end, m.text)
             if m.status == "allergy":
                 allergies.append(Allergy(m.text, m.span.start, m.span.end, ident.drugbank_id if ident else None,
                                          ident.canonical if ident else None))
             elif m.status == "current":
                 name = ident.canonical if ident else m.text.lower()
-                current.append((DrugRef(name, ident.drugbank_id if ident else None), m.text, ev))
+                current.append(CurrentDrug(DrugRef(name, ident.drugbank_id if ident else None), ev))
         found: dict[str, list[ConditionMention]] = {}
         unmatched = []
         for m in cres.mentions:
@@ -205,7 +207,7 @@ class TreatmentEngine:
         shown: list[Suggestion] = []
         withheld: list[Suggestion] = []
         for (cond, t), score, flags, feats, citation in zip(pairs, scores, flags_of, features, citations):
-            ev = tuple((m.span.start, m.span.end, m.text) for m in found[cond.id])
+            ev = tuple(Quote(m.span.start, m.span.end, m.text) for m in found[cond.id])
             s = Suggestion(cond.id, cond.name, t.drug, t.drugbank_id, t.drug_class, t.line, t.rank, citation,
                            float(score), _sigmoid(float(score)), tuple(flags), ev, features=tuple(feats))
             (withheld if s.withheld else shown).append(s)
@@ -214,7 +216,7 @@ class TreatmentEngine:
             group = sorted((s for s in shown if s.condition_id == cid), key=_order)
             ranked.extend(_with_rank(s, i + 1) for i, s in enumerate(group))
         return TreatmentResult(cres, tuple(ranked), tuple(withheld), ctx,
-                               tuple((ev[2], ref.drugbank_id) for ref, _, ev in current), tuple(allergies),
+                               tuple(current), tuple(allergies),
                                self.versions, time.perf_counter() - t0, tuple(unmatched))
 
 

@@ -21,7 +21,7 @@ import torch
 
 from core.modeling import ArtifactInfo, autocast, hash_records, new_version, set_current, setup_torch, task_dir, train_steps
 from core.synth.plans import PlanNote, PlanWriter, target_distribution
-from core.treatments.kb import KnowledgeBase, load_kb
+from core.knowledge.kb import KnowledgeBase, load_kb
 from core.treatments.ranker import TASK, RankerPipeline, candidate_features, candidate_text, new_ranker
 
 

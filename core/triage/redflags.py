@@ -20,12 +20,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from core.labels import RED_FLAG_SEVERITIES
 from core.spans import Span
 
-__all__ = ["RedFlag", "RedFlagRule", "RED_FLAG_RULES", "CONCEPTS", "SEVERITIES", "FLAG_STATUSES",
+__all__ = ["RedFlag", "RedFlagRule", "RED_FLAG_RULES", "CONCEPTS", "FLAG_STATUSES",
            "detect_red_flags"]
 
-SEVERITIES = ("critical", "high")  # most urgent first
 FLAG_STATUSES = frozenset({"present", "possible"})
 
 _I = re.IGNORECASE
@@ -129,7 +129,7 @@ class RedFlagRule:
 
     Attributes:
         name: Identifier (``snake_case``), stable across versions.
-        severity: ``critical`` or ``high`` (see :data:`SEVERITIES`).
+        severity: ``critical`` or ``high`` (see :data:`core.labels.RED_FLAG_SEVERITIES`).
         description: What the flag means, for the UI legend.
         alternatives: Each a tuple of :data:`CONCEPTS` names that must all be present; any one alternative fires.
         window: For combinations, the largest distance in characters between the concepts' mentions when they
@@ -209,7 +209,7 @@ RED_FLAG_RULES: tuple[RedFlagRule, ...] = (
 
 def _check_rules() -> None:
     for rule in RED_FLAG_RULES:
-        assert rule.severity in SEVERITIES, rule.name
+        assert rule.severity in RED_FLAG_SEVERITIES, rule.name
         for alt in rule.alternatives:
             for concept in alt:
                 assert concept in CONCEPTS, (rule.name, concept)
@@ -282,6 +282,6 @@ def detect_red_flags(text: str) -> list[RedFlag]:
         if triggers:
             ordered = tuple(sorted(triggers.values(), key=lambda s: (s.start, s.end, s.label)))
             flags.append(RedFlag(rule.name, rule.severity, rule.description, ordered))
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    rank = {s: i for i, s in enumerate(RED_FLAG_SEVERITIES)}
     flags.sort(key=lambda f: (rank[f.severity], f.triggers[0].start))
     return flags

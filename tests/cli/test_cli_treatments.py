@@ -5,7 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from core.cli import app
-from core.treatments.kb import load_kb
+from core.knowledge.kb import load_kb
 
 runner = CliRunner()
 

@@ -204,7 +204,7 @@ def test_brand_with_generic_in_brackets():
 
 
 def test_drug_classes_have_no_drugbank_id_and_mesh_is_never_the_identity():
-    from core.synth.vocab import _drug_dictionary
+    from core.lexicon.drugs import drug_dictionary as _drug_dictionary
 
     data = _drug_dictionary()["drug_canonical_to_data"]
     # the dictionary's mesh_id is often the class: amoxicillin and "penicillins" both carry D000900

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.drugs.pipeline import DrugPipeline, plausible
-from core.drugs.types import BIO_TAGS
+from core.labels import DRUG_LABELS
 from core.spans import Span
 
 
@@ -30,7 +30,7 @@ def check_spans(text: str, spans: list[Span]) -> None:
         assert 0 <= s.start < s.end <= len(text)
         assert s.start >= prev_end, "spans overlap or are out of order"
         assert not text[s.start].isspace() and not text[s.end - 1].isspace()
-        assert s.label in {t[2:] for t in BIO_TAGS if t != "O"}
+        assert s.label in DRUG_LABELS
         assert 0.0 <= (s.score or 0.0) <= 1.0
         prev_end = s.end
 

@@ -11,8 +11,11 @@ from collections import Counter, defaultdict
 import pytest
 
 from core.labels import SERVICES
-from core.synth import (ATTRIBUTE_LABELS, CONDITION_STATUSES, DRUG_STATUSES, NoteSynthesizer, SyntheticNote)
-from core.synth import vocab
+from core.labels import ATTRIBUTE_LABELS
+from core.synth import NoteSynthesizer, SyntheticNote
+from core.synth import WRITTEN_CONDITION_STATUSES as CONDITION_STATUSES
+from core.synth import WRITTEN_DRUG_STATUSES as DRUG_STATUSES
+from core.lexicon import drugs as lexicon_drugs
 
 DRUG_FAMILY = {"DRUG", *ATTRIBUTE_LABELS}
 
@@ -123,7 +126,7 @@ def test_codes_are_valid(notes: list[SyntheticNote]) -> None:
 
 
 def test_drug_codes_match_the_dictionary(notes: list[SyntheticNote]) -> None:
-    infos, _ = vocab.drug_index()
+    infos, _ = lexicon_drugs.drug_index()
     for note in notes[:200]:
         for sp in note.spans:
             if sp.label == "DRUG" and sp.code:

@@ -4,7 +4,7 @@ import pytest
 
 from core.treatments.evaluate import evaluate_interactions, evaluate_treatments, read_indications
 from core.treatments.interactions import default_checker
-from core.treatments.kb import load_kb
+from core.knowledge.kb import load_kb
 from core.treatments.suggest import TreatmentEngine
 from tests.treatments.test_suggest import drugs_in
 

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from core.drugs.normalize import normalize
-from core.treatments.interactions import (ANSM_SEVERITY, ANSM_VERSION, RULES_PATH, SEVERITIES, DrugRef, Interaction,
+from core.labels import SEVERITIES
+from core.treatments.interactions import (ANSM_SEVERITY, ANSM_VERSION, RULES_PATH, DrugRef, Interaction,
                                           InteractionChecker, default_checker)
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from core.synth.plans import PlanWriter, relevance, target_distribution
-from core.treatments.kb import load_kb
+from core.knowledge.kb import load_kb
 from core.treatments.ranker import RankerPipeline, candidate_text
 
 
@@ -83,7 +83,7 @@ def test_plan_notes_are_the_same_in_every_process():
     import subprocess
     import sys
 
-    code = ("import hashlib; from core.synth.plans import PlanWriter; from core.treatments.kb import load_kb; "
+    code = ("import hashlib; from core.synth.plans import PlanWriter; from core.knowledge.kb import load_kb; "
             "print(hashlib.sha256(''.join(n.text for n in PlanWriter(load_kb(), 5).generate(60)).encode()).hexdigest())")
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}

@@ -2,10 +2,12 @@
 
 import pytest
 
+from core.spans import Quote
 from core.treatments.interactions import DrugRef, default_checker
-from core.treatments.kb import Treatment
+from core.knowledge.kb import Treatment
 from core.treatments.patient import patient_context
-from core.treatments.safety import Allergy, allergy_flags, context_flags, duplication_flags, interaction_flags
+from core.treatments.safety import (Allergy, CurrentDrug, allergy_flags, context_flags, duplication_flags,
+                                   interaction_flags)
 
 
 def treatment(drug: str, cls: str, *, contra=(), cautions=(), dbid="DB00000") -> Treatment:
@@ -34,7 +36,7 @@ def test_allergy(allergy, cand, severity):
 
 def test_duplication_same_drug_and_same_class():
     lisinopril = treatment("lisinopril", "ACE inhibitor", dbid="DB00722")
-    current = [(DrugRef("lisinopril", "DB00722"), "Lisinopril", (10, 20, "Lisinopril"))]
+    current = [CurrentDrug(DrugRef("lisinopril", "DB00722"), Quote(10, 20, "Lisinopril"))]
     same = duplication_flags(lisinopril, current, {"lisinopril": {"ace inhibitor"}})
     assert [(f.kind, f.severity) for f in same] == [("duplication", "moderate")]
     enalapril = treatment("enalapril", "ACE inhibitor", dbid="DB00584")
@@ -56,7 +58,7 @@ def test_class_families(wording, family):
 
 def test_interaction_flag_names_the_current_drug_and_source():
     clari = treatment("clarithromycin", "macrolide", dbid="DB01211")
-    current = [(DrugRef("simvastatin", "DB00641"), "simvastatin", (0, 11, "simvastatin"))]
+    current = [CurrentDrug(DrugRef("simvastatin", "DB00641"), Quote(0, 11, "simvastatin"))]
     flags = interaction_flags(clari, current, default_checker())
     assert flags and flags[0].severity in ("contraindicated", "major")
     assert "simvastatin" in flags[0].message and flags[0].basis
@@ -95,9 +97,9 @@ def test_flag_summary_puts_severity_first_without_repeats():
     from core.treatments.safety import Flag
     from core.treatments.suggest import Suggestion
 
-    ev = ((0, 14, "clarithromycin"),)
+    ev = (Quote(0, 14, "clarithromycin"),)
     flags = (Flag("interaction", "major", "QT", "rules", ev), Flag("interaction", "moderate", "QT (ANSM)", "ansm", ev),
-             Flag("caution", "moderate", "renal", "kb", ((20, 27, "eGFR 24"),)))
+             Flag("caution", "moderate", "renal", "kb", (Quote(20, 27, "eGFR 24"),)))
     s = Suggestion("af", "Atrial fibrillation", "amiodarone", "DB01118", "antiarrhythmic", "alternative", 6, "src",
                    1.0, 0.73, flags)
     assert [f.message for f in distinct_flags(s)] == ["QT", "renal"]

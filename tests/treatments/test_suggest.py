@@ -5,7 +5,7 @@ import pytest
 from core.drugs.normalize import normalize
 from core.drugs.types import DrugMention, DrugResult
 from core.spans import Span
-from core.treatments.kb import load_kb
+from core.knowledge.kb import load_kb
 from core.treatments.suggest import DISCLAIMER, TreatmentEngine, top_suggestions
 
 
@@ -69,7 +69,7 @@ def test_duplication_sinks_a_drug_already_taken(engine):
     met = next(s for s in res.suggestions if s.drug == "metformin")
     assert any(f.kind == "duplication" for f in met.flags)
     assert met.rank == len(res.suggestions)                    # below every unflagged candidate
-    assert res.current == (("metformin", normalize("metformin").drugbank_id),)
+    assert [(c.quote.text, c.ref.drugbank_id) for c in res.current] == [("metformin", normalize("metformin").drugbank_id)]
 
 
 def test_interaction_with_current_medication_is_flagged(engine):

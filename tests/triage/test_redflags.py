@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.triage.redflags import CONCEPTS, RED_FLAG_RULES, SEVERITIES, RedFlag, detect_red_flags
+from core.labels import RED_FLAG_SEVERITIES as SEVERITIES
+from core.triage.redflags import CONCEPTS, RED_FLAG_RULES, RedFlag, detect_red_flags
 
 
 def _names(text: str) -> set[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from core.treatments.kb import KB_PATH, LINES, SERVICES, TAGS, KnowledgeBase, load_kb, validate
+from core.knowledge.kb import KB_PATH, LINES, SERVICES, TAGS, KnowledgeBase, load_kb, validate
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The treatment knowledge base: conditions, their guideline-backed drug treatments, and the sources cited.
 
-The data lives in ``kb.yaml`` next to this module (see that file's header). Each condition has names and
+The data lives in ``data/kb.yaml`` beside this module (see that file's header). Each condition has names and
 synonyms, ICD-10-CM code prefixes, the clinical service that manages it and its treatments in order of
 preference (first-line rows first). Each treatment row names the drug (its generic name and the DrugBank id
 :func:`core.drugs.normalize.normalize` gives for it), its class, its line (``first``, ``alternative`` or
@@ -21,6 +21,10 @@ from typing import Any
 
 import yaml
 
+from core.knowledge import DATA_DIR
+from core.labels import SERVICES
+from core.labels import THERAPY_LINES as LINES
+
 #: Patient-context tags a treatment row may name (contraindications, cautions, preferred_in).
 #: ``renal_impairment`` is eGFR < 30 mL/min/1.73 m2 or dialysis, ``child`` is age < 18, ``elderly`` is
 #: age >= 65, ``gi_bleeding`` is peptic ulcer or gastrointestinal bleeding history and ``coronary_disease``
@@ -31,16 +35,8 @@ TAGS: tuple[str, ...] = (
     "seizures", "hypotension", "urinary_retention", "dementia", "diabetes", "osteoporosis", "gout",
     "myasthenia_gravis", "active_infection", "coronary_disease", "hyponatremia",
 )
-#: Lines of therapy, most preferred first.
-LINES: tuple[str, ...] = ("first", "alternative", "adjunct")
-#: The clinical services a condition may belong to (the triage labels).
-SERVICES: tuple[str, ...] = (
-    "cardiology_pulmonology", "gastroenterology", "neurology_neurosurgery", "orthopedics", "obstetrics_gynecology",
-    "urology", "nephrology", "hematology_oncology", "ent", "ophthalmology", "psychiatry", "dermatology",
-    "endocrinology", "pediatrics", "general_medicine",
-)
 #: The shipped knowledge base.
-KB_PATH: Path = Path(__file__).with_name("kb.yaml")
+KB_PATH: Path = DATA_DIR / "kb.yaml"
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _DRUGBANK = re.compile(r"DB\d{5}")
