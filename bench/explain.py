@@ -2,7 +2,7 @@
 
 The naive baseline is what a user of transformers-interpret gets: LayerIntegratedGradients on the
 embeddings with ``n_steps=50`` per call, all steps in one pass (no batching control), no caching, on the
-first 512 tokens of the note. The engine is :func:`core.explain.attribution.explain` without its cache,
+first 512 tokens of the note. The engine is :func:`core.explain.note.explain_note` without its cache,
 with each method: adaptive Integrated Gradients (16 -> 24 -> 32 Gauss-Legendre steps until the
 completeness gap is within 5%, batched) and gradient x input. Both are scored with the same ERASER
 comprehensiveness (top 10% of words removed, drop in the note's calibrated probability of the service).
@@ -13,7 +13,7 @@ Prints per-note timings and, last, one JSON object: ``speedup_median`` (baseline
 the engine's default method, uncached), ``comprehensiveness_engine``, ``comprehensiveness_baseline``,
 ``device``, ``n``, and the same figures for every method (``methods``) with the default each task takes.
 
-``tasks`` holds, for each task (triage; drug entities, the first two mentions of notes with medications;
+``tasks`` holds, for each task (triage; drug and condition entities, the first two mentions of notes with them;
 the top treatment suggestion of notes with conditions), every method's median seconds, mean
 comprehensiveness and sufficiency, and comprehensiveness per second: the measure each task's default in
 ``core.explain.attribution.DEFAULT_METHODS`` is chosen by. ``--sweep 8,12,16,24`` also runs triage IG at
@@ -25,13 +25,9 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.triage import notes_of_words  # noqa: E402
+from bench.common import load, notes_of_words
 
 
 def naive_ig(pipe, text: str, target_index: int) -> list[float]:
@@ -39,14 +35,14 @@ def naive_ig(pipe, text: str, target_index: int) -> list[float]:
     import torch
     from captum.attr import LayerIntegratedGradients
 
-    from core.explain.attribution import _baseline_ids
+    from core.explain.attribution import _baseline_ids, special_ids
     from core.explain.words import merge_to_words, word_spans
 
     tok = pipe.tokenizer
     enc = tok(text, truncation=True, max_length=512, return_offsets_mapping=True, return_tensors="pt")
     ids = enc["input_ids"].to(pipe.device)
     mask = torch.ones_like(ids)
-    special = {i for i in (tok.cls_token_id, tok.sep_token_id, tok.pad_token_id) if i is not None}
+    special = special_ids(tok)
 
     def forward(input_ids, attention_mask):
         return pipe.model(input_ids=input_ids, attention_mask=attention_mask).logits.float()
@@ -74,89 +70,61 @@ def method_summary(rows: dict[str, list[tuple[float, float, float]]]) -> dict[st
     return out
 
 
-def bench_drugs(n: int, words: int, seed: int) -> dict[str, dict]:
-    """Each method on the first two drug mentions of ``n`` synthesized notes with medications."""
-    from core.drugs.pipeline import DrugPipeline
+#: Which notes each task's methods are compared on: (seed offset, filter, targets explained per note).
+TASK_NOTES = {
+    "drugs": (0, lambda note: len(note.spans_of("DRUG")) >= 2, 2),
+    "conditions": (3, lambda note: len(note.spans_of("CONDITION")) >= 2, 2),
+    "treatments": (6, lambda note: len(note.spans_of("DRUG")) >= 2 and len(note.spans_of("CONDITION")) >= 3, 1),
+}
+
+
+def bench_task(name: str, n: int, words: int, seed: int) -> dict[str, dict]:
+    """Each method on the first targets (mentions, or the top suggestion) of ``n`` synthesized notes."""
     from core.explain.attribution import METHODS
-    from core.explain.entity import explain_entity
-    from core.modeling import current_artifact
+    from core.tasks import ModelMissing, get_task
 
-    path = current_artifact("drugs")
-    if path is None:
-        print("drugs: no trained model, skipped")
-        return {}
-    pipe = DrugPipeline.from_artifact(path)
-    notes = notes_of_words(n, words, seed, keep=lambda note: len(note.spans_of("DRUG")) >= 2)
-    rows: dict[str, list] = {m: [] for m in METHODS}
-    for m in METHODS:  # warm-up
-        first = pipe(notes[0]).mentions
-        if first:
-            explain_entity(pipe, notes[0], first[0].span, m, use_cache=False)
-    for i, text in enumerate(notes):
-        for mention in pipe(text).mentions[:2]:
-            line = []
-            for m in METHODS:
-                exp = explain_entity(pipe, text, mention.span, m, use_cache=False)
-                rows[m].append((exp.seconds, exp.comprehensiveness, exp.sufficiency))
-                line.append(f"{m} {exp.seconds:.2f} s (comp {exp.comprehensiveness:+.3f}, {exp.n_steps} steps)")
-            print(f"drugs note {i + 1} '{text[mention.span.start:mention.span.end]}': " + "; ".join(line))
-    return method_summary(rows)
-
-
-def bench_treatments(n: int, words: int, seed: int) -> dict[str, dict]:
-    """Each method on the top suggestion of ``n`` synthesized notes with conditions and medications."""
-    from core.explain.attribution import METHODS
-    from core.treatments.explain import explain_ranking
-    from core.treatments.suggest import TreatmentEngine
-
+    task = get_task(name)
     try:
-        engine = TreatmentEngine.from_artifacts()
-    except FileNotFoundError as exc:
-        print(f"treatments: {exc}, skipped")
+        model = task.load()
+    except ModelMissing as exc:
+        print(f"{name}: {exc} Skipped.")
         return {}
-    if engine.ranker is None:
-        print("treatments: no trained ranker, skipped")
-        return {}
-    notes = notes_of_words(n, words, seed + 6,
-                           keep=lambda note: len(note.spans_of("DRUG")) >= 2 and len(note.spans_of("CONDITION")) >= 3)
+    offset, keep, per_note = TASK_NOTES[name]
+    notes = notes_of_words(n, words, seed + offset, keep=keep)
     rows: dict[str, list] = {m: [] for m in METHODS}
     warm = True
     for i, text in enumerate(notes):
-        result = engine(text)
-        if not result.suggestions:
-            continue
-        s = result.suggestions[0]
-        condition = engine.kb.condition(s.condition_id)
-        features = {x.drug: x.features for x in (*result.suggestions, *result.withheld)
-                    if x.condition_id == s.condition_id}
-        if warm:
+        result = task.run(model, text)
+        for target in task.targets(result)[:per_note]:
+            if warm:   # the first call in a process pays one-off costs
+                for m in METHODS:
+                    task.explain(model, text, result, target.key, m, use_cache=False)
+                warm = False
+            line = []
             for m in METHODS:
-                explain_ranking(engine.ranker, text, condition, s.drug, m, features=features, use_cache=False)
-            warm = False
-        line = []
-        for m in METHODS:
-            exp = explain_ranking(engine.ranker, text, condition, s.drug, m, features=features, use_cache=False)
-            rows[m].append((exp.seconds, exp.comprehensiveness, exp.sufficiency))
-            line.append(f"{m} {exp.seconds:.2f} s (comp {exp.comprehensiveness:+.3f}, {exp.n_steps} steps)")
-        print(f"treatments note {i + 1} {s.drug} for {condition.name}: " + "; ".join(line))
+                exp = task.explain(model, text, result, target.key, m, use_cache=False)
+                rows[m].append((exp.seconds, exp.comprehensiveness, exp.sufficiency))
+                line.append(f"{m} {exp.seconds:.2f} s (comp {exp.comprehensiveness:+.3f}, {exp.n_steps} steps)")
+            print(f"{name} note {i + 1} {target.label}: " + "; ".join(line))
     return method_summary(rows)
 
 
 def bench_sweep(pipe, notes: list[str], steps_list: list[int]) -> list[dict]:
     """Triage IG at fixed step counts: median time, mean comprehensiveness, median and max completeness gap."""
-    from core.explain.attribution import explain, faithfulness
+    from core.explain.note import explain_note, note_faithfulness
 
     out = []
     for steps in steps_list:
         secs, comps, gaps = [], [], []
         for text in notes:
             service = pipe(text).service
-            exp = explain(pipe, text, service, "ig", use_cache=False, with_faithfulness=False,
-                          start_steps=steps, max_steps=steps)
+            exp = explain_note(pipe, text, service, "ig", use_cache=False, with_faithfulness=False,
+                               start_steps=steps, max_steps=steps)
             secs.append(exp.seconds)
             gaps.append(exp.delta or 0.0)
-            comps.append(faithfulness(pipe, text, pipe.labels.index(service), [(w.start, w.end) for w in exp.words],
-                                      [w.score for w in exp.words])["comprehensiveness"])
+            comps.append(note_faithfulness(pipe, text, pipe.labels.index(service),
+                                           [(w.start, w.end) for w in exp.words],
+                                           [w.score for w in exp.words])["comprehensiveness"])
         row = {"steps": steps, "seconds_median": round(statistics.median(secs), 3),
                "comprehensiveness": round(statistics.mean(comps), 4), "gap_median": round(statistics.median(gaps), 4),
                "gap_max": round(max(gaps), 4)}
@@ -170,20 +138,17 @@ def main() -> None:
     ap.add_argument("--notes", type=int, default=8)
     ap.add_argument("--words", type=int, default=300)
     ap.add_argument("--seed", type=int, default=5)
-    ap.add_argument("--tasks", default="triage,drugs,treatments",
+    ap.add_argument("--tasks", default="triage,drugs,conditions,treatments",
                     help="comma-separated: which tasks' methods to compare besides triage's baseline")
     ap.add_argument("--sweep", default="", help="e.g. 8,12,16,24: triage IG at these fixed step counts")
     args = ap.parse_args()
 
-    from core.explain.attribution import DEFAULT_METHODS, METHODS, choose_default, explain, faithfulness
+    from core.explain.attribution import DEFAULT_METHODS, METHODS, choose_default
+    from core.explain.note import explain_note as explain
+    from core.explain.note import note_faithfulness as faithfulness
     from core.explain.words import word_spans
-    from core.modeling import current_artifact
-    from core.triage.pipeline import TriagePipeline
 
-    path = current_artifact("triage")
-    if path is None:
-        sys.exit("no triage model: run `make run` or `python -m core.cli train triage` first")
-    pipe = TriagePipeline.from_artifact(path)
+    _, pipe, _ = load("triage")
     notes = notes_of_words(args.notes, args.words, args.seed)
     default = DEFAULT_METHODS["triage"]
     # warm-up: the first call in a process pays one-off costs (thread pools, Captum imports)
@@ -227,19 +192,20 @@ def main() -> None:
     methods = {m: summary(m) for m in METHODS}
     tasks = {"triage": {m: {**methods[m], "sufficiency": None} for m in METHODS}}
     wanted = {t.strip() for t in args.tasks.split(",") if t.strip()}
-    if "drugs" in wanted:
-        tasks["drugs"] = bench_drugs(args.notes, args.words, args.seed)
-    if "treatments" in wanted:
-        tasks["treatments"] = bench_treatments(args.notes, args.words, args.seed)
+    for name in TASK_NOTES:
+        if name in wanted:
+            tasks[name] = bench_task(name, args.notes, args.words, args.seed)
     sweep = [int(x) for x in args.sweep.split(",") if x.strip()]
     frontier = bench_sweep(pipe, notes, sweep) if sweep else None
     print(json.dumps({
-        "speedup_median": methods[default]["speedup_median"], "comprehensiveness_engine": methods[default]["comprehensiveness"],
+        "speedup_median": methods[default]["speedup_median"],
+        "comprehensiveness_engine": methods[default]["comprehensiveness"],
         "comprehensiveness_baseline": round(statistics.mean(comp["baseline"]), 4),
         "baseline_seconds_median": round(statistics.median(times["baseline"]), 3),
         "engine_method": default, "engine_seconds_median": methods[default]["seconds_median"], "methods": methods,
         "defaults": DEFAULT_METHODS,
-        "defaults_measured": {task: choose_default(res) for task, res in tasks.items() if res}, "device": str(pipe.device), "n": len(notes), "words": args.words,
+        "defaults_measured": {task: choose_default(res) for task, res in tasks.items() if res},
+        "device": str(pipe.device), "n": len(notes), "words": args.words,
         "model_version": pipe.version, "tasks": tasks, "sweep": frontier,
     }))
 

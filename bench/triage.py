@@ -1,7 +1,7 @@
 """Benchmark: triage plus word-level attributions for 300-word notes, on this machine.
 
 Run after `make run` (or `python -m core.cli train triage`):
-    .venv/bin/python bench/triage.py [--notes 5] [--method ig]
+    .venv/bin/python bench/triage.py [--notes 5] [--method ig] [--csv ../shared/data/mtsamples_triage_dev.csv]
 Prints per-note timings and, last, one JSON object with the medians and the 2 s target's ratio.
 """
 
@@ -11,28 +11,9 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def notes_of_words(n: int, words: int, seed: int, keep=None) -> list[str]:
-    """``n`` synthesized notes (those ``keep(note)`` accepts, when given) cut (or repeated) to ``words`` words."""
-    from core.synth import NoteSynthesizer
-
-    synth = NoteSynthesizer(seed=seed)
-    out = []
-    for note in synth.generate(n * 6):
-        if keep is not None and not keep(note):
-            continue
-        toks = note.text.split()
-        while len(toks) < words:
-            toks += toks
-        out.append(" ".join(toks[:words]))
-        if len(out) == n:
-            break
-    return out
+from bench.common import load, notes_of_words, time_runs
 
 
 def main() -> None:
@@ -46,48 +27,32 @@ def main() -> None:
                          "instead of synthesizing them; notes shorter than --words are skipped.")
     args = ap.parse_args()
 
-    from core.explain.attribution import explain
-    from core.modeling import current_artifact
-    from core.triage.pipeline import TriagePipeline
-
-    path = current_artifact("triage")
-    if path is None:
-        sys.exit("no triage model: run `make run` or `python -m core.cli train triage` first")
-    t0 = time.perf_counter()
-    pipe = TriagePipeline.from_artifact(path)
-    load_s = time.perf_counter() - t0
+    task, pipe, load_s = load("triage")
     if args.csv:
-        import csv as _csv
+        import csv
 
-        _csv.field_size_limit(sys.maxsize)
+        csv.field_size_limit(sys.maxsize)
         with open(args.csv, newline="", encoding="utf-8") as fh:
-            texts = [r["text"] for r in _csv.DictReader(fh) if len(r["text"].split()) >= args.words]
+            texts = [r["text"] for r in csv.DictReader(fh) if len(r["text"].split()) >= args.words]
         notes = [" ".join(t.split()[:args.words]) for t in texts[:args.notes]]
     else:
         notes = notes_of_words(args.notes, args.words, args.seed)
-    # warm-up (first calls in a process pay one-off costs)
-    res = pipe(notes[0])
-    explain(pipe, notes[0], res.service, args.method, use_cache=False)
-    triage_s, explain_s, total_s, tokens, steps = [], [], [], [], []
-    for text in notes:
-        t = time.perf_counter()
-        res = pipe(text)
-        t1 = time.perf_counter()
-        exp = explain(pipe, text, res.service, args.method, use_cache=False)
-        t2 = time.perf_counter()
-        triage_s.append(t1 - t)
-        explain_s.append(t2 - t1)
-        total_s.append(t2 - t)
-        tokens.append(res.n_tokens)
+    steps: list[int] = []
+
+    def report(i: int, text: str, res, seconds: float, exp) -> None:
         steps.append(exp.n_steps)
-        print(f"{res.n_tokens:4d} tokens  triage {t1 - t:.3f} s  explain {t2 - t1:.3f} s ({exp.n_steps} steps, "
+        print(f"{res.n_tokens:4d} tokens  triage {seconds:.3f} s  explain {exp.seconds:.3f} s ({exp.n_steps} steps, "
               f"delta {exp.delta if exp.delta is None else round(exp.delta, 3)}, comp {exp.comprehensiveness:.3f})")
-    med = statistics.median(total_s)
+
+    runs = time_runs(task, pipe, notes, method=args.method, report=report)
+    total = [a + b for a, b in zip(runs["run_s"], runs["explain_s"])]
+    med = statistics.median(total)
     print(json.dumps({
         "device": str(pipe.device), "model_version": pipe.version, "method": args.method, "n": len(notes),
         "source": str(args.csv.name) if args.csv else "synthetic",
-        "words": args.words, "tokens_median": statistics.median(tokens), "load_s": round(load_s, 2),
-        "triage_s_median": round(statistics.median(triage_s), 3), "explain_s_median": round(statistics.median(explain_s), 3),
+        "words": args.words, "tokens_median": statistics.median(r.n_tokens for r in runs["results"]),
+        "load_s": round(load_s, 2), "triage_s_median": round(statistics.median(runs["run_s"]), 3),
+        "explain_s_median": round(statistics.median(runs["explain_s"]), 3),
         "total_s_median": round(med, 3), "target_s": 2.0, "target_ratio": round(2.0 / med, 2),
         "steps_median": statistics.median(steps),
     }))

@@ -1,1 +1,1 @@
-"""NoteLens core: all product logic lives here (no Streamlit imports except core.resources)."""
+"""NoteLens core: all product logic lives here and returns plain data (dataclasses, HTML strings); the UI lives in app.py and pages/."""

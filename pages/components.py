@@ -1,14 +1,95 @@
-"""UI pieces shared by the pages (not a page itself: ``app.py`` routes only the pages it lists)."""
+"""UI pieces the pages share (not a page itself: ``app.py`` routes only the pages it lists)."""
+
+from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
-from core import resources as R
 from core.explain.attribution import GAP_TOLERANCE, METHODS
 from core.explain.render import escape_markdown, heatmap_html, heatmap_legend_html, top_words_rows, trust_caveats
+from core.tasks import ModelMissing, get_task
 from core.text import NoteError
+from pages import state
+
+#: How each severity of a safety flag is shown (Streamlit's markdown: colour and icon).
+SEVERITY_ICON = {"contraindicated": ":red[:material/block:] **Contraindicated**",
+                 "major": ":orange[:material/warning:] **Major**",
+                 "moderate": ":blue[:material/info:] Moderate", "minor": ":gray[:material/info:] Minor"}
 
 
-def explanation_panel(text: str, explanation, *, sentence: str, what: str, legend: str) -> None:
+def require_model(name: str) -> None:
+    """Stop the page, saying how to train, when the task's model is missing."""
+    if state.model(name) is None:
+        st.error(get_task(name).train_hint(), icon=":material/model_training:")
+        st.stop()
+
+
+def note_input(name: str, *, button: str, icon: str, placeholder: str, height: int = 240,
+               read_as: str = "read") -> state.NoteRun:
+    """Sample picker, upload, note box and the page's primary button; returns the page's current run.
+
+    Stops the page when there is no run yet. A note edited after its run gets a notice.
+    """
+    prefix = state.PREFIX[name]
+    sample_col, upload_col = st.columns(2)
+    sample_col.selectbox("Start from a sample note", list(state.sample_notes()), index=None,
+                         key=prefix + state.SAMPLE_KEY, placeholder="Choose a sample...",
+                         on_change=state.on_sample_chosen, args=(prefix,))
+    upload_col.file_uploader("...or upload a .txt file", type=["txt"], key=prefix + state.UPLOAD_KEY,
+                             on_change=state.on_file_uploaded, args=(prefix,))
+    if state.input_error(prefix):
+        st.error(state.input_error(prefix))
+    st.text_area("Clinical note", key=prefix + state.NOTE_KEY, height=height, placeholder=placeholder)
+    if st.button(button, type="primary", icon=icon):
+        try:
+            with st.spinner("Reading the note..."):
+                state.run_note(name, st.session_state.get(prefix + state.NOTE_KEY) or "")
+        except NoteError as err:
+            state.clear_run(name)
+            st.error(str(err))
+    last = state.current_run(name)
+    if last is None:
+        st.stop()
+    if (st.session_state.get(prefix + state.NOTE_KEY) or "").strip() != last.text.strip():
+        st.info(f"The note was edited: the results below are for the note as it was {read_as}. Press {button} "
+                "again to update them.", icon=":material/edit_note:")
+    return last
+
+
+def method_picker(container: Any, default: str, key: str) -> str:
+    """The attribution method radio, on ``default`` (a task's measured default) until the user switches."""
+    methods = list(METHODS)
+    return container.radio("Method", methods, index=methods.index(default), format_func=METHODS.get, horizontal=True,
+                           key=key, help="Integrated Gradients is exact up to the convergence gap shown; gradient x "
+                                         "input is one backward pass: faster, rougher. The default is the faster "
+                                         "of the methods that are about as faithful on this task.")
+
+
+def explain_picker(run: state.NoteRun, label: str) -> tuple[Any, str] | None:
+    """What to explain and how (the task's targets and measured default method); None when nothing can be."""
+    task = get_task(run.task)
+    targets = task.targets(run.result)
+    if not targets:
+        return None
+    target_key, method_key = state.EXPLAIN_KEYS[run.task]
+    labels = {t.key: t.label for t in targets}
+    pick_col, method_col = st.columns([3, 2])
+    target = pick_col.selectbox(label, list(labels), key=target_key, format_func=labels.get)
+    return target, method_picker(method_col, state.default_method(run), method_key)
+
+
+def explanation(run: state.NoteRun, target: Any, method: str) -> Any:
+    """The explanation of ``target``, with a spinner; an error (the model changed) stops the page."""
+    try:
+        with st.spinner(f"Explaining with {METHODS[method]}..."):
+            return state.explain(run, target, method)
+    except ModelMissing as err:
+        st.error(str(err))
+        st.stop()
+
+
+def explanation_panel(text: str, explanation: Any, *, sentence: str, what: str, legend: str) -> None:
     """The note as a heatmap beside the plain-language sentence, faithfulness metrics and top words.
 
     Args:
@@ -42,41 +123,52 @@ def explanation_panel(text: str, explanation, *, sentence: str, what: str, legen
                      column_config={"score": st.column_config.NumberColumn(format="%+.3f")})
 
 
-def method_picker(container, default: str, key: str) -> str:
-    """The attribution method radio, on ``default`` (a task's measured default) until the user switches."""
-    methods = list(METHODS)
-    return container.radio("Method", methods, index=methods.index(default), format_func=METHODS.get, horizontal=True,
-                           key=key, help="Integrated Gradients is exact up to the convergence gap shown; gradient x "
-                                         "input is one backward pass: faster, rougher. The default is the faster "
-                                         "of the methods that are about as faithful on this task.")
+def send(run: state.NoteRun, kind: str, *, task: str | None = None, comment: str | None = None,
+         **fields: Any) -> None:
+    """Submit a correction; a problem is shown as an error (nothing is stored then)."""
+    try:
+        state.submit(run, kind, task=task, comment=comment, **fields)
+    except ValueError as err:
+        st.error(escape_markdown(str(err)))
 
 
-def note_input(prefix: str, *, button: str, icon: str, placeholder: str, run, clear, current, height: int = 240,
-               read_as: str = "read"):
-    """Sample picker, upload, note box and the page's primary button; returns the page's current run.
-
-    Stops the page when there is no run yet. ``run(text)`` reads a note (raising ``NoteError`` on bad input),
-    ``clear()`` forgets the last run, ``current()`` returns it. A note edited after its run gets a notice.
-    """
-    sample_col, upload_col = st.columns(2)
-    sample_col.selectbox("Start from a sample note", list(R.sample_notes()), index=None, key=prefix + R.SAMPLE_KEY,
-                         placeholder="Choose a sample...", on_change=R.on_sample_chosen, args=(prefix,))
-    upload_col.file_uploader("...or upload a .txt file", type=["txt"], key=prefix + R.UPLOAD_KEY,
-                             on_change=R.on_file_uploaded, args=(prefix,))
-    if R.input_error(prefix):
-        st.error(R.input_error(prefix))
-    st.text_area("Clinical note", key=prefix + R.NOTE_KEY, height=height, placeholder=placeholder)
-    if st.button(button, type="primary", icon=icon):
-        try:
-            with st.spinner("Reading the note..."):
-                run(st.session_state.get(prefix + R.NOTE_KEY) or "")
-        except NoteError as err:
-            clear()
-            st.error(str(err))
-    last = current()
-    if last is None:
-        st.stop()
-    if (st.session_state.get(prefix + R.NOTE_KEY) or "").strip() != last.text.strip():
-        st.info(f"The note was edited: the results below are for the note as it was {read_as}. Press {button} "
-                "again to update them.", icon=":material/edit_note:")
-    return last
+def span_corrections(run: state.NoteRun, name: str, result: Any, key: str, *, status_text: dict[str, str],
+                     attribute_text: dict[str, str] | None = None) -> None:
+    """The form to correct a span task's ``result`` (drugs, or the conditions of a treatments run): a wrong mention,
+    a missed one, an attribute, a status, or all correct; then the corrections sent on this run."""
+    task = get_task(name)
+    noun = task.corrections.noun
+    kinds = task.feedback_kinds
+    kind = st.radio("What is wrong?", list(kinds), format_func=kinds.get, horizontal=True, key=f"{key}_kind")
+    labels = {t.key: t.label for t in task.targets(result)}
+    mentions = list(labels)
+    fields: dict[str, Any] = {}
+    with st.form(key):
+        if kind in task.corrections.on_mention:
+            if not mentions:
+                st.caption(f"There is no {noun} mention to correct: use “{kinds[f'missed_{noun}']}”.")
+            fields["index"] = st.selectbox(noun.capitalize(), list(labels), format_func=labels.get,
+                                           key=f"{key}_mention")
+        if kind == f"missed_{noun}":
+            st.caption(f"Type the {noun} as it is written in the note (and which occurrence), or give character "
+                       "offsets.")
+            c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
+            fields["needle"] = c1.text_input("Words of the note", key=f"{key}_text")
+            fields["occurrence"] = int(c2.number_input("Occurrence", min_value=1, value=1, key=f"{key}_occurrence"))
+            fields["start"] = c3.number_input("or start", min_value=0, value=None, key=f"{key}_start")
+            fields["end"] = c4.number_input("end", min_value=0, value=None, key=f"{key}_end")
+        if kind == "attribute" and attribute_text:
+            c1, c2 = st.columns(2)
+            fields["label"] = c1.selectbox("Attribute", list(attribute_text), format_func=attribute_text.get,
+                                           key=f"{key}_label")
+            fields["value"] = c2.text_input("Its text in the note (blank: it has none)", key=f"{key}_value") or ""
+        if kind == "status":
+            fields["status"] = st.selectbox("Right status", list(status_text), format_func=status_text.get,
+                                            key=f"{key}_status")
+        comment = st.text_input("Comment (optional)", key=f"{key}_comment")
+        st.caption("Sending stores this note's text with your correction, so the model can be retrained on it.")
+        if st.form_submit_button("Send correction", icon=":material/edit:"):
+            send(run, kind, task=name, comment=comment, **fields)
+    for feedback_id, correction in state.feedback_done(run, name):
+        st.success(f"Saved feedback #{feedback_id} ({escape_markdown(correction.summary)}).",
+                   icon=":material/task_alt:")

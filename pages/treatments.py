@@ -2,27 +2,24 @@
 
 import streamlit as st
 
-from core import resources as R
-from core.explain.attribution import DEFAULT_METHODS, METHODS
 from core.explain.render import escape_markdown
-from core.treatments.present import (SEVERITY_ICON, condition_rows, context_lines, flag_summary, legend_html,
-                                     note_html, suggestion_label, suggestion_rows, withheld_rows)
+from core.labels import CONDITION_STATUS_TEXT
+from core.treatments.present import (condition_rows, context_lines, flag_summary, legend_html, note_html,
+                                     suggestion_rows, withheld_rows)
 from core.treatments.suggest import DISCLAIMER
-from pages.components import explanation_panel, method_picker, note_input
+from pages import state
+from pages.components import (SEVERITY_ICON, explain_picker, explanation, explanation_panel, note_input,
+                              require_model, send, span_corrections)
 
-P = R.TREATMENT_PREFIX
+P = state.PREFIX["treatments"]
 
 st.title("Treatment suggestions")
 st.warning(DISCLAIMER, icon=":material/info:")
-
-if R.treatment_engine() is None:
-    st.error(R.TREATMENT_TRAIN_HINT, icon=":material/model_training:")
-    st.stop()
+require_model("treatments")
 
 # -- input ------------------------------------------------------------------------------------------
-run = note_input(P, button="Suggest treatments", icon=":material/prescriptions:",
-                 placeholder="Paste a note here: history, medications, allergies, assessment...",
-                 run=R.run_treatments, clear=R.clear_treatment_run, current=R.current_treatment_run)
+run = note_input("treatments", button="Suggest treatments", icon=":material/prescriptions:",
+                 placeholder="Paste a note here: history, medications, allergies, assessment...")
 result = run.result
 
 # -- conditions and patient context ------------------------------------------------------------------------
@@ -75,40 +72,29 @@ if result.withheld:
         st.dataframe(withheld_rows(result), hide_index=True, width="stretch")
 
 # -- explanation ----------------------------------------------------------------------------------------
-if result.suggestions and result.versions.get("ranker") != "knowledge-base order":
+if result.suggestions and run.model.ranker is not None:
     st.subheader("Why this order?")
-    pick_col, method_col = st.columns([3, 2])
-    index = pick_col.selectbox("Explain the score of", range(len(result.suggestions)), key=P + "explain",
-                               format_func=lambda i: suggestion_label(result.suggestions[i]))
-    method = method_picker(method_col, DEFAULT_METHODS["treatments"], P + "explain_method")
-    with st.spinner(f"Explaining with {METHODS[method]}..."):
-        explanation = R.explain_suggestion(run, index, method)
+    index, method = explain_picker(run, "Explain the score of")
+    exp = explanation(run, index, method)
     s = result.suggestions[index]
-    top = ", ".join(f"“{w.text}”" for w in explanation.top(5)) or "none"
-    explanation_panel(run.text, explanation, legend=f"the rank of {s.drug}",
+    top = ", ".join(f"“{w.text}”" for w in exp.top(5)) or "none"
+    explanation_panel(run.text, exp, legend=f"the rank of {s.drug}",
                       what=f"{s.drug}'s share among the candidates for {s.condition_name}",
                       sentence=f"The words that most raised {s.drug} among the treatments of {s.condition_name}: {top}.")
 
 # -- feedback -----------------------------------------------------------------------------------------------
 st.subheader("Feedback on the suggestions")
 with st.form(P + "judge"):
-    choices = list(range(len(result.suggestions)))
-    index = st.selectbox("Suggestion", choices, format_func=lambda i: suggestion_label(result.suggestions[i]),
-                         key=P + "judge_pick", placeholder="No suggestion to judge" if not choices else None)
+    labels = {i: t.label for i, t in enumerate(state.targets(run))}
+    index = st.selectbox("Suggestion", list(labels), format_func=labels.get, key=P + "judge_pick",
+                         placeholder="No suggestion to judge" if not labels else None)
     verdict = st.radio("Verdict", ["accept", "reject"], horizontal=True, key=P + "judge_verdict",
                        format_func={"accept": "Accept", "reject": "Reject"}.get)
     reason = st.text_input("Reason (needed to reject)", key=P + "judge_reason",
                            placeholder="e.g. not first-line here, patient declined, interaction")
     st.caption("Sending stores this note's text with your feedback, so the ranker can be retrained on it.")
     if st.form_submit_button("Send feedback", icon=":material/rate_review:"):
-        try:
-            if index is None:
-                raise ValueError("There is no suggestion to judge.")
-            s = result.suggestions[index]
-            R.submit_treatment_feedback(run, verdict, condition_id=s.condition_id, drug=s.drug,
-                                        drugbank_id=s.drugbank_id, reason=reason)
-        except ValueError as err:
-            st.error(str(err))
+        send(run, verdict, index=index, reason=reason)
 
 with st.form(P + "missing"):
     st.markdown("**Add a missing treatment**")
@@ -119,13 +105,11 @@ with st.form(P + "missing"):
     drug = c2.text_input("Treatment", key=P + "missing_drug")
     why = st.text_input("Why (optional)", key=P + "missing_reason")
     if st.form_submit_button("Add", icon=":material/add:"):
-        try:
-            if cond_id is None:
-                raise ValueError("No condition of the knowledge base was found in this note.")
-            R.submit_treatment_feedback(run, "add_missing", condition_id=cond_id, drug=drug or "", reason=why)
-        except ValueError as err:
-            st.error(str(err))
+        send(run, "add_missing", condition_id=cond_id, drug=drug or "", reason=why)
 
-for feedback_id, c in R.treatment_feedback_done():
-    st.success(f"Saved feedback #{feedback_id} ({c['kind'].replace('_', ' ')}: {escape_markdown(c['drug'])}).",
-               icon=":material/task_alt:")
+for feedback_id, correction in state.feedback_done(run):
+    st.success(f"Saved feedback #{feedback_id} ({escape_markdown(correction.summary)}).", icon=":material/task_alt:")
+
+# -- condition corrections ------------------------------------------------------------------------------------
+with st.expander("Correct the conditions found", icon=":material/edit:"):
+    span_corrections(run, "conditions", result.conditions, P + "cond_fix", status_text=CONDITION_STATUS_TEXT)

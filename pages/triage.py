@@ -2,28 +2,26 @@
 
 import streamlit as st
 
-from core import resources as R
-from core.explain.attribution import METHODS
 from core.explain.render import escape_markdown, highlight_spans_html, probability_figure, summary_sentence
 from core.labels import SERVICE_DESCRIPTIONS, SERVICES, service_title
-from pages.components import explanation_panel, method_picker, note_input
+from core.tasks.triage import IG_DEFAULT_MAX_WINDOWS
+from core.triage.present import is_severe, outcome_text, red_flag_rows
+from pages import state
+from pages.components import (explain_picker, explanation, explanation_panel, note_input, require_model,
+                              send)
 
 st.title("Triage a clinical note")
 st.caption("NoteLens suggests the service a note should be routed to, flags urgent findings and shows which "
            "words drove the suggestion. It supports, and never replaces, a clinician's judgement.")
-
-if R.triage_pipeline() is None:
-    st.error(R.TRAIN_HINT, icon=":material/model_training:")
-    st.stop()
+require_model("triage")
 
 # -- input ------------------------------------------------------------------------------------------
-run = note_input("", button="Triage", icon=":material/alt_route:", height=260, read_as="triaged",
-                 placeholder="Paste a note here: history, examination, results, assessment and plan.",
-                 run=R.run_triage, clear=R.clear_run, current=R.current_run)
+run = note_input("triage", button="Triage", icon=":material/alt_route:", height=260, read_as="triaged",
+                 placeholder="Paste a note here: history, examination, results, assessment and plan.")
 result = run.result
 
 # -- outcome, probabilities and red flags --------------------------------------------------------------
-headline, detail = R.outcome_text(result)
+headline, detail = outcome_text(result, run.model.artifact)
 if result.uncertain:
     st.warning(f"### {headline}\n{detail}", icon=":material/person_search:")
 else:
@@ -38,12 +36,12 @@ with chart_col:
                     config={"displayModeBar": False})
 with flags_col:
     st.subheader("Red flags")
-    flags = R.red_flag_rows(result, run.text)
+    flags = red_flag_rows(result, run.text)
     if not flags:
         st.caption("No red flags found by the rules (they look for a fixed list of urgent findings; "
                    "their absence does not mean the note is not urgent).")
     for flag in flags:
-        show = st.error if R.is_severe(flag["severity"]) else st.warning
+        show = st.error if is_severe(flag["severity"]) else st.warning
         words = ", ".join(f"“{escape_markdown(w)}”" for w in flag["triggers"])
         show(f"**{escape_markdown(flag['name'])}** ({flag['severity']}). {escape_markdown(flag['description'])}  \n"
              f"Triggered by: {words}", icon=":material/emergency:")
@@ -55,26 +53,17 @@ with flags_col:
 
 # -- explanation ------------------------------------------------------------------------------------
 st.subheader("Why this service?")
-target_col, method_col = st.columns([3, 2])
-probability = {s.label: s.probability for s in result.scores}
-target = target_col.selectbox("Explain the score of", [s.label for s in result.scores], key=R.TARGET_KEY,
-                              format_func=lambda label: f"{service_title(label)} ({probability[label]:.0%})")
-method = method_picker(method_col, R.default_method(run), R.METHOD_KEY)
-if method == "ig" and result.n_windows > R.IG_DEFAULT_MAX_WINDOWS:
-    method_col.caption(f"This note spans {result.n_windows} windows: Integrated Gradients may take minutes.")
-with st.spinner(f"Explaining with {METHODS[method]}..."):
-    explanation = R.explain_run(run, target, method)
-
-explanation_panel(run.text, explanation, sentence=summary_sentence(explanation, service_title(target)),
+target, method = explain_picker(run, "Explain the score of")
+if method == "ig" and result.n_windows > IG_DEFAULT_MAX_WINDOWS:
+    st.caption(f"This note spans {result.n_windows} windows: Integrated Gradients may take minutes.")
+exp = explanation(run, target, method)
+explanation_panel(run.text, exp, sentence=summary_sentence(exp, service_title(target)),
                   what=f"the probability of {service_title(target)}", legend="the service")
 
 # -- feedback ---------------------------------------------------------------------------------------
 st.subheader("Is this routing right?")
 if st.button("Looks right", icon=":material/thumb_up:"):
-    try:
-        R.submit_feedback(run, verdict="correct", correction=result.service, comment=None)
-    except ValueError as err:
-        st.error(str(err))
+    send(run, "confirm")
 
 with st.form("flag_wrong"):
     st.markdown("**Flag as wrong**: tell us where this note should have gone.")
@@ -83,13 +72,9 @@ with st.form("flag_wrong"):
     comment = st.text_area("Comment (optional)", key="feedback_comment", height=80)
     st.caption("Sending stores this note's text with your feedback, so the model can be retrained on it.")
     if st.form_submit_button("Flag as wrong", icon=":material/flag:"):
-        try:
-            R.submit_feedback(run, verdict="wrong", correction=right, comment=comment)
-        except ValueError as err:
-            st.error(str(err))
+        send(run, "wrong", service=right, comment=comment)
 
-done = R.feedback_done()
+done = state.feedback_done(run)
 if done:
-    feedback_id, verdict, correction = done
-    said = f"routed to {service_title(correction)}" if verdict == "wrong" else "marked as right"
-    st.success(f"Thank you: feedback #{feedback_id} saved ({said}).", icon=":material/task_alt:")
+    feedback_id, correction = done[-1]
+    st.success(f"Thank you: feedback #{feedback_id} saved ({correction.summary}).", icon=":material/task_alt:")

@@ -42,25 +42,22 @@ def tiny_records(n: int = 40) -> list[tuple[str, str]]:
 def tiny_triage_artifact() -> Path:
     """A tiny (2-layer, 32-dim) triage model trained for a few steps and saved as the current artifact."""
     from core.labels import SERVICES
-    from core.modeling import current_artifact
-    from core.triage.train import TrainConfig, train_and_save
+    from core.tasks import get_task
 
-    existing = current_artifact("triage")
-    if existing is not None:
-        return existing
+    task = get_task("triage")
+    if task.current() is not None:
+        return task.current()
     recs = tiny_records()
-    cfg = TrainConfig(epochs=20, max_length=64, infer_max_length=64, batch_size=8, lr=3e-3, head_lr=3e-3,
-                      freeze_embeddings=False, seed=3)
-    _, _, path = train_and_save(recs[:30], recs[30:], list(SERVICES), cfg, source="tests", tiny=True, progress=False,
-                                log=lambda _msg: None)
-    return path
+    cfg = task.config(epochs=20, max_length=64, infer_max_length=64, batch_size=8, lr=3e-3, head_lr=3e-3,
+                      freeze_embeddings=False, seed=3, tiny=True, labels=SERVICES)
+    return task.train(recs[:30], recs[30:], cfg, source="tests", progress=False).path
 
 
 @pytest.fixture(scope="session")
 def tiny_triage(tiny_triage_artifact):
-    from core.triage.pipeline import TriagePipeline
+    from core.tasks import get_task
 
-    return TriagePipeline.from_artifact(tiny_triage_artifact)
+    return get_task("triage").load(tiny_triage_artifact)
 
 
 # -- drugs --------------------------------------------------------------------------------------------
@@ -72,7 +69,7 @@ TOY_FREQS = ("daily", "BID", "TID", "at bedtime")
 
 def toy_doc(*pieces: str | tuple[str, str]):
     """A document from pieces: plain text, or ``(text, label)`` for a span of that label."""
-    from core.drugs.data import AnnotatedDoc
+    from core.ner.data import AnnotatedDoc
     from core.spans import Span
 
     parts, spans, pos = [], [], 0
@@ -129,24 +126,21 @@ def same_alone_and_together(call, jobs) -> None:
 @pytest.fixture(scope="session")
 def tiny_drug_artifact() -> Path:
     """A tiny drug model trained on toy sentences and saved as the current drug artifact."""
-    from core.drugs.train import DrugTrainConfig, train_and_save
-    from core.modeling import current_artifact
+    from core.tasks import get_task
 
-    existing = current_artifact("drugs")
-    if existing is not None:
-        return existing
-    cfg = DrugTrainConfig(epochs=40, max_length=64, infer_max_length=128, infer_stride=16, tokens_per_batch=512,
-                          lr=3e-3, head_lr=3e-3, freeze_embeddings=False, seed=5)
-    _, _, path = train_and_save(toy_drug_docs(), cfg, source="tests", tiny=True, progress=False,
-                                measure_heldout=False, log=lambda _msg: None)
-    return path
+    task = get_task("drugs")
+    if task.current() is not None:
+        return task.current()
+    cfg = task.config(epochs=40, max_length=64, infer_max_length=128, infer_stride=16, tokens_per_batch=512,
+                      lr=3e-3, head_lr=3e-3, freeze_embeddings=False, seed=5, tiny=True, measure_heldout=False)
+    return task.train(toy_drug_docs(), (), cfg, source="tests", progress=False).path
 
 
 @pytest.fixture(scope="session")
 def tiny_drugs(tiny_drug_artifact):
-    from core.drugs.pipeline import DrugPipeline
+    from core.tasks import get_task
 
-    return DrugPipeline.from_artifact(tiny_drug_artifact)
+    return get_task("drugs").load(tiny_drug_artifact)
 
 
 TOY_CONDITIONS = ("hypertension", "type 2 diabetes", "asthma", "gout", "migraine", "atrial fibrillation",
@@ -165,42 +159,37 @@ def toy_condition_docs(n: int = 48):
 @pytest.fixture(scope="session")
 def tiny_condition_artifact() -> Path:
     """A tiny condition model trained on toy sentences and saved as the current condition artifact."""
-    from core.conditions.train import ConditionTrainConfig, train_and_save
-    from core.modeling import current_artifact
+    from core.tasks import get_task
 
-    existing = current_artifact("conditions")
-    if existing is not None:
-        return existing
-    cfg = ConditionTrainConfig(epochs=40, max_length=64, infer_max_length=128, infer_stride=16, tokens_per_batch=512,
-                               lr=3e-3, head_lr=3e-3, freeze_embeddings=False, seed=5)
-    _, _, path = train_and_save(toy_condition_docs(), cfg, tiny=True, progress=False, measure_heldout=False,
-                                log=lambda _msg: None)
-    return path
+    task = get_task("conditions")
+    if task.current() is not None:
+        return task.current()
+    cfg = task.config(epochs=40, max_length=64, infer_max_length=128, infer_stride=16, tokens_per_batch=512,
+                      lr=3e-3, head_lr=3e-3, freeze_embeddings=False, seed=5, tiny=True, measure_heldout=False)
+    return task.train(toy_condition_docs(), (), cfg, source="tests", progress=False).path
 
 
 @pytest.fixture(scope="session")
 def tiny_conditions(tiny_condition_artifact):
-    from core.conditions.pipeline import ConditionPipeline
+    from core.tasks import get_task
 
-    return ConditionPipeline.from_artifact(tiny_condition_artifact)
+    return get_task("conditions").load(tiny_condition_artifact)
 
 
 @pytest.fixture(scope="session")
 def tiny_ranker_artifact() -> Path:
     """A tiny ranker trained for a few steps on synthesized plan notes, saved as the current ranker."""
-    from core.modeling import current_artifact
-    from core.treatments.train import RankerTrainConfig, train_default
+    from core.tasks import get_task
 
-    existing = current_artifact("ranker")
-    if existing is not None:
-        return existing
-    cfg = RankerTrainConfig(n_notes=48, val_notes=8, notes_per_batch=8, max_length=96, epochs=2, lr=1e-3, seed=3)
-    _, _, path = train_default(cfg, tiny=True, progress=False, log=lambda _msg: None)
-    return path
+    task = get_task("treatments")
+    if task.current() is not None:
+        return task.current()
+    cfg = task.config(n_notes=48, val_notes=8, notes_per_batch=8, max_length=96, epochs=2, lr=1e-3, seed=3, tiny=True)
+    return task.train(None, None, cfg, source="tests", progress=False).path
 
 
 @pytest.fixture(scope="session")
 def tiny_ranker(tiny_ranker_artifact):
-    from core.treatments.ranker import RankerPipeline
+    from core.tasks import get_task
 
-    return RankerPipeline.from_artifact(tiny_ranker_artifact)
+    return get_task("treatments").load_from(tiny_ranker_artifact)

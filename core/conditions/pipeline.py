@@ -15,10 +15,9 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from core.conditions.types import ConditionMention, ConditionResult
-from core.ner import SpanTagger
+from core.ner.tagger import SpanTagger
 from core.spans import Span
 
-TASK = "conditions"
 
 
 class ConditionPipeline(SpanTagger):
@@ -33,7 +32,7 @@ class ConditionPipeline(SpanTagger):
         **kwargs: See :class:`core.ner.SpanTagger`.
     """
 
-    task = TASK
+    task = "conditions"
 
     def __init__(self, model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, *, dictionary: bool = True,
                  normalize: bool = True, assertion: bool = True, **kwargs: Any) -> None:

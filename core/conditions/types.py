@@ -43,6 +43,14 @@ class ConditionMention:
     source: str = "model"      # "model" or "dictionary" (a knowledge-base name the model missed)
 
     @property
+    def start(self) -> int:
+        return self.span.start
+
+    @property
+    def end(self) -> int:
+        return self.span.end
+
+    @property
     def present(self) -> bool:
         return self.status == "present"
 
@@ -63,5 +71,11 @@ class ConditionResult:
     def present(self) -> list[ConditionMention]:
         return [m for m in self.mentions if m.present]
 
+    @property
+    def entities(self) -> tuple[Span, ...]:
+        """The mentions' spans (what corrections apply to, as a drug result's entities)."""
+        return tuple(m.span for m in self.mentions)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"model_version": self.model_version, "mentions": [m.to_dict() for m in self.mentions]}
+        return {"model_version": self.model_version, "mentions": [m.to_dict() for m in self.mentions],
+                "entities": [e.to_dict() for e in self.entities]}

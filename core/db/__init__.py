@@ -2,16 +2,15 @@
 
 Start-up: ``init_db()`` (runs the Alembic migrations). Then use the plain functions in
 :mod:`core.db.store` (``record_prediction``, ``record_feedback``, ``list_feedback``,
-``feedback_for_training``, ``count_rows``).
+``iter_feedback``, ``count_rows``).
 """
 
 from core.db.engine import get_engine, init_db, session_scope, write_session
 from core.db.models import USER_ROLES, VERDICTS, Feedback, Prediction
 from core.db.store import (
     FeedbackRecord,
-    TrainingExample,
     count_rows,
-    feedback_for_training,
+    iter_feedback,
     list_feedback,
     record_feedback,
     record_prediction,
@@ -23,9 +22,8 @@ __all__ = [
     "Feedback",
     "FeedbackRecord",
     "Prediction",
-    "TrainingExample",
     "count_rows",
-    "feedback_for_training",
+    "iter_feedback",
     "get_engine",
     "init_db",
     "list_feedback",

@@ -1,4 +1,4 @@
-"""Plain functions to record predictions and feedback and read them back (no Streamlit here).
+"""Plain functions to record predictions and feedback and read them back.
 
 Every function takes an optional ``engine`` (default: :func:`core.db.engine.get_engine`, i.e. the
 settings' database). Call :func:`core.db.engine.init_db` once at start-up to create the schema.
@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -182,13 +182,6 @@ class FeedbackRecord:
         return asdict(self)
 
 
-class TrainingExample(NamedTuple):
-    """A note and the label a person confirmed or gave for it."""
-
-    note_text: str
-    label: Any
-
-
 def list_feedback(
     task: str | None = None,
     *,
@@ -239,27 +232,22 @@ def _record(fb: Feedback, pred: Prediction) -> FeedbackRecord:
     )
 
 
-def feedback_for_training(task: str, *, engine: Engine | None = None) -> Iterator[TrainingExample]:
-    """(note text, label) pairs from feedback that carries the note text, oldest first.
-
-    The label is the ``correction`` when one was given; otherwise, for a ``"correct"`` verdict,
-    the model's own ``output``. Rows that say ``"wrong"``/``"partially_correct"`` without a
-    correction give no label and are skipped. Rows are read before the first one is yielded, so
-    no database transaction stays open while the caller trains.
-    """
-    stmt = (
-        select(Feedback.note_text, Feedback.correction, Feedback.verdict, Prediction.output)
-        .join(Feedback.prediction)
-        .where(Prediction.task == task, Feedback.note_text.is_not(None))
-        .order_by(Feedback.created_at, Feedback.id)
-    )
-    with session_scope(engine) as session:
-        rows = session.execute(stmt).all()
-    for note_text, correction, verdict, output in rows:
-        if correction is not None:
-            yield TrainingExample(note_text, correction)
-        elif verdict == "correct":
-            yield TrainingExample(note_text, output)
+def iter_feedback(task: str, *, engine: Engine | None = None, page: int = 1000) -> Iterator[FeedbackRecord]:
+    """Every feedback row of ``task`` with its prediction, oldest first, read ``page`` rows at a time (no cap:
+    retraining uses every correction; no transaction stays open while the caller works on a page)."""
+    last_created, last_id = None, 0
+    while True:
+        stmt = select(Feedback, Prediction).join(Feedback.prediction).where(Prediction.task == task)
+        if last_created is not None:
+            stmt = stmt.where((Feedback.created_at > last_created)
+                              | ((Feedback.created_at == last_created) & (Feedback.id > last_id)))
+        stmt = stmt.order_by(Feedback.created_at, Feedback.id).limit(page)
+        with session_scope(engine) as session:
+            batch = [_record(fb, pred) for fb, pred in session.execute(stmt)]
+        yield from batch
+        if len(batch) < page:
+            return
+        last_created, last_id = batch[-1].created_at, batch[-1].id
 
 
 def count_rows(*, engine: Engine | None = None) -> dict[str, int]:

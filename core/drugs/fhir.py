@@ -28,6 +28,7 @@ from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.timing import Timing
 
 from core.drugs.types import DrugMention, DrugResult
+from core.labels import NOT_TAKEN_STATUSES
 
 DRUGBANK_SYSTEM = "https://go.drugbank.com/drugs"
 UCUM_SYSTEM = "http://unitsofmeasure.org"
@@ -35,7 +36,7 @@ UCUM_SYSTEM = "http://unitsofmeasure.org"
 STATUS_MAP: dict[str, str] = {"current": "active", "discontinued": "stopped", "historical": "completed",
                               "hypothetical": "intended"}
 #: Mentions of drugs the patient does not take (not exported).
-NOT_EXPORTED: frozenset[str] = frozenset({"negated", "allergy", "family"})
+NOT_EXPORTED: frozenset[str] = NOT_TAKEN_STATUSES
 #: Attribute labels joined, in this order, into the dosage text.
 SIG_ORDER: tuple[str, ...] = ("STRENGTH", "DOSE", "FORM", "ROUTE", "FREQUENCY", "DURATION")
 #: Namespace of the deterministic resource ids (uuid5).

@@ -48,28 +48,13 @@ FUZZY_MIN_LEN = 5
 #: How much longer or shorter a fuzzy candidate may be.
 FUZZY_MAX_LEN_DIFF = 2
 
-#: Release, form, route and packaging words dropped when the whole mention does not resolve.
-FORM_WORDS: frozenset[str] = frozenset("""
-er xl sr dr cr xr la cd ir xt sa odt ec hfa dpi mdi ds ss xl24 er24 xr24 la24
-tablet tablets tab tabs caplet caplets capsule capsules cap caps chewable chew dispersible film coated
-injection injectable inj infusion drip premix ivpb bolus vial vials ampule amp syringe pen flexpen kwikpen
-solostar autoinjector oral po iv im sq sc subq subcut sl pr buccal transdermal intranasal nasal inhaled
-inhalation inhaler neb nebs nebulizer nebulized nebulised ophthalmic ophth otic rectal vaginal topical
-solution soln susp suspension syrup elixir liquid concentrate cream ointment oint gel lotion foam patch
-spray drops suppository supp powder packet granules lozenge troche wafer
-extended delayed sustained controlled immediate modified release released enteric generic brand
-extra strength regular maximum low dose daily prn gtt gtts taper
-qd qod bid tid qid qhs hs qam qpm qday nightly weekly
-""".split())
+_TABLES = lex.drug_name_tables()
+#: Release, form, route and packaging words dropped when the whole mention does not resolve
+#: (``core/lexicon/data/drug_names.yaml``, like the other tables below).
+FORM_WORDS: frozenset[str] = frozenset(_TABLES.form_words)
 #: Salt (and hydrate) words dropped after the form words, only when another word remains.
-SALT_WORDS: frozenset[str] = frozenset("""
-succinate succ tartrate tart bitartrate hcl hydrochloride dihydrochloride hbr hydrobromide sulfate sulphate
-so4 maleate mesylate besylate citrate acetate phosphate fumarate hyclate bromide chloride dipropionate
-propionate valerate xinafoate furoate decanoate disodium sodium na potassium k calcium magnesium
-monohydrate dihydrate trihydrate anhydrous
-""".split())
-_UNITS = frozenset("mg mcg ug µg g gm gram grams kg ml l unit units u iu meq mmol % mg/ml mcg/ml units/ml "
-                   "mg/kg mcg/kg puff puffs".split())
+SALT_WORDS: frozenset[str] = frozenset(_TABLES.salt_words)
+_UNITS: frozenset[str] = frozenset(_TABLES.units)
 _FREQ = re.compile(r"q\d+(?:-\d+)?(?:h|hr|hrs|min|d)")
 _NUMBER = re.compile(r"#?\d+(?:[.,]\d+)?(?:[/-]\d+(?:[.,]\d+)?)*(?P<unit>[a-zµ%/]*)")
 _COMBO_SPLIT = re.compile(r"\s*(?:/|\+|&|,|\band\b|\bwith\b|(?<=[a-z])-(?=[a-z]))\s*")
@@ -83,32 +68,15 @@ _FUZZY_NAME = re.compile(r"[a-z][a-z' \-]{4,40}")
 #: Clinical abbreviations the dictionary lacks (it has no variant shorter than four characters), keyed
 #: without punctuation or spaces ("TMP-SMX", "tmp/smx" and "TMP SMX" all become ``tmpsmx``) -> what they
 #: stand for, resolved like any mention (so a combination resolves as "amoxicillin-clavulanate" does).
-#: HCTZ, APAP, 5-FU and amox already are dictionary variants.
-ABBREVIATIONS: dict[str, str] = {
-    "asa": "aspirin", "ecasa": "aspirin", "ntg": "nitroglycerin", "nitro": "nitroglycerin",
-    "kcl": "potassium chloride", "mtx": "methotrexate", "mso4": "morphine", "ms04": "morphine",
-    "mgo": "magnesium oxide", "bicarb": "sodium bicarbonate", "nacl": "sodium chloride", "ns": "sodium chloride",
-    "tmpsmx": "trimethoprim-sulfamethoxazole", "smxtmp": "sulfamethoxazole-trimethoprim",
-    "inh": "isoniazid", "rif": "rifampin", "pza": "pyrazinamide", "emb": "ethambutol", "pcn": "penicillin",
-    "epo": "epoetin alfa", "tpa": "alteplase", "txa": "tranexamic acid", "nac": "acetylcysteine",
-    "hcq": "hydroxychloroquine", "mmf": "mycophenolate mofetil", "6mp": "mercaptopurine",
-    "arac": "cytarabine", "azt": "zidovudine", "3tc": "lamivudine", "vanc": "vancomycin", "vanco": "vancomycin",
-    "piptazo": "piperacillin-tazobactam", "piptaz": "piperacillin-tazobactam", "amoxclav": "amoxicillin-clavulanate",
-    "ufh": "heparin", "epi": "epinephrine", "norepi": "norepinephrine", "d5w": "dextrose solution",
-    "lr": "lactated ringer's", "ssi": "insulin", "nph": "nph insulin", "pred": "prednisone", "dilt": "diltiazem",
-}
+ABBREVIATIONS: dict[str, str] = dict(_TABLES.abbreviations)
 #: Very common US brands the dictionary lacks -> what they contain (resolved like any mention).
-EXTRA_BRANDS: dict[str, str] = {
-    "norco": "hydrocodone-acetaminophen", "vicodin": "hydrocodone-acetaminophen",
-    "lortab": "hydrocodone-acetaminophen", "percocet": "oxycodone-acetaminophen",
-    "augmentin": "amoxicillin-clavulanate", "keflex": "cephalexin", "zpak": "azithromycin",
-}
+EXTRA_BRANDS: dict[str, str] = dict(_TABLES.extra_brands)
 #: Brands the dictionary files under a drug class: checked before the dictionary.
-BRAND_OVERRIDES: dict[str, str] = {"colace": "docusate", "surfak": "docusate", "tums": "calcium carbonate"}
+BRAND_OVERRIDES: dict[str, str] = dict(_TABLES.brand_overrides)
 #: Dictionary canonicals without a DrugBank id -> the canonical of the same drug that has one ("Synthroid"
 #: is filed under "thyroxine", which has no id; "levothyroxine" has DB00451). Common drugs named
 #: "generic (qualifier)" ("insulin aspart (rdna origin)") are mapped to "generic" the same way.
-SAME_DRUG: dict[str, str] = {"thyroxine": "levothyroxine", "penicillin v potassium": "phenoxymethylpenicillin"}
+SAME_DRUG: dict[str, str] = dict(_TABLES.same_drug)
 
 
 @dataclass(frozen=True)

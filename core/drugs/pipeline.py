@@ -10,6 +10,7 @@ and ``postprocess`` into :class:`core.drugs.types.DrugResult`.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -18,10 +19,10 @@ from transformers import PreTrainedTokenizerBase
 from core.drugs.linking import link_attributes
 from core.drugs.types import DrugMention, DrugResult
 from core.labels import ATTRIBUTE_LABELS
-from core.ner import SpanTagger
+from core.modeling import ArtifactInfo
+from core.ner.tagger import SpanTagger
 from core.spans import Span
 
-TASK = "drugs"
 _LETTERS = re.compile(r"[^\W\d_]")
 _ION = re.compile(r"[A-Z][a-z]?\s*(?:\(\s*\d?\s*[+-]\s*\)|\d?[+-])")
 
@@ -53,7 +54,7 @@ class DrugPipeline(SpanTagger):
             names it does not; see the README). 0 keeps every prediction.
     """
 
-    task = TASK
+    task = "drugs"
 
     def __init__(self, model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, *, version: str = "untrained",
                  device: str | None = None, max_length: int = 512, stride: int = 64, batch_size: int = 8,
@@ -65,8 +66,9 @@ class DrugPipeline(SpanTagger):
         self.unknown_min_score = unknown_min_score
 
     @classmethod
-    def artifact_params(cls, training: dict[str, Any]) -> dict[str, Any]:
-        return {**super().artifact_params(training), "unknown_min_score": training.get("unknown_min_score", 0.0)}
+    def artifact_params(cls, path: Path, info: ArtifactInfo) -> dict[str, Any]:
+        return {**super().artifact_params(path, info),
+                "unknown_min_score": info.training.get("unknown_min_score", 0.0)}
 
     def keep(self, text: str, start: int, end: int, label: str) -> bool:
         return plausible(text, start, end, label)

@@ -1,6 +1,6 @@
 """How drug results are shown: colours by assertion status, the medication table, the highlighted note.
 
-No streamlit here: the page calls these and renders what they return (all HTML escaped).
+No UI code here: the page calls these and renders what they return (all HTML escaped).
 """
 
 from __future__ import annotations

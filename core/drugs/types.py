@@ -1,4 +1,4 @@
-"""Plain result types of the drug-entity pipeline (no torch, no streamlit).
+"""Plain result types of the drug-entity pipeline (no torch, no UI).
 
 Entities are :class:`core.spans.Span` objects over the original note text; a :class:`DrugMention`
 gathers one ``DRUG`` span with the attribute spans linked to it, its assertion status and its

@@ -1,13 +1,15 @@
 """Word-level explanations of model outputs with Captum: the one attribution engine of NoteLens.
 
 :func:`attribute_window` attributes any scalar output of a window (a triage logit, a drug entity's
-log-probability, a treatment's ranking score) to the word-piece embeddings; :func:`explain` (triage),
-:func:`core.explain.entity.explain_entity` and :func:`core.treatments.explain.explain_ranking` build on it.
+log-probability, a treatment's ranking score) to the word-piece embeddings; :func:`explained` is the one
+entry every explanation goes through (method check, cache keyed by every argument, timing):
+:func:`core.explain.note.explain_note` (triage), :func:`core.explain.entity.explain_entity` and
+:func:`core.treatments.explain.explain_ranking` build on both, and each task's ``explain`` calls one of them.
 
-:func:`explain` is a stateless call ``(pipeline, text, target) -> Explanation``. It attributes the
-target's logit to the word-piece embeddings with Layer Integrated Gradients (or, when asked, the
-cheaper gradient x input), sums piece scores into words with character offsets, and reports the
-convergence delta and ERASER faithfulness (comprehensiveness and sufficiency of the top words).
+Each is a stateless call ``(pipeline, text, target) -> Explanation``: it attributes the target's score to the
+word-piece embeddings with Layer Integrated Gradients (or, when asked, the cheaper gradient x input), sums piece
+scores into words with character offsets, and reports the convergence gap and ERASER faithfulness
+(comprehensiveness and sufficiency of the top words, :func:`eraser`).
 
 Details:
 - Baseline: the same window with every note token replaced by ``[PAD]`` ([CLS], [SEP] and the
@@ -22,7 +24,7 @@ Details:
   summed, so the word scores explain exactly the number the note's prediction comes from. The reported
   convergence gap is the worst window's.
 - Captum attaches hooks to the shared model while it runs: every call holds the pipeline's lock.
-- Results are cached in memory (never on disk) by model version, text hash, target and method.
+- Results are cached in memory (never on disk) by model version, text hash, target, method and every option.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -38,8 +41,6 @@ import numpy as np
 import torch
 from captum.attr import LayerGradientXActivation, LayerIntegratedGradients
 
-from core.calibration import softmax
-from core.explain.words import merge_to_words, word_spans
 from core.modeling import autocast
 
 Method = Literal["ig", "gxi"]
@@ -54,7 +55,8 @@ METHODS: dict[str, str] = {"ig": "Integrated Gradients", "gxi": "Gradient x inpu
 #: - drug entities: Integrated Gradients 1.00 in 1.5 s; gradient x input 0.66 in 0.08 s.
 #: - treatment ranking: both about 0.00 (the note's words hardly move a drug's share among its condition's
 #:   candidates; the knowledge base's order and the flags do); gradient x input takes 0.20 s, IG 6.8 s.
-DEFAULT_METHODS: dict[str, str] = {"triage": "ig", "drugs": "ig", "treatments": "gxi"}
+#: - condition entities: the same engine and model family as drug entities, measured by the same benchmark.
+DEFAULT_METHODS: dict[str, str] = {"triage": "ig", "drugs": "ig", "conditions": "ig", "treatments": "gxi"}
 
 
 def choose_default(measured: dict[str, dict[str, float]], within: float = 0.02) -> str:
@@ -149,12 +151,18 @@ def _baseline_ids(input_ids: torch.Tensor, special_ids: set[int], pad_id: int) -
     return torch.where(keep, input_ids, base)
 
 
-def _forward_fn(model: torch.nn.Module, device: torch.device):
+def logits_fn(model: torch.nn.Module, device: torch.device) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """``forward(ids, mask) -> float logits`` of a classifier, under the device's autocast."""
     def forward(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         with autocast(device):
             return model(input_ids=input_ids, attention_mask=attention_mask).logits.float()
 
     return forward
+
+
+def special_ids(tokenizer: Any) -> set[int]:
+    """Token ids an attribution baseline keeps (``[CLS]``, ``[SEP]``, ``[PAD]``)."""
+    return {i for i in (tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id) if i is not None}
 
 
 def _next_steps(steps: int, max_steps: int) -> int:
@@ -194,108 +202,51 @@ def attribute_window(forward: Any, layer: torch.nn.Module, ids: torch.Tensor, ma
         steps = _next_steps(steps, max_steps)
 
 
-def attribute_windows(pipe: Any, text: str, target_index: int, method: Method = "ig", *,
-                      tolerance: float = GAP_TOLERANCE, start_steps: int = 16, max_steps: int = 32,
-                      batch_tokens: int | None = None) -> tuple[list[float], dict[str, Any]]:
-    """Word scores of ``text`` for the note-level logit of ``target_index`` (see module docstring).
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, torch.Tensor):
+        return _hashable(value.tolist())
+    return value
 
-    Each window is attributed at its own length (a short last window is not padded to the longest),
-    and its steps grow by half (16, 24, 32) until its completeness gap is within ``tolerance``.
+
+def explained(kind: str, version: str, text: str, target: Any, method: str, options: dict[str, Any],
+              compute: Callable[[], Explanation], *, use_cache: bool = True) -> Explanation:
+    """The one entry of every explanation: checks the method, returns a cached result when the same model, text,
+    target, method and options were explained before, else times ``compute()`` and caches what it returns.
+
+    Args:
+        kind: What is explained (``note``, ``entity``, ``ranking``), so equal targets of two kinds never collide.
+        version: The model version.
+        text: The note (only its SHA-256 is kept in the key).
+        target: What of the output is explained (a label, a span, a candidate), hashable.
+        method: A key of :data:`METHODS`.
+        options: Every other argument that can change the result (steps, tolerance, window length, features).
+        compute: Computes the explanation (the caller's attribution under its model's lock).
     """
-    windows = pipe.preprocess([text])
-    device = pipe.device
-    weights = np.array([max(1, n) for n in windows.n_content], dtype=np.float64)
-    weights = weights / weights.sum()
-    tok = pipe.tokenizer
-    special = {i for i in (tok.cls_token_id, tok.sep_token_id, tok.pad_token_id) if i is not None}
-    layer = pipe.model.bert.embeddings
-    forward = _forward_fn(pipe.model, device)
-    words = word_spans(text)
-    scores = np.zeros(len(words))
-    deltas: list[float] = []
-    used_steps: list[int] = []
-    for w in range(len(windows.input_ids)):
-        n = int(windows.attention_mask[w].sum().item())
-        ids = windows.input_ids[w:w + 1, :n].to(device)
-        mask = windows.attention_mask[w:w + 1, :n].to(device)
-        token_scores, rel, steps = attribute_window(lambda i, m: forward(i, m)[:, target_index], layer, ids, mask,
-                                                    method, special=special, pad=tok.pad_token_id or 0,
-                                                    tolerance=tolerance, start_steps=start_steps, max_steps=max_steps,
-                                                    batch_tokens=batch_tokens)
-        used_steps.append(steps)
-        if rel is not None:
-            deltas.append(rel)
-        scores += weights[w] * np.asarray(merge_to_words(text, windows.offsets[w][:n], token_scores, words))
-    rel = float(max(deltas)) if deltas else None   # the worst window's relative completeness gap
-    return scores.tolist(), {"windows": len(windows.input_ids), "n_steps": max(used_steps), "delta": rel,
-                             "words": words}
-
-
-def _without(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` with the given character spans blanked out (offsets of the rest kept)."""
-    chars = list(text)
-    for a, b in spans:
-        chars[a:b] = [" "] * (b - a)
-    return "".join(chars)
-
-
-def _only(text: str, spans: list[tuple[int, int]]) -> str:
-    keep = np.zeros(len(text), dtype=bool)
-    for a, b in spans:
-        keep[a:b] = True
-    return "".join(c if k or c == "\n" else " " for c, k in zip(text, keep))
-
-
-def faithfulness(pipe: Any, text: str, target_index: int, word_list: list[tuple[int, int]], scores: list[float],
-                 fraction: float = 0.1) -> dict[str, float]:
-    """ERASER comprehensiveness and sufficiency of the top ``fraction`` of words (at least one).
-
-    comprehensiveness = p(target | note) - p(target | note without the top words): high is faithful.
-    sufficiency = p(target | note) - p(target | only the top words): low is faithful.
-    """
-    k = max(1, int(round(fraction * len(word_list))))
-    order = np.argsort(-np.asarray(scores), kind="stable")[:k]
-    top = [word_list[i] for i in order]
-    texts = [text, _without(text, top), _only(text, top)]
-    logits, _ = pipe.note_logits(texts)
-    p = softmax(logits, pipe.temperature)[:, target_index]
-    return {"comprehensiveness": float(p[0] - p[1]), "sufficiency": float(p[0] - p[2]),
-            "target_probability": float(p[0]), "top_k": k}
-
-
-def explain(pipe: Any, text: str, target: str, method: Method = "ig", *, use_cache: bool = True,
-            with_faithfulness: bool = True, **kwargs: Any) -> Explanation:
-    """Explain ``pipe``'s score for ``target`` on ``text`` (thread-safe, cached in memory)."""
     if method not in METHODS:
         raise ValueError(f"unknown attribution method {method!r}; choose one of {sorted(METHODS)}")
-    target_index = pipe.labels.index(target)
-    key = (pipe.version, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), target, method,
-           with_faithfulness)
+    key = (kind, version, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), _hashable(target),
+           method, _hashable(options))
     if use_cache and (hit := CACHE.get(key)) is not None:
         return replace(hit, cached=True)
     t0 = time.perf_counter()
-    if not text.strip() or not word_spans(text):
-        return Explanation(target=target, method=method, words=(), model_version=pipe.version)
-    with pipe.lock:
-        scores, info = attribute_windows(pipe, text, target_index, method, **kwargs)
-    words = info["words"]
-    faith: dict[str, float] = {}
-    if with_faithfulness:
-        faith = faithfulness(pipe, text, target_index, words, scores)
-    exp = Explanation(
-        target=target, method=method,
-        words=tuple(WordScore(a, b, text[a:b], float(s)) for (a, b), s in zip(words, scores)),
-        delta=info.get("delta"), n_steps=int(info.get("n_steps", 0)), seconds=time.perf_counter() - t0,
-        model_version=pipe.version, target_probability=faith.get("target_probability", 0.0),
-        comprehensiveness=faith.get("comprehensiveness"), sufficiency=faith.get("sufficiency"),
-        top_k=int(faith.get("top_k", 0)), extra={"windows": info["windows"]})
+    exp = replace(compute(), seconds=time.perf_counter() - t0)
     if use_cache:
         CACHE.put(key, exp)
     return exp
 
 
-def explain_triage(pipe: Any, text: str, target: str | None = None, method: Method = "ig", **kwargs: Any) -> Explanation:
-    """Explain a triage pipeline's score for ``target`` (default: its top service)."""
-    if target is None:
-        target = pipe(text).service
-    return explain(pipe, text, target, method, **kwargs)
+def top_word_indices(scores: Sequence[float], fraction: float = 0.1) -> list[int]:
+    """The ``fraction`` of words with the highest scores (at least one), best first: what ERASER removes or keeps."""
+    k = max(1, int(round(fraction * len(scores))))
+    return [int(i) for i in np.argsort(-np.asarray(scores), kind="stable")[:k]]
+
+
+def eraser(p_full: float, p_without: float, p_only: float, k: int) -> dict[str, Any]:
+    """ERASER faithfulness from the explained probability on the whole input, without the top ``k`` words, and with
+    only them: comprehensiveness (high is faithful) and sufficiency (near zero is faithful)."""
+    return {"target_probability": float(p_full), "comprehensiveness": float(p_full - p_without),
+            "sufficiency": float(p_full - p_only), "top_k": int(k)}

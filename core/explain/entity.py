@@ -15,16 +15,13 @@ with ``p = exp(mean log p(tag))``; the top 10% of the window's words (at least o
 
 from __future__ import annotations
 
-import hashlib
-import time
-from dataclasses import replace
+from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import torch
 
-from core.explain.attribution import (CACHE, GAP_TOLERANCE, METHODS, Explanation, Method, WordScore,
-                                     attribute_window)
+from core.explain.attribution import (GAP_TOLERANCE, Explanation, Method, WordScore, attribute_window, eraser,
+                                      explained, special_ids, top_word_indices)
 from core.explain.words import merge_to_words, word_spans
 from core.modeling import autocast
 from core.spans import Span
@@ -78,73 +75,67 @@ def _scorer(model: torch.nn.Module, device: torch.device, positions: list[int], 
 def explain_entity(pipe: Any, text: str, span: Span, method: Method = "ig", *, use_cache: bool = True,
                    max_length: int = 256, tolerance: float = GAP_TOLERANCE, start_steps: int = 16,
                    max_steps: int = 32, fraction: float = 0.1) -> Explanation:
-    """Explain why ``pipe`` (a :class:`core.drugs.pipeline.DrugPipeline`) found ``span`` in ``text``.
+    """Explain why ``pipe`` (a span tagger: drugs, conditions) found ``span`` in ``text``.
 
-    Thread-safe (holds the pipeline's lock while Captum's hooks are on the shared model) and cached in
-    memory by model version, text hash, span and method.
+    Thread-safe (holds the pipeline's lock while Captum's hooks are on the shared model) and cached in memory by
+    model version, text hash, span, method and every option.
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown attribution method {method!r}; choose one of {sorted(METHODS)}")
     if not (0 <= span.start < span.end <= len(text)):
         raise ValueError(f"span ({span.start}, {span.end}) is outside the text")
     target = f"{span.label} '{text[span.start:span.end]}'"
-    key = ("entity", pipe.version, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
-           span.start, span.end, span.label, method, max_length)
-    if use_cache and (hit := CACHE.get(key)) is not None:
-        return replace(hit, cached=True)
-    t0 = time.perf_counter()
-    win = _window(pipe, text, span, max_length)
-    label2id = pipe.model.config.label2id
-    missing = [t for t in win["tags"] if t not in label2id]
-    if missing:
-        raise ValueError(f"the model has no tag {missing[0]}")
-    device = pipe.device
-    ids = win["ids"].to(device)
-    mask = torch.ones_like(ids)
-    forward = _scorer(pipe.model, device, win["positions"], [label2id[t] for t in win["tags"]])
-    layer = pipe.model.bert.embeddings
-    tok = pipe.tokenizer
-    special = {i for i in (tok.cls_token_id, tok.sep_token_id, tok.pad_token_id) if i is not None}
-    pad = tok.pad_token_id or 0
-    lo, hi = win["text_range"]
-    words = [(a, b) for a, b in word_spans(text) if a >= lo and b <= hi]
-    with pipe.lock:
-        token_scores, delta, steps = attribute_window(forward, layer, ids, mask, method, special=special, pad=pad,
-                                                      tolerance=tolerance, start_steps=start_steps,
-                                                      max_steps=max_steps)
-        scores = merge_to_words(text, win["offsets"], token_scores, words)
-        faith = faithfulness(forward, ids, win["offsets"], words, scores, span, pad, fraction)
-    exp = Explanation(target=target, method=method,
-                      words=tuple(WordScore(a, b, text[a:b], float(s)) for (a, b), s in zip(words, scores)),
-                      delta=delta, n_steps=steps, seconds=time.perf_counter() - t0, model_version=pipe.version,
-                      target_probability=faith["target_probability"], comprehensiveness=faith["comprehensiveness"],
-                      sufficiency=faith["sufficiency"], top_k=faith["top_k"],
-                      extra={"windows": 1, "span": [span.start, span.end], "label": span.label})
-    if use_cache:
-        CACHE.put(key, exp)
-    return exp
+
+    def compute() -> Explanation:
+        win = _window(pipe, text, span, max_length)
+        label2id = pipe.model.config.label2id
+        missing = [t for t in win["tags"] if t not in label2id]
+        if missing:
+            raise ValueError(f"the model has no tag {missing[0]}")
+        ids = win["ids"].to(pipe.device)
+        mask = torch.ones_like(ids)
+        forward = _scorer(pipe.model, pipe.device, win["positions"], [label2id[t] for t in win["tags"]])
+        pad = pipe.tokenizer.pad_token_id or 0
+        lo, hi = win["text_range"]
+        words = [(a, b) for a, b in word_spans(text) if a >= lo and b <= hi]
+        with pipe.lock:
+            token_scores, delta, steps = attribute_window(forward, pipe.model.bert.embeddings, ids, mask, method,
+                                                          special=special_ids(pipe.tokenizer), pad=pad,
+                                                          tolerance=tolerance, start_steps=start_steps,
+                                                          max_steps=max_steps)
+            scores = merge_to_words(text, win["offsets"], token_scores, words)
+            faith = window_faithfulness(forward, ids, win["offsets"], words, scores, pad, fraction,
+                                        keep=[(span.start, span.end)])
+        return Explanation(target=target, method=method,
+                           words=tuple(WordScore(a, b, text[a:b], float(s)) for (a, b), s in zip(words, scores)),
+                           delta=delta, n_steps=steps, model_version=pipe.version, **faith,
+                           extra={"windows": 1, "span": [span.start, span.end], "label": span.label})
+
+    options = {"max_length": max_length, "tolerance": tolerance, "start_steps": start_steps, "max_steps": max_steps,
+               "fraction": fraction}
+    return explained("entity", pipe.version, text, (span.start, span.end, span.label), method, options, compute,
+                     use_cache=use_cache)
 
 
 @torch.inference_mode()
-def faithfulness(forward, ids: torch.Tensor, offsets: list[tuple[int, int]], words: list[tuple[int, int]],
-                 scores: list[float], span: Span, pad: int, fraction: float) -> dict[str, Any]:
-    k = max(1, int(round(fraction * len(words))))
-    order = np.argsort(-np.asarray(scores), kind="stable")[:k]
-    top = [words[i] for i in order]
+def window_faithfulness(forward: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], ids: torch.Tensor,
+                        offsets: list[tuple[int, int]], words: list[tuple[int, int]], scores: list[float], pad: int,
+                        fraction: float, keep: list[tuple[int, int]] = ()) -> dict[str, Any]:
+    """ERASER comprehensiveness and sufficiency of the top ``fraction`` of words in one token window, with
+    ``exp(forward)`` the explained probability: the top words' pieces replaced by ``[PAD]``, or every other piece
+    but those of ``keep`` (the entity itself) replaced."""
+    top = [words[i] for i in top_word_indices(scores, fraction)]
 
     def covered(a: int, b: int, ranges: list[tuple[int, int]]) -> bool:
         return b > a and any(a < y and x < b for x, y in ranges)
 
-    body = [i for i, (a, b) in enumerate(offsets) if b > a]
     without = ids.clone()
     only = ids.clone()
-    for i in body:
-        a, b = offsets[i]
+    for i, (a, b) in enumerate(offsets):
+        if b <= a:
+            continue
         if covered(a, b, top):
             without[0, i] = pad
-        if not covered(a, b, top) and not covered(a, b, [(span.start, span.end)]):
+        elif not covered(a, b, list(keep)):
             only[0, i] = pad
     batch = torch.cat([ids, without, only])
     p = torch.exp(forward(batch, torch.ones_like(batch))).float().cpu().numpy()
-    return {"target_probability": float(p[0]), "comprehensiveness": float(p[0] - p[1]),
-            "sufficiency": float(p[0] - p[2]), "top_k": k}
+    return eraser(p[0], p[1], p[2], len(top))

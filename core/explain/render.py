@@ -1,4 +1,4 @@
-"""HTML and plain-text renderings of explanations and highlighted spans (no Streamlit here).
+"""HTML and plain-text renderings of explanations and highlighted spans.
 
 A note is untrusted input: every piece of it goes through :func:`html.escape` before it is placed
 in HTML, so ``<script>`` comes out as ``&lt;script&gt;``. The renderers keep the whole note, in

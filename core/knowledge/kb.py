@@ -7,21 +7,24 @@ preference (first-line rows first). Each treatment row names the drug (its gener
 ``adjunct``), patient-context tags from :data:`TAGS` that contraindicate it, call for caution or make it the
 preferred choice, and the key of the guideline it comes from.
 
-:func:`load_kb` reads and validates the file once (cached); :func:`validate` returns the schema errors of a
-raw mapping as readable sentences.
+:func:`load_kb` reads the file once (cached) through the schema below (:class:`KbFile`, with
+:mod:`core.knowledge.schema`: a broken row fails with the file, line and row); :func:`validate` returns the
+schema errors of a raw mapping as readable sentences.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import BeforeValidator, Field, model_validator
 
 from core.knowledge import DATA_DIR
+from core.knowledge.fields import Loc, Table, Text, Unique, matching, one_of, repeated, rows
+from core.knowledge.schema import DataFileError, Row, load_yaml, validate_data
 from core.labels import SERVICES
 from core.labels import THERAPY_LINES as LINES
 
@@ -38,13 +41,14 @@ TAGS: tuple[str, ...] = (
 #: The shipped knowledge base.
 KB_PATH: Path = DATA_DIR / "kb.yaml"
 
-_ID = re.compile(r"[a-z][a-z0-9_]*")
-_DRUGBANK = re.compile(r"DB\d{5}")
-_ICD = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?")
-_TAG_FIELDS = ("contraindications", "cautions", "preferred_in")
-_ROW_KEYS = frozenset({"drug", "drugbank_id", "class", "line", *_TAG_FIELDS, "source"})
-_CONDITION_KEYS = frozenset({"id", "name", "synonyms", "icd10", "service", "treatments"})
-_SOURCE_KEYS = frozenset({"title", "body", "year"})
+_Id = matching("a snake_case id", r"[a-z][a-z0-9_]*")
+_DrugbankId = matching("a DrugBank id (DB and five digits)", r"DB\d{5}")
+_Icd = matching("an ICD-10-CM code or category", r"[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?")
+_Line = one_of("line", LINES)
+_Service = one_of("service", SERVICES)
+_Tag = one_of("tag", TAGS, "the tags of core.knowledge.kb.TAGS")
+#: A list of tags (``null`` is an empty list), none twice.
+Tags = Annotated[tuple[_Tag, ...], BeforeValidator(lambda v: () if v is None else v), Unique]
 
 
 @dataclass(frozen=True)
@@ -190,143 +194,105 @@ class KnowledgeBase:
         return {t.drugbank_id for c in self.conditions for t in c.treatments}
 
 
-def _is_str_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+class SourceRow(Row):
+    """A cited guideline, under its key in ``sources``."""
+
+    title: Text
+    body: Text
+    year: Annotated[int, Field(strict=True, ge=1900, le=2100)]
 
 
-def _validate_source(key: Any, src: Any) -> list[str]:
-    where = f"source {key!r}"
-    if not isinstance(src, dict):
-        return [f"{where} is not a mapping"]
-    errors = [f"{where}: unknown key {k!r}" for k in sorted(set(src) - _SOURCE_KEYS, key=str)]
-    errors += [f"{where}: missing {k!r}" for k in ("title", "body", "year") if k not in src]
-    for k in ("title", "body"):
-        if k in src and not (isinstance(src[k], str) and src[k].strip()):
-            errors.append(f"{where}: {k} must be a non-empty string")
-    year = src.get("year")
-    if "year" in src and not (isinstance(year, int) and not isinstance(year, bool) and 1900 <= year <= 2100):
-        errors.append(f"{where}: year must be an integer year, got {year!r}")
-    return errors
+class TreatmentRow(Row):
+    """A treatment row of a condition (see :class:`Treatment`)."""
+
+    drug: Text
+    drugbank_id: _DrugbankId
+    drug_class: Text = Field(alias="class")
+    line: _Line
+    contraindications: Tags = ()
+    cautions: Tags = ()
+    preferred_in: Tags = ()
+    source: Text
+
+    @model_validator(mode="after")
+    def _contraindicated_or_preferred(self) -> TreatmentRow:
+        both = [t for t in self.contraindications if t in self.preferred_in]
+        if both:
+            raise ValueError(f"tags both contraindicate and prefer it: {', '.join(both)}")
+        return self
 
 
-def _validate_row(where: str, row: Any, sources: dict[str, Any]) -> list[str]:
-    if not isinstance(row, dict):
-        return [f"{where} is not a mapping"]
-    errors = [f"{where}: unknown key {k!r}" for k in sorted(set(row) - _ROW_KEYS, key=str)]
-    errors += [f"{where}: missing {k!r}" for k in ("drug", "drugbank_id", "class", "line", "source") if k not in row]
-    for k in ("drug", "class"):
-        if k in row and not (isinstance(row[k], str) and row[k].strip()):
-            errors.append(f"{where}: {k} must be a non-empty string")
-    if "drugbank_id" in row and not (isinstance(row["drugbank_id"], str) and _DRUGBANK.fullmatch(row["drugbank_id"])):
-        errors.append(f"{where}: drugbank_id must look like DB00000, got {row['drugbank_id']!r}")
-    if "line" in row and row["line"] not in LINES:
-        errors.append(f"{where}: line {row['line']!r} is not one of {', '.join(LINES)}")
-    for field in _TAG_FIELDS:
-        tags = row.get(field, [])
-        if tags is None:
-            tags = []
-        if not isinstance(tags, list):
-            errors.append(f"{where}: {field} must be a list")
-            continue
-        errors += [f"{where}: unknown tag {t!r} in {field}" for t in tags if t not in TAGS]
-        if len(set(map(str, tags))) != len(tags):
-            errors.append(f"{where}: repeated tag in {field}")
-    contra = set(row.get("contraindications") or [])
-    if isinstance(row.get("preferred_in"), list) and contra & set(row["preferred_in"]):
-        errors.append(f"{where}: tags both contraindicate and prefer it: {sorted(contra & set(row['preferred_in']))}")
-    if "source" in row and row["source"] not in sources:
-        errors.append(f"{where}: source {row['source']!r} is not in sources")
-    return errors
+class ConditionRow(Row):
+    """A condition with its treatment rows (see :class:`Condition`)."""
+
+    id: _Id
+    name: Text
+    synonyms: tuple[Text, ...]
+    icd10: Annotated[tuple[_Icd, ...], Field(min_length=1)]
+    service: _Service
+    treatments: Annotated[tuple[TreatmentRow, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _order_and_duplicates(self) -> ConditionRow:
+        lines = [t.line for t in self.treatments]
+        n_first = lines.count("first")
+        if lines[:n_first] != ["first"] * n_first:
+            raise ValueError("first-line rows must come before other lines")
+        drugs = [t.drug for t in self.treatments]
+        twice = sorted({d for d in drugs if drugs.count(d) > 1})
+        if twice:
+            raise ValueError(f"drug listed twice: {', '.join(twice)}")
+        return self
 
 
-def _validate_condition(i: int, cond: Any, sources: dict[str, Any]) -> list[str]:
-    if not isinstance(cond, dict):
-        return [f"condition #{i} is not a mapping"]
-    cid = cond.get("id")
-    where = f"condition {cid!r}" if isinstance(cid, str) else f"condition #{i}"
-    errors = [f"{where}: unknown key {k!r}" for k in sorted(set(cond) - _CONDITION_KEYS, key=str)]
-    errors += [f"{where}: missing {k!r}" for k in sorted(_CONDITION_KEYS - set(cond))]
-    if "id" in cond and not (isinstance(cid, str) and _ID.fullmatch(cid)):
-        errors.append(f"{where}: id must be snake_case")
-    if "name" in cond and not (isinstance(cond["name"], str) and cond["name"].strip()):
-        errors.append(f"{where}: name must be a non-empty string")
-    if "synonyms" in cond and not _is_str_list(cond["synonyms"]):
-        errors.append(f"{where}: synonyms must be a list of non-empty strings")
-    icd = cond.get("icd10")
-    if "icd10" in cond:
-        if not _is_str_list(icd) or not icd:
-            errors.append(f"{where}: icd10 must be a non-empty list of codes")
-        else:
-            errors += [f"{where}: {c!r} is not an ICD-10-CM code or category" for c in icd if not _ICD.fullmatch(c)]
-    if "service" in cond and cond["service"] not in SERVICES:
-        errors.append(f"{where}: service {cond['service']!r} is not one of the {len(SERVICES)} services")
-    rows = cond.get("treatments")
-    if "treatments" in cond:
-        if not isinstance(rows, list) or not rows:
-            errors.append(f"{where}: treatments must be a non-empty list")
-        else:
-            for j, row in enumerate(rows):
-                drug = row.get("drug") if isinstance(row, dict) else None
-                errors += _validate_row(f"{where} treatment #{j} ({drug})", row, sources)
-            lines = [r.get("line") for r in rows if isinstance(r, dict) and r.get("line") in LINES]
-            if "first" in lines and lines[: lines.count("first")] != ["first"] * lines.count("first"):
-                errors.append(f"{where}: first-line rows must come before other lines")
-            drugs = [r.get("drug") for r in rows if isinstance(r, dict)]
-            dup = sorted({d for d in drugs if isinstance(d, str) and drugs.count(d) > 1})
-            if dup:
-                errors.append(f"{where}: drug listed twice: {', '.join(dup)}")
-    return errors
+class KbFile(Table):
+    """The whole ``kb.yaml``: every row cites a listed source, no condition id is used twice."""
+
+    version: Annotated[int, Field(strict=True, ge=1)]
+    sources: Annotated[dict[str, SourceRow], Field(min_length=1)]
+    conditions: Annotated[tuple[ConditionRow, ...], Field(min_length=1)]
+
+    @classmethod
+    def cross_errors(cls, raw: dict[str, Any]) -> Iterable[tuple[Loc, str]]:
+        sources = raw.get("sources")
+        conditions = rows(raw, "conditions")
+        if isinstance(sources, dict):
+            for i, cond in conditions:
+                for j, row in rows(cond, "treatments"):
+                    src = row.get("source")
+                    if isinstance(src, str) and src not in sources:
+                        yield ("conditions", i, "treatments", j, "source"), f"source {src!r} is not in sources"
+        yield from repeated(((("conditions", i, "id"), c.get("id")) for i, c in conditions), "condition id")
 
 
-def validate(raw: dict) -> list[str]:
+def validate(raw: Any) -> list[str]:
     """Schema errors of a raw knowledge-base mapping (as ``yaml.safe_load`` returns it).
 
     Args:
         raw: The parsed YAML document.
 
     Returns:
-        Human-readable error messages; empty when the mapping is a valid knowledge base.
+        One readable message per error (where, what); empty when the mapping is a valid knowledge base.
     """
-    if not isinstance(raw, dict):
-        return ["the knowledge base must be a mapping with version, sources and conditions"]
-    errors = [f"unknown top-level key {k!r}" for k in sorted(set(raw) - {"version", "sources", "conditions"}, key=str)]
-    version = raw.get("version")
-    if not (isinstance(version, int) and not isinstance(version, bool) and version >= 1):
-        errors.append(f"version must be a positive integer, got {version!r}")
-    sources = raw.get("sources")
-    if not isinstance(sources, dict) or not sources:
-        errors.append("sources must be a non-empty mapping")
-        sources = {}
-    for key, src in sources.items():
-        errors += _validate_source(key, src)
-    conditions = raw.get("conditions")
-    if not isinstance(conditions, list) or not conditions:
-        errors.append("conditions must be a non-empty list")
-        conditions = []
-    seen: set[str] = set()
-    for i, cond in enumerate(conditions):
-        errors += _validate_condition(i, cond, sources)
-        cid = cond.get("id") if isinstance(cond, dict) else None
-        if isinstance(cid, str):
-            if cid in seen:
-                errors.append(f"condition id {cid!r} is used twice")
-            seen.add(cid)
-    return errors
+    try:
+        validate_data(raw, KbFile, "knowledge base")
+    except DataFileError as exc:
+        return str(exc).splitlines()
+    return []
 
 
-def _build(raw: dict) -> KnowledgeBase:
-    sources = {str(k): Source(str(k), v["title"], v["body"], int(v["year"])) for k, v in raw["sources"].items()}
+def _build(data: KbFile) -> KnowledgeBase:
+    sources = {k: Source(k, v.title, v.body, v.year) for k, v in data.sources.items()}
     conditions = []
-    for c in raw["conditions"]:
-        rows = tuple(
-            Treatment(drug=r["drug"], drugbank_id=r["drugbank_id"], drug_class=r["class"], line=r["line"],
-                      contraindications=tuple(r.get("contraindications") or ()),
-                      cautions=tuple(r.get("cautions") or ()), preferred_in=tuple(r.get("preferred_in") or ()),
-                      source=r["source"], rank=rank)
-            for rank, r in enumerate(c["treatments"]))
-        conditions.append(Condition(id=c["id"], name=c["name"], synonyms=tuple(c["synonyms"]),
-                                    icd10=tuple(c["icd10"]), service=c["service"], treatments=rows))
-    return KnowledgeBase(version=int(raw["version"]), sources=sources, conditions=tuple(conditions))
+    for c in data.conditions:
+        rows_ = tuple(
+            Treatment(drug=r.drug, drugbank_id=r.drugbank_id, drug_class=r.drug_class, line=r.line,
+                      contraindications=r.contraindications, cautions=r.cautions, preferred_in=r.preferred_in,
+                      source=r.source, rank=rank)
+            for rank, r in enumerate(c.treatments))
+        conditions.append(Condition(id=c.id, name=c.name, synonyms=c.synonyms, icd10=c.icd10, service=c.service,
+                                    treatments=rows_))
+    return KnowledgeBase(version=data.version, sources=sources, conditions=tuple(conditions))
 
 
 @lru_cache(maxsize=4)
@@ -340,10 +306,6 @@ def load_kb(path: Path = KB_PATH) -> KnowledgeBase:
         The knowledge base.
 
     Raises:
-        ValueError: When the file does not follow the schema (the message lists every error).
+        DataFileError: When the file does not follow the schema (the message lists every error, with its line).
     """
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    errors = validate(raw)
-    if errors:
-        raise ValueError(f"invalid treatment knowledge base {path}:\n" + "\n".join(f"- {e}" for e in errors))
-    return _build(raw)
+    return _build(load_yaml(Path(path), KbFile))

@@ -2,9 +2,10 @@
 treatment knowledge base has the condition, its id.
 
 Sources, most trusted first: the knowledge base's names and synonyms (``kb``); hand-written clinical wording
-with its codes (``lexicon``, e.g. "HLD" -> E78.5); official and cleaned ICD-10-CM titles, billable codes and
-categories (``icd``). Names are indexed by their normalized words (:func:`key`) and as sets of content words.
-Used by condition normalization (:mod:`core.conditions.normalize`) and, through the same data, the synthesizer.
+with its codes (``lexicon``, e.g. "HLD" -> E78.5, from :mod:`core.lexicon.clinical`); official and cleaned
+ICD-10-CM titles, billable codes and categories (``icd``). Names are indexed by their normalized words
+(:func:`key`) and as sets of content words. Used by condition normalization (:mod:`core.conditions.normalize`);
+the synthesizer writes the same clinical wording.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.lexicon import icd
+from core.lexicon import clinical, icd
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset({"of", "the", "a", "an", "and", "with", "in", "to", "or", "for", "by", "on"})
@@ -86,7 +87,6 @@ def index() -> Index:
     import simple_icd_10_cm as sicd
 
     from core.knowledge.kb import load_kb
-    from core.synth.kb import load_kb as load_synth_kb
 
     idx = Index({}, {}, defaultdict(list))
     kb = load_kb()
@@ -94,11 +94,7 @@ def index() -> Index:
         code = cond.icd10[0]
         for name in (cond.name, *cond.synonyms):
             _add(idx, name, Entry(code, cond.id, "kb", name))
-    synth = load_synth_kb()
-    conds = list(synth.comorbidities) + list(synth.peds_comorbidities) + list(synth.family)
-    for svc in synth.services.values():
-        conds.extend(svc["conditions"])
-    for c in conds:
+    for c in clinical.lexicon_conditions():
         for name in c.names:
             if len(name) > 2 or name.isupper():
                 _add(idx, name, Entry(c.code, None, "lexicon", name))

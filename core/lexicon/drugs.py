@@ -1,5 +1,7 @@
 """The drug dictionary of ``drug-named-entity-recognition`` (canonical names, DrugBank ids, every variant and
-brand), read from the installed package's pickled file.
+brand), read from the installed package's pickled file, and the project's own drug-name tables (form and salt
+words, abbreviations, brands the dictionary lacks: ``data/drug_names.yaml``, read through
+:class:`DrugNameTables`).
 
 The dictionary's ``mesh_id`` is often the drug's *class* and is never used as an identity; the DrugBank id is.
 """
@@ -12,7 +14,13 @@ import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
 
+from pydantic import AfterValidator
+
+from core.knowledge.fields import Lower, Unique, matching
+from core.knowledge.schema import Row, load_cached
 from core.lexicon.packages import package_dir
 
 
@@ -88,3 +96,37 @@ def common_drugs() -> tuple[DrugInfo, ...]:
 def heldout_bucket(canonical: str) -> float:
     """Deterministic number in [0, 1) per canonical drug name (stable across runs and machines)."""
     return (zlib.crc32(("notelens:" + canonical.lower()).encode()) % 100_000) / 100_000
+
+
+# -- the project's drug-name tables -----------------------------------------------------------------------
+#: Form, salt and unit words, abbreviations and brands :mod:`core.drugs.normalize` uses beside the dictionary.
+DRUG_NAMES_PATH: Path = Path(__file__).resolve().parent / "data" / "drug_names.yaml"
+
+
+def _one_word(value: str) -> str:
+    if re.search(r"[\s.,;:]", value):
+        raise ValueError(f"{value!r} must be one word without . , ; : (words are compared without them)")
+    return value
+
+
+_Words = Annotated[tuple[Annotated[Lower, AfterValidator(_one_word)], ...], Unique]
+#: Abbreviations and brands are looked up by the mention without punctuation or spaces.
+_Compact = matching("a compact key (lower-case letters and digits only)", r"[a-z0-9]+")
+
+
+class DrugNameTables(Row):
+    """``drug_names.yaml`` (see the file for what each table does). Lower case throughout: mentions are
+    case-folded before any lookup, so an upper-case entry would never match."""
+
+    form_words: _Words
+    salt_words: _Words
+    units: _Words
+    abbreviations: dict[_Compact, Lower]
+    extra_brands: dict[_Compact, Lower]
+    brand_overrides: dict[Lower, Lower]
+    same_drug: dict[Lower, Lower]
+
+
+def drug_name_tables() -> DrugNameTables:
+    """The shipped drug-name tables, read through their schema (once per process)."""
+    return load_cached(DRUG_NAMES_PATH, DrugNameTables)

@@ -3,7 +3,8 @@
 The caller finds mentions (a model, a dictionary, a rule) and passes their character spans; this module
 turns them into spaCy spans, runs ConText (PyRuSH sentence splitting, medspaCy's default rules plus the
 project rules below) and returns one :class:`ContextResult` per span: a status and the words that decided
-it, with their offsets, so the UI can show *why* a drug reads as negated.
+it, with their offsets, so the UI can show *why* a drug reads as negated. The project rules and the
+category -> status maps are data, ``data/context_rules.yaml`` (read through :mod:`core.nlp.rules`).
 
 Statuses
     ``kind="drug"``: ``current`` (default), ``negated``, ``allergy``, ``discontinued`` (stopped or held),
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any, Literal, Sequence
 
 from core.labels import CONDITION_STATUSES, DRUG_STATUSES
+from core.nlp.rules import context_rules
 from core.spans import Span
 
 __all__ = [
@@ -58,32 +60,13 @@ _LABELS = {"drug": DRUG_LABEL, "condition": CONDITION_LABEL}
 
 DEFAULT_STATUS = {"drug": "current", "condition": "present"}
 
-# ConText category -> status, per kind. Categories missing from a map are ignored for that kind.
-_STATUS_MAP: dict[str, dict[str, str]] = {
-    "drug": {
-        "ALLERGY": "allergy",
-        "NEGATED_EXISTENCE": "negated",
-        "DISCONTINUED": "discontinued",
-        "HYPOTHETICAL": "hypothetical",
-        "PLANNED": "hypothetical",
-        "FAMILY": "family",
-        "HISTORICAL": "historical",
-        "CURRENT": "current",
-    },
-    "condition": {
-        "ALLERGY": "historical",
-        "NEGATED_EXISTENCE": "negated",
-        "HYPOTHETICAL": "hypothetical",
-        "PLANNED": "possible",
-        "POSSIBLE_EXISTENCE": "possible",
-        "FAMILY": "family",
-        "HISTORICAL": "historical",
-    },
-}
+_RULES = context_rules()
+# ConText category -> status, per kind (``data/context_rules.yaml``). Categories missing from a map are ignored.
+_STATUS_MAP: dict[str, dict[str, str]] = {"drug": dict(_RULES.statuses.drug),
+                                          "condition": dict(_RULES.statuses.condition)}
 
 # Tie-break between equally close modifiers: most specific first.
-_PRECEDENCE = ["ALLERGY", "NEGATED_EXISTENCE", "DISCONTINUED", "HYPOTHETICAL", "PLANNED", "POSSIBLE_EXISTENCE",
-               "FAMILY", "HISTORICAL", "CURRENT"]
+_PRECEDENCE = list(_RULES.precedence)
 _RANK = {c: i for i, c in enumerate(_PRECEDENCE)}
 
 # Span attributes set by ConText (registered before add_pipe).
@@ -129,185 +112,10 @@ class ContextResult:
 # Rules
 # --------------------------------------------------------------------------------------------------
 
-_NO_GAP_TOKENS = {",", ";", ".", ":"}
-
-
-def _near_before(max_gap: int):
-    """on_modifies callback: forward targets always; a target *before* the modifier only when it is at most
-    ``max_gap`` tokens away with no clause punctuation between ("lisinopril 10 mg discontinued")."""
-
-    def check(target, modifier, _between) -> bool:
-        if target.start >= modifier.end:
-            return True
-        if target.end > modifier.start:  # overlap: ConText already refuses these
-            return True
-        gap = target.doc[target.end:modifier.start]
-        return len(gap) <= max_gap and not any(t.text in _NO_GAP_TOKENS for t in gap)
-
-    return check
-
-
-def _L(*words: str) -> dict:
-    return {"LOWER": {"IN": list(words)}}
-
-
-def _opt(*words: str) -> dict:
-    return {"LOWER": {"IN": list(words)}, "OP": "?"}
-
-
-_AUX = ("was", "were", "is", "are", "has", "have", "had", "been", "being", "be")
-_STOP_WORDS = ("discontinued", "stopped", "held", "ceased", "withdrawn", "d/c'd", "dc'd", "dced", "d/ced",
-               "suspended", "quit", "discontinue", "stop")
-_START_VERBS = ("start", "begin", "initiate", "add", "try", "trial", "prescribe", "restart", "resume", "use",
-                "take", "give", "switch")
-
 
 def _project_rules():
-    """Rules added to medspaCy's defaults (see the module docstring for the categories)."""
-    from medspacy.context import ConTextRule as R
-
-    drug = {DRUG_LABEL}
-    rules = [
-        # ---------------------------------------------------------------- allergy (drugs and conditions)
-        R("allergic to", "ALLERGY", direction="FORWARD",
-          pattern=[_L("allergic", "allergy", "allergies", "hypersensitive", "hypersensitivity", "intolerant",
-                      "intolerance", "sensitivity", "sensitive", "anaphylaxis", "anaphylactic"),
-                   _opt("reaction", "reactions"), _L("to", "with", "of")]),
-        R("allergies:", "ALLERGY", direction="FORWARD",
-          pattern=[_opt("drug", "medication", "med", "known", "listed", "documented"),
-                   _L("allergies", "allergy", "allergen", "allergens", "alg", "algs"),
-                   {"ORTH": {"IN": [":", "-", "="]}}]),
-        R("allergies include", "ALLERGY", direction="FORWARD",
-          pattern=[_opt("drug", "medication", "known"), _L("allergies", "allergy"),
-                   _L("include", "includes", "including", "are", "is", "list")]),
-        R("ALLERGIES (heading)", "ALLERGY", direction="FORWARD",
-          pattern=[{"LOWER": {"IN": ["allergies", "allergy", "allergic"]}, "IS_SENT_START": True}]),
-        R("penicillin allergy", "ALLERGY", direction="BACKWARD", max_scope=3,
-          pattern=[{"LOWER": {"IN": ["allergy", "allergies", "intolerance", "hypersensitivity"]},
-                    "IS_SENT_START": False}]),
-        R("nkda", "ALLERGY", direction="TERMINATE",
-          pattern=[_L("nkda", "nka", "nkfa")]),
-        R("no known drug allergies", "ALLERGY", direction="TERMINATE",
-          pattern=[_L("no"), _opt("known"), _opt("drug", "medication"), _L("allergies", "allergy")]),
-        # ---------------------------------------------------------------- discontinued / held (drugs)
-        R("discontinued", "DISCONTINUED", direction="BIDIRECTIONAL", allowed_types=drug,
-          on_modifies=_near_before(3),
-          pattern=[_L(*_STOP_WORDS, "discontinuing", "stopping", "hold", "holding", "ceasing", "stops",
-                      "discontinues", "tapered", "weaned")]),
-        R("was discontinued", "DISCONTINUED", direction="BACKWARD", allowed_types=drug,
-          on_modifies=_near_before(6),
-          pattern=[_L(*_AUX), _opt("been"), _opt("recently", "subsequently", "since", "then", "now"),
-                   _L(*_STOP_WORDS), _opt("off")]),
-        R("on hold", "DISCONTINUED", direction="BACKWARD", allowed_types=drug, on_modifies=_near_before(6),
-          pattern=[_opt(*_AUX), _L("on"), _L("hold")]),
-        R("off", "DISCONTINUED", direction="FORWARD", allowed_types=drug,
-          pattern=[_opt("taken", "came", "come", "went", "weaned", "tapered", "now", "currently", "remains",
-                        "remained", "stays", "been", "is", "was", "be", "get", "got", "take"),
-                   _L("off")]),
-        R("no longer taking", "DISCONTINUED", direction="FORWARD", allowed_types=drug,
-          pattern=[_L("no"), _L("longer"), _opt("taking", "on", "using", "takes", "uses", "receiving")]),
-        R("stopped taking", "DISCONTINUED", direction="FORWARD", allowed_types=drug,
-          pattern=[_L("stopped", "stop", "quit", "discontinued", "ceased", "stops", "quits"),
-                   _L("taking", "using", "the", "his", "her", "their", "all")]),
-        R("self-discontinued", "DISCONTINUED", direction="FORWARD", allowed_types=drug,
-          pattern=[_L("self"), {"ORTH": "-", "OP": "?"}, _L("discontinued", "d/c'd", "stopped")]),
-        # ---------------------------------------------------------------- current (drugs)
-        R("on", "CURRENT", direction="FORWARD", allowed_types=drug,
-          pattern=[_opt("currently", "now", "remains", "remained", "continues", "maintained", "stable", "still",
-                        "is", "already"),
-                   _L("on", "taking", "takes", "using", "uses", "receiving", "receives")]),
-        R("started", "CURRENT", direction="FORWARD", allowed_types=drug,
-          pattern=[_opt("was", "were", "been", "recently", "then", "newly"),
-                   _L("started", "initiated", "began", "begun", "continue", "continued", "continues",
-                      "continuing", "resumed", "restarted", "prescribed", "switched"),
-                   _opt("on", "to", "back")]),
-        R("was started", "CURRENT", direction="BACKWARD", allowed_types=drug, on_modifies=_near_before(6),
-          pattern=[_L("was", "were", "been", "is", "are"), _L("started", "initiated", "begun", "continued",
-                                                                  "resumed", "restarted", "prescribed")]),
-        # ---------------------------------------------------------------- negated (drugs; on top of defaults)
-        R("denies taking", "NEGATED_EXISTENCE", direction="FORWARD",
-          pattern=[_L("deny", "denies", "denied", "denying"), _opt("any"), _opt("current", "recent"),
-                   _L("taking", "using", "use", "intake", "ingesting", "ingestion", "history")]),
-        R("not taking", "NEGATED_EXISTENCE", direction="FORWARD", allowed_types=drug,
-          pattern=[_L("not", "n't", "never"), _opt("currently", "been", "ever", "yet"),
-                   _L("on", "taking", "take", "takes", "took", "taken", "using", "use", "used", "receiving",
-                      "received", "started", "prescribed", "given", "tried")]),
-        R("refuses", "NEGATED_EXISTENCE", direction="FORWARD", allowed_types=drug,
-          pattern=[_L("refuses", "refused", "refusing", "declines", "declined", "declining"),
-                   _opt("to"), _opt("take", "start", "taking", "starting", "try")]),
-        R("not given", "NEGATED_EXISTENCE", direction="BACKWARD", allowed_types=drug, on_modifies=_near_before(4),
-          pattern=[_L("not", "never"), _L("given", "started", "prescribed", "taken", "administered", "tolerated")]),
-        R("denied", "NEGATED_EXISTENCE", direction="BIDIRECTIONAL", on_modifies=_near_before(3),
-          pattern=[_L("denied")]),
-        R(": denied", "NEGATED_EXISTENCE", direction="BACKWARD", on_modifies=_near_before(6),
-          pattern=[{"ORTH": {"IN": [":", "-", "="]}}, _L("denied", "negative", "neg", "absent")]),
-        R(": denies", "NEGATED_EXISTENCE", direction="BIDIRECTIONAL", on_modifies=_near_before(6),
-          pattern=[{"ORTH": {"IN": [":", "-", "="]}}, _L("denies", "deny")]),
-        R("absent", "NEGATED_EXISTENCE", direction="BACKWARD", on_modifies=_near_before(3),
-          pattern=[_opt("is", "are", "was", "were"), _L("absent", "negative", "neg")]),
-        R("no family history", "NEGATED_EXISTENCE", direction="FORWARD",
-          pattern=[_L("no", "denies", "negative"), _opt("known"), _opt("significant"), _L("family"),
-                   _L("history", "hx"), _opt("of", "for")]),
-        # ---------------------------------------------------------------- historical
-        R("previously on", "HISTORICAL", direction="FORWARD",
-          pattern=[_opt("was", "were", "had", "has"), _opt("been"),
-                   _L("previously", "formerly", "previous", "remotely"),
-                   _opt("on", "taking", "took", "used", "using", "tried", "treated", "given", "received", "had"),
-                   _opt("with")]),
-        R("was on", "HISTORICAL", direction="FORWARD", allowed_types=drug,
-          pattern=[_L("was", "were", "had"), _opt("been"), _L("on", "tried", "trialed", "treated")],
-          ),
-        R("tried", "HISTORICAL", direction="FORWARD", allowed_types=drug,
-          pattern=[_L("tried", "trialed", "failed")]),
-        R("pmh", "HISTORICAL", direction="FORWARD",
-          pattern=[_L("pmh", "pmhx", "psh", "pshx", "phx")]),
-        R("history of present illness", "HISTORICAL", direction="TERMINATE",
-          pattern=[_L("history"), _L("of"), _L("present", "presenting"), _L("illness", "complaint")]),
-        R("hpi", "HISTORICAL", direction="TERMINATE", pattern=[_L("hpi", "cc")]),
-        # ---------------------------------------------------------------- family
-        R("family history of", "FAMILY", direction="FORWARD",
-          pattern=[_L("family", "fam"), _L("history", "hx"), _opt("of", "significant", "positive"),
-                   _opt("for")]),
-        R("fhx", "FAMILY", direction="FORWARD", pattern=[_L("fhx", "fh")]),
-        # ---------------------------------------------------------------- planned / considered
-        R("will start", "PLANNED", direction="FORWARD",
-          pattern=[_L("will", "plan", "plans", "planning", "planned", "would", "could", "may", "might",
-                      "should", "can", "recommend", "recommended", "recommending", "suggest", "suggested"),
-                   _opt("to", "be", "benefit", "consider", "considering"),
-                   _opt("be", "from"),
-                   _L(*_START_VERBS, "starting", "beginning", "initiating", "adding", "trying", "prescribing",
-                      "started", "initiated", "added", "tried", "prescribed", "given", "considered",
-                      "consider", "discuss", "discussed")]),
-        R("concern for", "POSSIBLE_EXISTENCE", direction="FORWARD",
-          pattern=[_L("concern", "concerns", "concerning", "suspicion", "suspected", "suspect", "suspicious",
-                      "question", "questionable", "presumed", "presumptive", "probable"),
-                   _opt("of", "for", "about")]),
-        R("consider", "PLANNED", direction="FORWARD",
-          pattern=[_L("consider", "considering", "considered", "recommend", "recommended", "suggest",
-                      "suggested", "candidate", "discuss", "discussed", "offered", "offer", "proposed",
-                      "propose")]),
-        R("start", "PLANNED", direction="FORWARD", allowed_types=drug,
-          pattern=[{"LOWER": {"IN": list(_START_VERBS)}, "IS_SENT_START": True}]),
-        R("trial of", "PLANNED", direction="FORWARD", allowed_types=drug,
-          pattern=[_L("trial", "course"), _L("of")]),
-        # ---------------------------------------------------------------- terminators and sections
-        R("presents with", "TERMINATE", direction="TERMINATE",
-          pattern=[_L("presents", "presented", "presenting", "now", "today", "currently", "reports", "reported",
-                      "endorses", "endorsed", "admits", "complains", "complaining", "c/o", "positive",
-                      "developed", "developing", "notes", "states", "stated", "says", "said")]),
-        # the patient as subject ends a family member's scope ("wife reports that the patient has ...")
-        R("patient", "PATIENT", direction="PSEUDO",
-          pattern=[_opt("the"), _L("patient", "pt", "he", "she")]),
-        R("noticed", "PATIENT", direction="PSEUDO",
-          pattern=[_L("noticed", "notices", "witnessed", "observed", "found", "saw", "sees", "brought", "called",
-                      "heard", "describes", "described")]),
-        R("section heading", "TERMINATE", direction="TERMINATE",
-          pattern=[_opt("current", "home", "outpatient", "discharge", "admission", "active"),
-                   _L("medications", "meds", "medication", "plan", "assessment", "impression", "a/p", "exam",
-                      "ros", "labs", "vitals", "diagnosis", "diagnoses", "problems"),
-                   {"ORTH": {"IN": [":", "-"]}}]),
-    ]
-    return rules
+    """Rules added to medspaCy's defaults (``data/context_rules.yaml``, see :mod:`core.nlp.rules`)."""
+    return _RULES.build()
 
 
 def _default_rules():
@@ -321,7 +129,7 @@ def _default_rules():
     out = []
     for d in data:
         if d["literal"] == "deny":  # "denied" is a project rule (it also looks backward: "SI: denied")
-            d = dict(d, pattern=[_L("deny", "denies", "denying")])
+            d = dict(d, pattern=[{"LOWER": {"IN": ["deny", "denies", "denying"]}}])
         out.append(ConTextRule.from_dict(d))
     return out
 

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from typing import Any
 
 from core.spans import Span
+from core.synth import tables
 
-# Plain-text abbreviations clinicians use (applied to filler text only, never inside spans).
-_ABBREV = {
-    "patient": "pt", "history": "hx", "complains of": "c/o", "complaining of": "c/o", "status post": "s/p",
-    "shortness of breath": "SOB", "without": "w/o", "with": "w/", "hypertension": "HTN", "diagnosis": "dx",
-    "treatment": "tx", "years old": "yo", "year-old": "yo", "follow up": "f/u", "follow-up": "f/u",
-    "bilateral": "b/l", "negative": "neg", "positive": "pos", "secondary to": "2/2",
-    "symptoms": "sx", "prescription": "rx", "blood pressure": "BP", "heart rate": "HR", "emergency room": "ER",
-    "emergency department": "ED", "normal": "nl", "continue": "cont", "discontinue": "d/c",
-}
-_ABBREV_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in _ABBREV), key=len, reverse=True)) + r")\b")
 _WORD_RE = re.compile(r"[A-Za-z]{5,}")
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Plain-text abbreviations clinicians use (``data/abbreviations.yaml``) and a regex of their phrases,
+    longest first; applied to filler text only, never inside spans."""
+    table = tables.abbreviations().abbreviations
+    pattern = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in table), key=len, reverse=True)) + r")\b")
+    return table, pattern
 
 
 class Builder:
@@ -66,7 +67,8 @@ class Builder:
         rng = self.rng
         if self.abbrev and rng.random() < 0.8:
             p = self.abbrev
-            s = _ABBREV_RE.sub(lambda m: _ABBREV[m.group(1)] if rng.random() < p else m.group(1), s)
+            table, pattern = _abbreviations()
+            s = pattern.sub(lambda m: table[m.group(1)] if rng.random() < p else m.group(1), s)
         if self.typo_rate and len(s) > 25 and rng.random() < self.typo_rate:
             s = typo_in_text(rng, s)
         self._emit(s)

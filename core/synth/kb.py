@@ -1,16 +1,16 @@
-"""Parsed knowledge base: hand-written knowledge (``knowledge.py``) joined to the real vocabularies."""
+"""The synthesizer's knowledge, joined once: its data files (:mod:`core.synth.tables`), the clinical wording of
+conditions (:mod:`core.lexicon.clinical`) and the drug dictionary (:mod:`core.lexicon.drugs`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.knowledge.schema import DataFileError
 from core.labels import SERVICES
-from core.synth import cases as C
-from core.synth import knowledge as K
+from core.lexicon import clinical
 from core.lexicon import drugs as lex
-from core.lexicon import icd
-from core.synth import pools
+from core.synth import pools, tables
 
 
 @dataclass(frozen=True)
@@ -47,46 +47,8 @@ class DrugEntry:
     from_dictionary: bool = False
 
 
+#: Profile names that are a drug plus a route or population ("fluticasone nasal"): same names and brands.
 _SUFFIXES = (" nasal", " otic", " oral", " pediatric")
-
-_NAME_VARIANTS = {
-    "metoprolol succinate": ("metoprolol succinate", "metoprolol succ", "metoprolol"),
-    "metoprolol tartrate": ("metoprolol tartrate", "metoprolol", "metoprolol tart"),
-    "amoxicillin clavulanate": ("amoxicillin-clavulanate", "amoxicillin/clavulanate", "amox-clav"),
-    "sulfamethoxazole": ("sulfamethoxazole-trimethoprim", "TMP-SMX", "sulfamethoxazole/trimethoprim"),
-    "vitamin D": ("vitamin D3", "vitamin D", "cholecalciferol"),
-    "polyethylene glycol": ("polyethylene glycol", "PEG 3350", "MiraLax"),
-    "hydrochlorothiazide": ("hydrochlorothiazide", "HCTZ"),
-    "potassium chloride": ("potassium chloride", "KCl", "K-Dur"),
-    "nitroglycerin": ("nitroglycerin", "NTG", "nitroglycerin"),
-    "insulin glargine": ("insulin glargine", "glargine"),
-    "acetaminophen": ("acetaminophen", "acetaminophen", "APAP"),
-    "prenatal vitamins": ("prenatal vitamins", "prenatal vitamin", "PNV"),
-    "isosorbide mononitrate": ("isosorbide mononitrate", "Imdur"),
-    "hydrocodone": ("hydrocodone-acetaminophen", "hydrocodone/APAP", "Norco"),
-    "epoetin alfa": ("epoetin alfa", "EPO", "Epogen"),
-}
-
-
-def _lines(block: str) -> list[list[str]]:
-    return [ln.split("|") for ln in block.strip().splitlines() if ln.strip()]
-
-
-def _conds(block: str) -> tuple[Cond, ...]:
-    out = []
-    for parts in _lines(block):
-        if icd.is_valid_icd(parts[0]):
-            out.append(Cond(icd.dotted(parts[0]), tuple(parts[1:])))
-    return tuple(out)
-
-
-def _syms(block: str | list[str]) -> tuple[Sym, ...]:
-    rows = [ln.split("|") for ln in block] if isinstance(block, list) else _lines(block)
-    out = []
-    for parts in rows:
-        code = parts[1] if len(parts) > 1 and parts[1] and icd.is_valid_icd(parts[1]) else None
-        out.append(Sym(parts[0], icd.dotted(code) if code else None))
-    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -101,44 +63,60 @@ class KB:
     icd_pools: dict[str, tuple[pools.IcdEntry, ...]]
 
 
-_GENERIC_PROFILES = (
-    DrugProfile(("5", "10", "20", "25", "50", "100"), "mg", "tablet", "PO", "daily"),
-    DrugProfile(("100", "200", "250", "500"), "mg", "tablet", "PO", "bid"),
-    DrugProfile(("10", "25", "50"), "mg", "capsule", "PO", "tid"),
-    DrugProfile(("1", "2", "4"), "mg", "injection", "IV", "q6h"),
-)
+def _conds(rows: tuple[clinical.Condition, ...]) -> tuple[Cond, ...]:
+    return tuple(Cond(r.code, r.names) for r in rows)
 
 
-def _refined(svc: str) -> dict:
-    """The service's hand-written knowledge with :mod:`core.synth.cases` removals and additions applied."""
-    k = dict(K.SERVICES_KNOWLEDGE[svc])
-    for key, drop in C.REMOVE.get(svc, {}).items():
-        if isinstance(k[key], str):
-            k[key] = "\n".join(ln for ln in k[key].strip().splitlines() if ln.split("|")[0] not in drop and ln.split("|")[0].strip())
-        else:
-            k[key] = [x for x in k[key] if x not in drop]
-    for key, add in C.EXTRA.get(svc, {}).items():
-        if isinstance(k.get(key), str):
-            k[key] = k[key].rstrip() + "\n" + str(add).strip()
-        else:
-            k[key] = list(k.get(key, [])) + list(add)  # type: ignore[arg-type]
-    return k
+def _syms(rows: tuple[clinical.Symptom, ...]) -> tuple[Sym, ...]:
+    return tuple(Sym(r.name, r.code) for r in rows)
 
 
-@lru_cache(maxsize=1)
-def load_kb() -> KB:
-    infos, v2c = lex.drug_index()
+def _profile(sig: tables.Sig) -> DrugProfile:
+    return DrugProfile(sig.strengths, sig.unit, sig.form, sig.route, sig.freq)
+
+
+def _cases(svc: str, diagnoses: dict[str, tuple[clinical.Condition, ...]]) -> tuple[dict, ...]:
+    """The service's cases as the note writer reads them, each with its diagnoses from the clinical lexicon."""
+    own = tables.cases(svc)
+    ids = [c.id for c in own]
+    if set(ids) != set(diagnoses):
+        raise DataFileError(
+            f"core/synth/data/cases/{svc}.yaml and {clinical.CLINICAL_CONDITIONS_PATH.name} (case_diagnoses > {svc}) "
+            f"must name the same cases: only in the cases {sorted(set(ids) - set(diagnoses))}, "
+            f"only in the diagnoses {sorted(set(diagnoses) - set(ids))}")
+    return tuple({"procs": list(c.procs), "dx": _conds(diagnoses[c.id]), "phrases": list(c.phrases),
+                  "exam": list(c.exam), "findings": list(c.findings), "details": list(c.details),
+                  "plan": list(c.plan)} for c in own)
+
+
+def _service(svc: str, conditions: clinical.ClinicalConditions, drugs: dict[str, DrugEntry]) -> dict:
+    """One service's pools, as the note writer reads (and per note, narrows) them."""
+    t = tables.service(svc)
+    own = conditions.services[svc]
+    return {"specialty": list(t.specialty), "titles": list(t.titles), "conditions": _conds(own.conditions),
+            "symptoms": _syms(own.symptoms), "procedures": list(t.procedures), "diagnostics": list(t.diagnostics),
+            "exam": list(t.exam), "findings": list(t.findings), "op_details": list(t.op_details),
+            "phrases": list(t.phrases), "plan": list(t.plan), "labs": list(t.labs),
+            "drugs": tuple(d for d in t.drugs if d in drugs), "ages": t.ages,
+            "cases": _cases(svc, conditions.case_diagnoses.get(svc, {})),
+            "exam_blocks": tuple((b.title, list(b.options)) for b in t.exam_blocks)}
+
+
+def _profiled_drugs() -> dict[str, DrugEntry]:
+    """Drugs with hand-written profiles, by profile name (sorted), with their names, brands and DrugBank ids."""
+    table = tables.drugs()
+    _, v2c = lex.drug_index()
     profiles: dict[str, list[DrugProfile]] = {}
-    for parts in _lines(K.DRUG_PROFILES):
-        name, strengths, unit, form, route, freq = parts
-        profiles.setdefault(name, []).append(DrugProfile(tuple(strengths.split(",")), unit, form, route, freq))
+    for p in table.profiles:
+        profiles.setdefault(p.name, []).append(_profile(p))
     brands: dict[str, list[str]] = {}
-    for brand, generic in _lines(K.BRANDS):
+    for generic, names in table.brands.items():
         gen_info = lex.resolve_drug(generic)
-        bcanon = v2c.get(brand.lower())
-        if bcanon is not None and (gen_info is None or bcanon != gen_info.canonical):
-            continue
-        brands.setdefault(generic, []).append(brand)
+        for brand in names:
+            bcanon = v2c.get(brand.lower())
+            if bcanon is not None and (gen_info is None or bcanon != gen_info.canonical):
+                continue   # the dictionary knows this brand as another drug
+            brands.setdefault(generic, []).append(brand)
     drugs: dict[str, DrugEntry] = {}
     for name in sorted(profiles):
         info = lex.resolve_drug(name)
@@ -146,26 +124,27 @@ def load_kb() -> KB:
         for suf in _SUFFIXES:
             if base.endswith(suf):
                 base = base[: -len(suf)]
-        names = _NAME_VARIANTS.get(base, (base,))
+        names = table.name_variants.get(base, (base,))
         keys = sorted({info.canonical if info else base.lower()})
         drugs[name] = DrugEntry(name, names, tuple(brands.get(base, ())) + tuple(brands.get(name, ())),
                                 info.drugbank_id if info else None, tuple(keys), tuple(profiles[name]))
+    return drugs
+
+
+@lru_cache(maxsize=1)
+def load_kb() -> KB:
+    drugs = _profiled_drugs()
     profiled = {k for e in drugs.values() for k in e.canonical_keys}
+    generic = tuple(_profile(s) for s in tables.drugs().dictionary_profiles)
     dict_drugs = []
     for info in lex.common_drugs():
         if info.canonical in profiled:
             continue
         dict_drugs.append(DrugEntry(info.canonical, (info.canonical,),
                                     tuple(b for b in info.brands if b.isalpha() and len(b) > 3),
-                                    info.drugbank_id, (info.canonical,), _GENERIC_PROFILES, True))
-    services = {}
-    for svc in SERVICES:
-        k = _refined(svc)
-        k["conditions"] = _conds(k["conditions"])
-        k["symptoms"] = _syms(k["symptoms"])
-        k["cases"] = tuple(dict(c, dx=_conds(str(c.get("dx", "")))) for c in C.CASES.get(svc, ()))
-        k["exam_blocks"] = tuple(C.EXAM_BLOCKS.get(svc, ()))
-        k["drugs"] = tuple(d for d in k["drugs"] if d in drugs)
-        services[svc] = k
-    return KB(services, _conds(K.COMORBIDITIES), _conds(K.PEDS_COMORBIDITIES), _conds(K.FAMILY_HISTORY_CONDITIONS),
-              _syms(K.GENERIC_ROS_NEG), drugs, tuple(dict_drugs), pools.icd_pools())
+                                    info.drugbank_id, (info.canonical,), generic, True))
+    conditions = clinical.clinical_conditions()
+    services = {svc: _service(svc, conditions, drugs) for svc in SERVICES}
+    return KB(services, _conds(conditions.comorbidities), _conds(conditions.peds_comorbidities),
+              _conds(conditions.family_history), _syms(conditions.ros_negatives), drugs, tuple(dict_drugs),
+              pools.icd_pools())

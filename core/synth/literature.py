@@ -5,8 +5,9 @@ name them in other syntactic frames ("lidocaine-induced seizures", "pretreatment
 "5-fluorouracil (5-FU)"). These passages teach the drug model the *contexts* in which a chemical is
 named, so that it finds names it has never seen. Every name comes from the drug dictionary shipped in
 ``drug-named-entity-recognition`` (filtered to chemical entities, proteins and classes out) or from the
-short project lists below; the templates are the project's own. Held-out drug identities
-(see :class:`core.synth.generator.NoteSynthesizer`) are never written in the training split.
+project's short lists; those and the sentence templates, the project's own, are data
+(``core/synth/data/literature.yaml``). Held-out drug identities (see
+:class:`core.synth.generator.NoteSynthesizer`) are never written in the training split.
 """
 
 from __future__ import annotations
@@ -16,52 +17,23 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.spans import Span
 from core.lexicon import drugs as lex
 from core.lexicon import icd
 from core.lexicon.mesh import disease_dictionary
+from core.spans import Span
+from core.synth import tables
 from core.synth.builder import Builder
 
-#: Endogenous substances, ions and laboratory chemicals that papers and notes name as chemicals.
-ENDOGENOUS = (
-    "dopamine", "serotonin", "norepinephrine", "epinephrine", "acetylcholine", "glutamate", "GABA", "histamine",
-    "glucose", "cholesterol", "creatinine", "urea", "uric acid", "lactate", "bilirubin", "glutathione",
-    "nitric oxide", "oxygen", "carbon dioxide", "calcium", "sodium", "potassium", "magnesium", "iron", "zinc",
-    "phosphate", "chloride", "bicarbonate", "ammonia", "ethanol", "alcohol", "nicotine", "caffeine", "cocaine",
-    "methamphetamine", "amphetamine", "heroin", "cannabis", "testosterone", "estradiol", "estrogen",
-    "progesterone", "cortisol", "aldosterone", "angiotensin II", "prostaglandin E2", "cyclic AMP", "ATP",
-    "arachidonic acid", "homocysteine", "triglycerides", "malondialdehyde", "hydrogen peroxide", "lithium",
-    "streptozotocin", "lipopolysaccharide", "kainic acid", "6-hydroxydobutamine", "MPTP", "puromycin",
-    "paraquat", "rotenone", "carbon tetrachloride", "thioacetamide", "monocrotaline", "pentylenetetrazole",
-)
-#: Ions written as element symbols; the charge that follows ("Ca(2+)", "K+") is not part of the name.
-IONS = ("Ca", "K", "Na", "Mg", "Zn", "Fe", "Cl", "Li", "Cu", "Mn")
-_CHARGES = {"Ca": ("2+", "(2+)", "++"), "K": ("+",), "Na": ("+",), "Mg": ("2+", "(2+)"), "Zn": ("2+", "(2+)"),
-            "Fe": ("3+", "2+", "(3+)"), "Cl": ("-",), "Li": ("+",), "Cu": ("2+",), "Mn": ("2+",)}
-#: Pharmacological classes named as a drug (n2c2 and BC5CDR both annotate such mentions).
-CLASSES = (
-    "antibiotics", "steroids", "corticosteroids", "NSAIDs", "antidepressants", "tricyclic antidepressants",
-    "opioids", "oral contraceptives", "benzodiazepines", "diuretics", "anticoagulants", "statins",
-    "neuroleptics", "antipsychotics", "anticonvulsants", "antiepileptic drugs", "antihistamines",
-    "glucocorticoids", "bisphosphonates", "aminoglycosides", "anthracyclines", "fluoroquinolones",
-    "sulfonylureas", "cephalosporins", "macrolides", "nitrates", "catecholamines", "salicylates",
-)
-#: Words that look chemical but are not (proteins, genes, receptors, cells): always outside.
-NON_CHEMICALS = (
-    "cytochrome P450", "CYP3A4", "tumor necrosis factor-alpha", "interleukin-6", "p53", "caspase-3",
-    "angiotensin-converting enzyme", "cyclooxygenase-2", "protein kinase C", "Bcl-2", "c-fos", "hemoglobin",
-    "albumin", "troponin I", "creatine kinase", "alanine aminotransferase", "P-glycoprotein", "VEGF",
-    "nuclear factor-kappaB", "heat shock protein 70", "collagen", "platelets", "leukocytes", "HLA-B27",
-    "dopamine D2 receptors", "mu-opioid receptor", "MAO-B", "acetylcholinesterase", "ventricular myocytes",
-)
-_GENE_STEMS = ("PARP", "NOS", "FGF", "TNF", "IL", "CYP", "MMP", "COX", "HSP", "TLR", "BDNF", "VEGFR", "EGFR", "ERK",
-               "JNK", "AKT", "STAT", "SOD", "GST", "ABCB", "SLC", "KCNQ", "SCN", "HLA", "APO", "FAS", "NMDAR", "AMPAR",
-               "GABAR", "D", "HT", "ADRB", "OPRM", "CHRN", "GRIN", "TRPV", "MAO", "COMT", "UGT", "NAT", "TPMT", "HER")
+
+@lru_cache(maxsize=1)
+def _pairs() -> tuple[tuple[str, str], ...]:
+    """(long form, abbreviation) of things that are not chemicals (diseases, proteins, measures, methods)."""
+    return tuple((a.name, a.abbreviation) for a in tables.literature().non_chemical_abbreviations)
 
 
 def gene_symbol(rng: random.Random) -> str:
     """A gene or protein symbol (``PARP-1``, ``iNOS``, ``D2R``, ``bFGF``): not a chemical."""
-    stem = rng.choice(_GENE_STEMS)
+    stem = rng.choice(tables.literature().gene_stems)
     kind = rng.randrange(6)
     if kind == 0:
         return f"{stem}-{rng.randrange(1, 12)}"
@@ -75,163 +47,6 @@ def gene_symbol(rng: random.Random) -> str:
         return f"{stem}{rng.choice(('L', 'R', 'alpha', 'beta', 'A', 'B'))}"
     return stem
 
-
-ORGANISMS = ("rats", "mice", "patients", "healthy volunteers", "dogs", "rabbits", "guinea pigs", "children",
-             "Sprague-Dawley rats", "Wistar rats", "male rats", "female mice", "elderly patients", "neonates",
-             "C57BL/6 mice", "cultured cells", "adult patients", "women", "men", "subjects")
-MEASURES = ("blood pressure", "heart rate", "locomotor activity", "serum levels", "renal function",
-            "QT interval", "plasma concentrations", "body weight", "seizure threshold", "cardiac output",
-            "the incidence of adverse events", "glomerular filtration rate", "platelet aggregation",
-            "oxidative stress", "neuronal loss", "liver enzymes", "catalepsy", "tumor growth", "mortality",
-            "the area under the curve", "pain scores", "motor performance", "infarct size")
-ROUTES_LIT = ("i.p.", "intraperitoneally", "orally", "intravenously", "i.v.", "s.c.", "subcutaneously",
-              "p.o.", "by gavage", "intrathecally", "intramuscularly", "topically", "by inhalation")
-_UNITS = ("mg/kg", "mg/kg/day", "mg", "mg/day", "micrograms/kg", "mg/m2", "g/day", "microM", "mM", "nmol",
-          "mg/kg i.p.", "units/kg", "ng/ml", "g")
-
-# Sentence templates. Slots: {C}, {C2}, {C3} chemicals (DRUG); {A} the passage's chemical written as its
-# abbreviation; {D}, {D2} diseases; {O} organisms; {M} measures; {X} dose (DOSE); {R} route (ROUTE);
-# {P} a protein or other non-chemical; {N} a number; {Y} an age; {CL} a class (DRUG).
-TEMPLATES = (
-    "{C}-induced {D} in {O}.",
-    "{C} - induced {D} was observed in {N} of {N} {O} .",
-    "The effects of {C} on {M} were studied in {O}.",
-    "{O} were treated with {C} ({X}, {R}) for {N} days.",
-    "{O} received {C} {X} {R} once daily for {N} weeks.",
-    "A {Y}-year-old woman developed {D} after receiving {C}.",
-    "A {Y}-year-old man presented with {D} {N} days after starting {C}.",
-    "We report a case of {D} associated with {C} therapy.",
-    "Pretreatment with {C} attenuated the {D} caused by {C2}.",
-    "{C} significantly reduced {M} compared with placebo.",
-    "{C} and {C2} were given in combination.",
-    "Co-administration of {C} with {C2} increased {M}.",
-    "The {D} resolved after {C} was withdrawn.",
-    "Plasma levels of {C} were measured by HPLC.",
-    "{C} is widely used in the treatment of {D}.",
-    "Treatment with {C} ({X}) prevented the development of {D}.",
-    "The incidence of {D} was higher in the {C} group than in the {C2} group.",
-    "These findings suggest that {C} may be a useful alternative to {C2} in {O} with {D}.",
-    "Serum {C} and {C2} concentrations were elevated.",
-    "Administration of {C} {R} produced {D} in {O}.",
-    "{C} inhibited {P} activity in a dose-dependent manner.",
-    "Expression of {P} was increased by {C}.",
-    "{C} ({X}) did not alter {M}.",
-    "Chronic {C} exposure led to {D} and {D2}.",
-    "Long-term use of {CL} is associated with {D}.",
-    "{O} taking {CL} had a higher risk of {D}.",
-    "The combination of {C}, {C2} and {C3} was well tolerated.",
-    "Rechallenge with {C} reproduced the {D}.",
-    "{C} toxicity was suspected and {C2} was administered.",
-    "Intravenous {C} was given at a dose of {X}.",
-    "Mice were injected with {C} ({X}) and sacrificed after {N} hours.",
-    "{C} blocked the increase in {C2} release.",
-    "The protective effect of {C} against {C2}-induced {D} was examined.",
-    "{D} is a rare but serious adverse effect of {C}.",
-    "In this randomized trial, {C} was compared with {C2} in {N} {O} with {D}.",
-    "Patients with {D} were randomized to {C} or placebo.",
-    "No {D} was seen in {O} given {C}.",
-    "{C} levels returned to normal after {N} days.",
-    "Infusion of {C} raised {M} in {O}.",
-    "The {P} inhibitor {C} reversed these changes.",
-    "Both {C} and its metabolite {C2} were detected in urine.",
-    "We describe {N} {O} who developed {D} while on {C}.",
-    "{D} and {D2} were the most common adverse events.",
-    "{M} was monitored in {O} with {D}.",
-    "{P} levels correlated with {M} in {O} with {D}.",
-    "Depletion of {C} by {C2} aggravated the {D}.",
-    "The half-life of {C} was prolonged in {O} with {D}.",
-    "Addition of {C} to {C2} improved {M}.",
-    "{C} ( {X} ) was administered {R} .",
-    "Intracellular {I} increased after exposure to {C}.",
-    "Extracellular {I} was reduced in the presence of {C}.",
-    "Serum {I} and {I} were within normal limits.",
-    "{C} monotherapy was compared with {C2} plus {C3}.",
-    "{C} infusion was stopped because of {D}.",
-    "Oral {C} and intravenous {C2} were equally effective.",
-    "{C}-treated {O} showed less {D} than vehicle-treated controls.",
-    "The {C}-containing regimen caused {D}.",
-    "{C} therapy was associated with {D} (P < 0.05).",
-    "Intradermal {C} produced {D}.",
-    "{ST}{C} was more potent than its enantiomer.",
-    "{C}-resistant {D} was treated with {C2}.",
-    "{C}/{C2} combination therapy reduced {M} ( n = {N} ).",
-    "{C}-associated {D} occurred in {N}% of {O}.",
-    "Values are mean +/- SD (n = {N}); P < 0.01 versus {C}.",
-    "The {Q} {D} was reversed by {C}.",
-    "{O} with {D} were given low-dose {C} or high-dose {C2}.",
-    "{C} was given as a bolus followed by a continuous infusion.",
-    "{C} ( {X} ) or saline was injected {R} .",
-    "{C} increased {G} expression in {O}.",
-    "The {G} inhibitor {C} attenuated {D}.",
-    "{C} did not change {G} mRNA levels.",
-    "Blockade of {G} by {C} prevented {D}.",
-)
-#: Sentences with no chemical at all (statistics, methods, findings): everything outside.
-NEGATIVE_TEMPLATES = (
-    "Expression of {G} mRNA was increased in {O} with {D}.",
-    "{G} knockout mice were protected against {D}.",
-    "The {G} gene polymorphism was associated with {D}.",
-    "Anti-{G} antibody staining was reduced.",
-    "{G} and {G} protein levels were measured by Western blot.",
-    "Activation of {G} signaling contributes to {D}.",
-    "{G} immunoreactivity was found in the substantia nigra.",
-    "Carriers of the {G} variant had more {D} (odds ratio {N}).",
-    "{D} developed in {N} of {N} {O} (P < 0.05).",
-    "The {Q} {D} and {D2} were assessed by a blinded observer.",
-    "{M} was measured before and after the procedure (n = {N}).",
-    "{O} with {D} had higher {M} than controls.",
-    "{P} expression was increased in {O} with {D}.",
-    "{AF} ({AN}) was diagnosed in {N} {O}.",
-    "{AN} was present in {N}% of {O}.",
-    "Patients with {AN} had more {D2}.",
-    "Mean {M} was {N} +/- {N} (SD), P = 0.0{N}.",
-    "The Naranjo probability scale indicated a probable adverse reaction.",
-    "{O} were followed for {N} months; {D} recurred in {N}.",
-    "Electrocardiography showed {D} and {D2}.",
-    "{P} and {P} were measured by ELISA.",
-    "{AF} ({AN}) is a rare complication; {AN} was confirmed by biopsy.",
-    "The incidence of {AN} was {N}% in {O}.",
-    "Serum levels were {N} mg per deciliter and {N} mmol per liter.",
-    "The dose was {N} micrograms per kilogram per minute.",
-    "{O} were randomly assigned to placebo or vehicle.",
-    "Risk factors for {AN} included age and {D}.",
-)
-QUALIFIERS = ("acute", "chronic", "severe", "mild", "peripheral", "central", "dopaminergic", "hyperbaric",
-              "subcutaneous", "intrathecal", "low", "high", "nonsteroidal", "idiopathic", "transient", "fatal",
-              "reversible", "progressive", "focal", "systemic", "recurrent", "drug-induced", "dose-dependent")
-STEREO = ("(+)-", "(-)-", "( + ) - ", "( - ) - ", "(+/-)-", "( +/- ) - ")
-#: Abbreviations of things that are not chemicals (diseases, proteins, measures, strains, methods).
-NON_CHEMICAL_ABBREVIATIONS = (
-    ("spontaneously hypertensive rats", "SHR"), ("neuroleptic malignant syndrome", "NMS"),
-    ("intraocular pressure", "IOP"), ("systolic blood pressure", "SBP"), ("congestive heart failure", "CHF"),
-    ("atrial fibrillation", "AF"), ("ventricular septal defect", "VSD"), ("subarachnoid hemorrhage", "SAH"),
-    ("middle cerebral artery occlusion", "MCAO"), ("inducible nitric oxide synthase", "iNOS"),
-    ("poly(ADP-ribose) polymerase", "PARP"), ("parathyroid hormone", "PTH"), ("torsade de pointes", "TdP"),
-    ("extrapyramidal symptoms", "EPS"), ("epithelial sodium channel", "ENaC"), ("optical coherence tomography", "OCT"),
-    ("calcitonin gene-related peptide", "CGRP"), ("dobutamine stress echocardiography", "DSE"),
-    ("post-transplant lymphoproliferative disorder", "PTLD"), ("acetylcholine receptor", "AChR"),
-    ("acute kidney injury", "AKI"), ("deep vein thrombosis", "DVT"), ("glomerular filtration rate", "GFR"),
-    ("tumor necrosis factor", "TNF"), ("magnetic resonance imaging", "MRI"), ("left ventricular ejection fraction", "LVEF"),
-    ("area under the curve", "AUC"), ("confidence interval", "CI"), ("odds ratio", "OR"), ("heart rate", "HR"),
-    ("central nervous system", "CNS"), ("emergency department", "ED"), ("intensive care unit", "ICU"),
-    ("adverse drug reaction", "ADR"), ("drug-induced liver injury", "DILI"), ("Parkinson's disease", "PD"),
-    ("status epilepticus", "SE"), ("tardive dyskinesia", "TD"), ("reactive oxygen species", "ROS"),
-)
-# Passages that define an abbreviation: the first mention introduces it, the next sentences use it.
-ABBREV_INTROS = (
-    "{C} ({A}) is an agent used in {D}.",
-    "The effects of {C} ({A}) on {M} were investigated in {O}.",
-    "{O} were given {C} ({A}, {X}).",
-    "We studied the toxicity of {C} ({A}) in {O}.",
-)
-ABBREV_USES = (
-    "{A} significantly increased {M}.",
-    "{A}-treated {O} developed {D}.",
-    "{A} ( {X} ) reduced {M} .",
-    "The effect of {A} was blocked by {C2}.",
-    "{D} was not observed after {A} alone.",
-    "These results indicate that {A} causes {D} in {O}.",
-)
 
 _NOT_CHEMICAL_NAME = re.compile(
     r"protein|ase\b|ases\b|antigen|receptor|factor|antibod|lectin|gene\b|toxins|agents|\bcells?\b|peptide|"
@@ -326,10 +141,11 @@ class LiteratureWriter:
 
     def __init__(self, seed: int = 29, allowed=None) -> None:
         self.rng = random.Random(seed)
+        self.vocab = tables.literature()
         names = chemical_names()
         self.names = [n for n in names if allowed is None or allowed(n[1])]
         self.common = [n for n in self.names if n[2]]
-        self.endogenous = [e for e in ENDOGENOUS if allowed is None or allowed(e.lower())]
+        self.endogenous = [e for e in self.vocab.endogenous if allowed is None or allowed(e.lower())]
         self.diseases = list(disease_names())
         self.findings = list(finding_phrases())
         self._neg_abbrevs = [(d, _abbreviate(random.Random(d), d)) for d in self.diseases if " " in d]
@@ -361,15 +177,15 @@ class LiteratureWriter:
     def _dose(self) -> str:
         rng = self.rng
         v = rng.choice(("0.1", "0.5", "1", "2", "2.5", "5", "10", "20", "25", "30", "50", "100", "200", "500"))
-        return f"{v} {rng.choice(_UNITS)}"
+        return f"{v} {rng.choice(self.vocab.units)}"
 
     def neg_abbrevs(self) -> list[str]:
-        return [a for _, a in NON_CHEMICAL_ABBREVIATIONS]
+        return [a for _, a in _pairs()]
 
     def negative_pair(self) -> tuple[str, str]:
         """(long form, abbreviation) of something that is not a chemical (a disease or a measure)."""
         if self.rng.random() < 0.35:
-            return self.rng.choice(NON_CHEMICAL_ABBREVIATIONS)
+            return self.rng.choice(_pairs())
         return self.rng.choice(self._neg_abbrevs)
 
     def _sentence(self, b: Builder, template: str, abbrev: tuple[str, str] | None, *, intro: bool = False,
@@ -380,7 +196,7 @@ class LiteratureWriter:
         """
         if negative is not None:
             abbrev = negative
-        rng = self.rng
+        rng, v = self.rng, self.vocab
         spaced = rng.random() < 0.5  # tokenized corpora put spaces around punctuation
         for piece in re.split(r"(\{[A-Z0-9]+\})", template):
             if not piece:
@@ -395,34 +211,34 @@ class LiteratureWriter:
                 elif slot == "A":
                     b.span(abbrev[1] if abbrev else self._chem(), "DRUG")
                 elif slot == "CL":
-                    b.span(rng.choice(CLASSES), "DRUG")
+                    b.span(rng.choice(v.classes), "DRUG")
                 elif slot in ("D", "D2"):
                     b.raw(rng.choice(self.diseases if rng.random() < 0.5 else self.findings))
                 elif slot == "O":
-                    b.raw(rng.choice(ORGANISMS))
+                    b.raw(rng.choice(v.organisms))
                 elif slot == "M":
-                    b.raw(rng.choice(MEASURES))
+                    b.raw(rng.choice(v.measures))
                 elif slot == "X":
                     b.span(self._dose(), "DOSE")
                 elif slot == "R":
-                    b.span(rng.choice(ROUTES_LIT), "ROUTE")
+                    b.span(rng.choice(v.routes), "ROUTE")
                 elif slot == "P":
-                    b.raw(rng.choice(NON_CHEMICALS))
+                    b.raw(rng.choice(v.non_chemicals))
                 elif slot == "I":
-                    ion = rng.choice(IONS)
+                    ion = rng.choice(tuple(v.ions))
                     b.span(ion, "DRUG")
-                    charge = rng.choice(_CHARGES[ion])
+                    charge = rng.choice(v.ions[ion])
                     b.raw(" ( " + charge.strip("()") + " )" if spaced and "(" in charge else charge)
                 elif slot == "AN":
                     b.raw(abbrev[1] if abbrev else rng.choice(self.neg_abbrevs()))
                 elif slot == "AF":
                     b.raw(abbrev[0] if abbrev else rng.choice(self.diseases))
                 elif slot == "Q":
-                    b.raw(rng.choice(QUALIFIERS))
+                    b.raw(rng.choice(v.qualifiers))
                 elif slot == "G":
                     b.raw(gene_symbol(rng))
                 elif slot == "ST":
-                    b.raw(rng.choice(STEREO))
+                    b.raw(rng.choice(v.stereo))
                 elif slot == "N":
                     b.raw(str(rng.choice((2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 20, 24, 28, 30, 48, 60))))
                 elif slot == "Y":
@@ -435,20 +251,20 @@ class LiteratureWriter:
         b.raw(" ")
 
     def passage(self) -> Passage:
-        rng = self.rng
+        rng, v = self.rng, self.vocab
         b = Builder(rng)
         abbrev = None
         if rng.random() < 0.45:
             full = self._chem()
             abbrev = (full, _abbreviate(rng, full) if rng.random() < 0.8 else code_name(rng))
-            self._sentence(b, rng.choice(ABBREV_INTROS), abbrev, intro=True)
+            self._sentence(b, rng.choice(v.abbreviation_intros), abbrev, intro=True)
             for _ in range(rng.randrange(1, 4)):
-                t = rng.choice(ABBREV_USES) if rng.random() < 0.6 else rng.choice(TEMPLATES)
+                t = rng.choice(v.abbreviation_uses) if rng.random() < 0.6 else rng.choice(v.templates)
                 self._sentence(b, t, abbrev)
         for _ in range(rng.randrange(2, 5)):
-            self._sentence(b, rng.choice(TEMPLATES), abbrev)
+            self._sentence(b, rng.choice(v.templates), abbrev)
         for _ in range(rng.choice((0, 1, 1, 2))):
-            self._sentence(b, rng.choice(NEGATIVE_TEMPLATES), None, negative=self.negative_pair())
+            self._sentence(b, rng.choice(v.negative_templates), None, negative=self.negative_pair())
         text = b.text
         stripped = text.rstrip()
         spans = tuple(s for s in b.spans if s.end <= len(stripped))

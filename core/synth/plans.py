@@ -15,36 +15,8 @@ import random
 from dataclasses import dataclass, field
 
 from core.knowledge.kb import Condition, KnowledgeBase, Treatment
+from core.synth import tables
 
-#: How a note says a tag (several wordings; the patient-context reader understands each).
-TAG_PHRASES: dict[str, tuple[str, ...]] = {
-    "pregnancy": ("She is {w} weeks pregnant.", "Currently pregnant, G2P1 at {w} weeks gestation.",
-                  "Intrauterine pregnancy at {w} weeks."),
-    "breastfeeding": ("She is breastfeeding her 3-month-old.", "Currently breastfeeding."),
-    "renal_impairment": ("CKD stage 4 with eGFR {g}.", "End-stage renal disease on hemodialysis.",
-                         "Chronic kidney disease, eGFR {g} mL/min."),
-    "hepatic_impairment": ("Alcoholic cirrhosis, Child-Pugh class B.", "Decompensated cirrhosis with ascites."),
-    "heart_failure": ("History of heart failure with reduced ejection fraction, EF 30%.",
-                      "Congestive heart failure."),
-    "asthma": ("Has asthma since childhood.", "History of moderate persistent asthma."),
-    "bradycardia": ("Sinus bradycardia with heart rate 46.", "Known sick sinus syndrome."),
-    "hyperkalemia": ("Labs notable for potassium 5.9.", "Hyperkalemia on recent labs."),
-    "angioedema": ("History of angioedema.", "Prior episode of angioedema of the lips."),
-    "gi_bleeding": ("History of upper GI bleed from a duodenal ulcer.", "Prior peptic ulcer disease with bleeding."),
-    "bleeding_risk": ("Thrombocytopenia, platelets 40.", "Known coagulopathy."),
-    "qt_prolongation": ("ECG shows QTc 512 ms.", "Known long QT syndrome."),
-    "seizures": ("Seizure disorder on follow-up.", "History of epilepsy."),
-    "hypotension": ("Orthostatic hypotension.", "Chronic hypotension."),
-    "urinary_retention": ("Benign prostatic hyperplasia with urinary retention.", "Urinary retention."),
-    "dementia": ("Alzheimer dementia.", "Moderate dementia."),
-    "diabetes": ("Type 2 diabetes mellitus.", "Diabetes on diet control."),
-    "osteoporosis": ("Osteoporosis.", "Postmenopausal osteoporosis."),
-    "gout": ("History of gout.", "Recurrent gouty arthritis."),
-    "myasthenia_gravis": ("Myasthenia gravis.",),
-    "active_infection": ("Active pulmonary tuberculosis.", "Currently treated for sepsis."),
-    "coronary_disease": ("Coronary artery disease with prior myocardial infarction.", "Stable angina."),
-    "hyponatremia": ("Hyponatremia, sodium 126.",),
-}
 _OPENERS = ("presents for management of {c}.", "is seen for follow-up of {c}.", "was recently diagnosed with {c}.",
             "is referred for {c}.", "comes in with worsening {c}.")
 _PLANS = ("Plan: discuss treatment options.", "Plan: start therapy as below.", "Plan: initiate treatment.",
@@ -106,6 +78,7 @@ class PlanWriter:
 
     def note(self) -> PlanNote:
         rng = self.rng
+        tag_phrases = tables.plan_tags().tag_phrases   # how a note states each tag (data/plan_tags.yaml)
         cond = rng.choice(self.conditions)
         name = rng.choice((cond.name, *cond.synonyms)) if cond.synonyms and rng.random() < 0.5 else cond.name
         tags: set[str] = set()
@@ -113,7 +86,7 @@ class PlanWriter:
         for tag in self._relevant_tags(cond):
             if rng.random() < 0.22:
                 tags.add(tag)
-        for tag in TAG_PHRASES:
+        for tag in tag_phrases:
             if rng.random() < 0.03:
                 tags.add(tag)
         if "child" in tags and "elderly" in tags:
@@ -142,10 +115,11 @@ class PlanWriter:
         stated = sorted(tags - {"child", "elderly"})   # sorted first: set order varies between processes
         rng.shuffle(stated)
         for tag in stated:
-            if tag in TAG_PHRASES:
-                lines.append(rng.choice(TAG_PHRASES[tag]).format(w=rng.randint(8, 36), g=rng.randint(8, 28)))
+            if tag in tag_phrases:
+                lines.append(rng.choice(tag_phrases[tag]).format(w=rng.randint(8, 36), g=rng.randint(8, 28)))
         meds = [t.drug for t in current] + other_meds
-        lines.append("Medications: " + (", ".join(meds) if meds else rng.choice(("none", "no regular medications"))) + ".")
+        listed = ", ".join(meds) if meds else rng.choice(("none", "no regular medications"))
+        lines.append("Medications: " + listed + ".")
         lines.append("Allergies: " + (", ".join(t.drug for t in allergies) if allergies else "NKDA") + ".")
         lines.append(f"Assessment: {name}.")
         plan = rng.choice(_PLANS)

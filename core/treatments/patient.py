@@ -4,54 +4,34 @@
 and from the condition pipeline's mentions (present or past conditions, by ICD-10-CM prefix: a history
 of angioedema or GI bleeding still contraindicates; a negated or family-history condition does not).
 The result is a set of tags from :data:`core.knowledge.kb.TAGS`, each with the evidence that set it,
-so that every contraindication the product applies can be traced back to words of the note.
+so that every contraindication the product applies can be traced back to words of the note. The patterns
+and the ICD-10-CM table are data (``core/knowledge/data/patient_context.yaml``, read through
+:mod:`core.knowledge.patient`); the thresholds that turn values into tags are here.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
 from core.conditions.types import ConditionMention
+from core.knowledge.patient import patient_context_tables
 
-#: Tag -> ICD-10-CM prefixes (undotted) of conditions that set it.
-TAG_ICD: dict[str, tuple[str, ...]] = {
-    "pregnancy": ("O", "Z33", "Z34", "Z3A"),
-    "renal_impairment": ("N184", "N185", "N186", "Z992", "N17"),
-    "hepatic_impairment": ("K703", "K704", "K717", "K72", "K7460", "K7469", "K766"),
-    "heart_failure": ("I50", "I110", "I130", "I132"),
-    "asthma": ("J45",),
-    "bradycardia": ("R001", "I441", "I442", "I443", "I495"),
-    "hyperkalemia": ("E875",),
-    "angioedema": ("T783", "D841"),
-    "gi_bleeding": ("K25", "K26", "K27", "K28", "K920", "K921", "K922", "K625", "I850"),
-    "bleeding_risk": ("D65", "D66", "D67", "D68", "D69", "R58", "I60", "I61", "I62"),
-    "qt_prolongation": ("I4581", "R9431"),
-    "seizures": ("G40", "R56"),
-    "hypotension": ("I95",),
-    "urinary_retention": ("R33", "N40"),
-    "dementia": ("F01", "F02", "F03", "G30", "G31"),
-    "diabetes": ("E08", "E09", "E10", "E11", "E13"),
-    "osteoporosis": ("M80", "M81"),
-    "gout": ("M10", "M1A"),
-    "myasthenia_gravis": ("G700",),
-    "active_infection": ("A15", "A16", "A17", "A18", "A19", "A40", "A41", "R652"),
-    "coronary_disease": ("I20", "I21", "I22", "I24", "I25"),
-    "hyponatremia": ("E871",),
-}
+_TABLES = patient_context_tables()
+#: Tag -> ICD-10-CM prefixes (undotted) of conditions that set it (``data/patient_context.yaml``).
+TAG_ICD: dict[str, tuple[str, ...]] = dict(_TABLES.tag_icd)
 _STATUSES = ("present", "historical")
 
-_AGE = re.compile(r"\b(\d{1,3})\s*(?:-|\s)?\s*(?:year|yr)s?(?:\s*|-)old\b|\b(\d{1,3})\s*(?:y/?o|yo)\b|\bage[:\s]+(\d{1,3})\b",
-                  re.I)
-_MONTHS = re.compile(r"\b(\d{1,2})\s*(?:-|\s)?\s*(?:month|week|day)s?(?:\s*|-)old\b", re.I)
-_PREGNANT = re.compile(r"\b(?:pregnant|pregnancy|gravid|intrauterine pregnancy|\d{1,2}\s*weeks?(?:'|’)?\s*"
-                       r"(?:gestation|pregnant)|G\d+\s*P\d+|gestational age)\b", re.I)
-_BREASTFEEDING = re.compile(r"\b(?:breast-?feeding|lactating|nursing (?:mother|her))\b", re.I)
-_EGFR = re.compile(r"\b(?:e?GFR|CrCl|creatinine clearance)\s*(?:of|is|was|:|=|~)?\s*(<\s*)?(\d{1,3}(?:\.\d+)?)", re.I)
-_POTASSIUM = re.compile(r"\b(?:K\+?|potassium)\s*(?:of|is|was|:|=)?\s*(\d(?:\.\d)?)\b(?!\s*(?:mg|mcg|meq|mEq))")
-_QTC = re.compile(r"\bQTc\s*(?:of|is|was|:|=)?\s*(\d{3})\b", re.I)
-_NEG_BEFORE = re.compile(r"\b(?:not|no|denies|negative|never)\b[^.\n]{0,20}$", re.I)
+# The note's patterns (``data/patient_context.yaml``; what each one's groups hold is noted there).
+_PATTERNS = _TABLES.patterns.compiled()
+_AGE = _PATTERNS["age"]
+_MONTHS = _PATTERNS["months"]
+_PREGNANT = _PATTERNS["pregnancy"]
+_BREASTFEEDING = _PATTERNS["breastfeeding"]
+_EGFR = _PATTERNS["egfr"]
+_POTASSIUM = _PATTERNS["potassium"]
+_QTC = _PATTERNS["qtc"]
+_NEG_BEFORE = _PATTERNS["negated_before"]
 
 
 @dataclass(frozen=True)

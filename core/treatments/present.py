@@ -1,4 +1,4 @@
-"""Rows and sentences the Treatment page shows (no streamlit here; the page escapes what it renders)."""
+"""Rows and sentences the Treatment page shows (plain data; the page escapes what it renders)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ from core.labels import CONDITION_STATUS_TEXT
 from core.treatments.safety import Flag
 from core.treatments.suggest import Suggestion, TreatmentResult
 
-SEVERITY_ICON = {"contraindicated": ":red[:material/block:] **Contraindicated**",
-                 "major": ":orange[:material/warning:] **Major**",
-                 "moderate": ":blue[:material/info:] Moderate", "minor": ":gray[:material/info:] Minor"}
 TAG_TEXT = {"renal_impairment": "renal impairment", "hepatic_impairment": "hepatic impairment",
             "gi_bleeding": "GI bleeding history", "bleeding_risk": "bleeding risk",
             "qt_prolongation": "QT prolongation", "heart_failure": "heart failure",

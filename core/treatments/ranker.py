@@ -15,19 +15,19 @@ are explained with Captum (:func:`core.treatments.explain.explain_ranking`).
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 import torch
 from torch import nn
-from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel, PreTrainedTokenizerBase
+from transformers import AutoModel, AutoTokenizer, BertModel, PreTrainedTokenizerBase
 
-from core.config import base_model_path, resolve_device
-from core.modeling import autocast, load_info, setup_torch
+from core.config import base_model_path
 from core.knowledge.kb import Condition, Treatment
+from core.modeling import ArtifactInfo, autocast, tiny_bert_config
+from core.pipeline import Pipeline
 
-TASK = "ranker"
 HEAD_FILE = "ranker_head.pt"
 
 
@@ -78,6 +78,12 @@ class Ranker(nn.Module):
             self.classifier["mlp"][-1].weight.zero_()
             self.classifier["mlp"][-1].bias.zero_()
 
+    def save_pretrained(self, path: Path) -> None:
+        """The encoder as a transformers model and the head beside it (what :func:`core.modeling.save_artifact`
+        calls)."""
+        self.encoder.save_pretrained(path)
+        torch.save(self.classifier.state_dict(), Path(path) / HEAD_FILE)
+
     def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """Mean-pooled last hidden states of the unmasked tokens."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state.float()
@@ -93,43 +99,38 @@ class Ranker(nn.Module):
 
 
 def new_ranker(tiny: bool = False) -> tuple[Ranker, PreTrainedTokenizerBase]:
+    """A ranker warm-started at the knowledge base's order, on the base encoder (or a tiny one, for tests)."""
     base = base_model_path()
     tokenizer = AutoTokenizer.from_pretrained(str(base))
     if tiny:
-        cfg = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                         intermediate_size=64, max_position_embeddings=512)
-        return Ranker(BertModel(cfg, add_pooling_layer=False)), tokenizer
+        return Ranker(BertModel(tiny_bert_config(tokenizer.vocab_size), add_pooling_layer=False)), tokenizer
     return Ranker(AutoModel.from_pretrained(str(base), add_pooling_layer=False)), tokenizer
 
 
-class RankerPipeline:
+class RankerPipeline(Pipeline):
     """Scores candidate treatments for a note; thread-safe (one lock around the shared model)."""
+
+    task = "treatments"
 
     def __init__(self, model: Ranker, tokenizer: PreTrainedTokenizerBase, *, version: str = "untrained",
                  device: str | None = None, max_length: int = 512) -> None:
-        setup_torch()
-        self.device = torch.device(device or resolve_device())
-        self.model = model.to(self.device).eval()
-        self.tokenizer = tokenizer
-        self.version = version
+        super().__init__(model, tokenizer, version=version, device=device)
         self.max_length = max_length
-        self.lock = threading.RLock()
         self._cand: dict[str, torch.Tensor] = {}
 
     @classmethod
-    def from_artifact(cls, path: Path, device: str | None = None) -> "RankerPipeline":
-        setup_torch()
-        info = load_info(path)
-        encoder = AutoModel.from_pretrained(str(path), add_pooling_layer=False)
-        model = Ranker(encoder)
+    def load_weights(cls, path: Path) -> tuple[torch.nn.Module, Any]:
+        model = Ranker(AutoModel.from_pretrained(str(path), add_pooling_layer=False))
         model.classifier.load_state_dict(torch.load(path / HEAD_FILE, map_location="cpu", weights_only=True))
-        tok = AutoTokenizer.from_pretrained(str(path))
-        return cls(model, tok, version=info.version, device=device,
-                   max_length=int(info.training.get("infer_max_length", 512)))
+        return model, AutoTokenizer.from_pretrained(str(path))
 
-    def save(self, path: Path) -> None:
-        self.model.encoder.save_pretrained(path)
-        torch.save(self.model.classifier.state_dict(), path / HEAD_FILE)
+    @classmethod
+    def artifact_params(cls, path: Path, info: ArtifactInfo) -> dict[str, Any]:
+        return {"max_length": int(info.training.get("infer_max_length", 512))}
+
+    def clear_cache(self) -> None:
+        """Forget the candidates' embeddings (after the model changed)."""
+        self._cand.clear()
 
     def _encode(self, texts: Sequence[str], max_length: int) -> tuple[torch.Tensor, torch.Tensor]:
         enc = self.tokenizer(list(texts), truncation=True, max_length=max_length, padding=True, return_tensors="pt")

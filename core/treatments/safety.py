@@ -12,66 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
+from core.knowledge.drug_classes import allergy_groups, class_families
+from core.knowledge.kb import Treatment
 from core.labels import severity_rank
 from core.spans import Quote
 from core.treatments.interactions import DrugRef, InteractionChecker
-from core.knowledge.kb import Treatment
 from core.treatments.patient import PatientContext
 
-
+_ALLERGIES = allergy_groups()
 #: Allergy groups: words an allergy is written with, the drugs and class words it covers, and
-#: cross-reactive groups (flagged, not withheld). Source: AAAAI/ACAAI drug allergy practice parameter 2022.
+#: cross-reactive groups (flagged, not withheld); ``data/allergy_groups.yaml`` of :mod:`core.knowledge`.
 ALLERGY_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
-    "penicillins": {"terms": ("penicillin", "penicillins", "pcn", "amoxicillin", "ampicillin", "augmentin",
-                              "amoxicillin-clavulanate", "piperacillin", "dicloxacillin", "nafcillin"),
-                    "members": ("amoxicillin", "ampicillin", "penicillin v", "penicillin g", "phenoxymethylpenicillin",
-                                "benzylpenicillin", "piperacillin", "nafcillin", "oxacillin", "dicloxacillin",
-                                "amoxicillin/clavulanate", "clavulanic acid"),
-                    "class_words": ("penicillin", "aminopenicillin"), "cross": ("cephalosporins", "carbapenems")},
-    "cephalosporins": {"terms": ("cephalosporin", "cephalosporins", "cephalexin", "keflex", "ceftriaxone",
-                                 "cefazolin", "cefuroxime", "cefdinir"),
-                       "members": ("cephalexin", "cefazolin", "cefuroxime", "ceftriaxone", "cefdinir", "cefpodoxime",
-                                   "cefixime", "cefepime", "ceftazidime", "cefadroxil", "cefaclor", "cefprozil"),
-                       "class_words": ("cephalosporin",), "cross": ("penicillins",)},
-    "carbapenems": {"terms": ("carbapenem", "meropenem", "imipenem", "ertapenem"),
-                    "members": ("meropenem", "imipenem", "ertapenem", "doripenem"), "class_words": ("carbapenem",),
-                    "cross": ()},
-    "sulfonamides": {"terms": ("sulfa", "sulfas", "sulfonamide", "sulfonamides", "bactrim", "septra",
-                               "sulfamethoxazole", "tmp-smx", "sulfamethoxazole-trimethoprim"),
-                     "members": ("sulfamethoxazole", "sulfadiazine", "sulfasalazine", "dapsone"),
-                     "class_words": ("sulfonamide antibiotic",), "cross": ()},
-    "nsaids": {"terms": ("nsaid", "nsaids", "ibuprofen", "naproxen", "aspirin", "asa", "motrin", "advil",
-                         "aleve", "diclofenac", "indomethacin", "celecoxib", "ketorolac", "meloxicam"),
-               "members": ("ibuprofen", "naproxen", "aspirin", "acetylsalicylic acid", "diclofenac", "indomethacin",
-                           "ketorolac", "meloxicam", "celecoxib", "etodolac", "nabumetone", "piroxicam", "ketoprofen",
-                           "sulindac", "flurbiprofen", "mefenamic acid"),
-               "class_words": ("nsaid", "cox-2 inhibitor", "salicylate"), "cross": ()},
-    "macrolides": {"terms": ("macrolide", "macrolides", "azithromycin", "zithromax", "z-pak", "clarithromycin",
-                             "erythromycin"),
-                   "members": ("azithromycin", "clarithromycin", "erythromycin", "fidaxomicin"),
-                   "class_words": ("macrolide",), "cross": ()},
-    "fluoroquinolones": {"terms": ("fluoroquinolone", "fluoroquinolones", "quinolone", "quinolones",
-                                   "ciprofloxacin", "cipro", "levofloxacin", "levaquin", "moxifloxacin"),
-                         "members": ("ciprofloxacin", "levofloxacin", "moxifloxacin", "ofloxacin", "norfloxacin",
-                                     "delafloxacin", "gemifloxacin"),
-                         "class_words": ("fluoroquinolone", "quinolone"), "cross": ()},
-    "tetracyclines": {"terms": ("tetracycline", "tetracyclines", "doxycycline", "minocycline"),
-                      "members": ("tetracycline", "doxycycline", "minocycline", "sarecycline", "demeclocycline"),
-                      "class_words": ("tetracycline",), "cross": ()},
-    "opioids": {"terms": ("codeine", "morphine", "opioid", "opioids", "opiates", "hydrocodone", "oxycodone",
-                          "tramadol", "percocet", "vicodin"),
-                "members": ("codeine", "morphine", "hydrocodone", "oxycodone", "hydromorphone", "tramadol",
-                            "tapentadol", "fentanyl", "methadone", "buprenorphine", "oxymorphone"),
-                "class_words": ("opioid",), "cross": ()},
-    "ace_inhibitors": {"terms": ("ace inhibitor", "ace inhibitors", "acei", "lisinopril", "enalapril",
-                                 "ramipril", "benazepril", "captopril"),
-                       "members": ("lisinopril", "enalapril", "ramipril", "benazepril", "captopril", "quinapril",
-                                   "fosinopril", "perindopril", "trandolapril", "moexipril"),
-                       "class_words": ("ace inhibitor",), "cross": ()},
-    "statins": {"terms": ("statin", "statins", "atorvastatin", "simvastatin", "rosuvastatin", "pravastatin"),
-                "members": ("atorvastatin", "simvastatin", "rosuvastatin", "pravastatin", "lovastatin",
-                            "fluvastatin", "pitavastatin"), "class_words": ("statin",), "cross": ()},
-}
+    name: {"terms": g.terms, "members": g.members, "class_words": g.class_words, "cross": g.cross}
+    for name, g in _ALLERGIES.groups.items()}
+#: The reference the allergy groups follow (cited in the flags).
+ALLERGY_SOURCE: str = _ALLERGIES.source
 
 
 @dataclass(frozen=True)
@@ -136,26 +91,20 @@ def allergy_flags(t: Treatment, allergies: Sequence[Allergy]) -> list[Flag]:
         if same or shared:
             what = "this drug" if same else f"its class ({', '.join(sorted(shared))})"
             out.append(Flag("allergy", "contraindicated", f"The note lists an allergy to {a.text}, which covers {what}.",
-                            "Allergy list in the note; AAAAI/ACAAI drug allergy practice parameter 2022", ev))
+                            f"Allergy list in the note; {ALLERGY_SOURCE}", ev))
             continue
         cross = {x for g in _groups_of_allergy(a) for x in ALLERGY_GROUPS[g]["cross"]} & cand_groups
         if cross:
             out.append(Flag("allergy", "major",
                             f"Allergy to {a.text}: possible cross-reactivity with {', '.join(sorted(cross))}.",
-                            "AAAAI/ACAAI drug allergy practice parameter 2022", ev))
+                            ALLERGY_SOURCE, ev))
     return out
 
 
 #: Class families: knowledge-base class wordings that name the same kind of therapy ("evidence-based beta
-#: blocker", "beta blocker (rate control)"). Checked in order; the first contained in a class names its family.
-CLASS_FAMILIES: tuple[str, ...] = (
-    "beta blocker", "ace inhibitor", "angiotensin ii receptor blocker", "angiotensin receptor blocker", "arb",
-    "statin", "ssri", "snri", "proton pump inhibitor", "factor xa inhibitor", "direct thrombin inhibitor",
-    "vitamin k antagonist", "sglt2 inhibitor", "glp-1", "dpp-4 inhibitor", "sulfonylurea", "thiazide",
-    "loop diuretic", "nsaid", "cox-2", "benzodiazepine", "opioid", "bisphosphonate", "triptan",
-    "dihydropyridine", "calcium channel blocker", "mineralocorticoid receptor antagonist", "p2y12",
-    "antipsychotic", "tricyclic", "mao inhibitor", "h1 antihistamine", "inhaled corticosteroid", "laba", "lama",
-    "dopamine agonist", "acetylcholinesterase inhibitor", "xanthine oxidase inhibitor")
+#: blocker", "beta blocker (rate control)"), from ``data/class_families.yaml`` of :mod:`core.knowledge`. Checked
+#: in order; the first contained in a class names its family.
+CLASS_FAMILIES: tuple[str, ...] = class_families()
 
 
 def class_family(drug_class: str) -> str | None:

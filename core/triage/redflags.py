@@ -3,7 +3,8 @@
 Each rule in :data:`RED_FLAG_RULES` is a named red flag with a severity and a description. A rule fires when
 one of its *alternatives* is found: a tuple of concepts (regular expressions over the note) that must all be
 asserted present, and, for more than one concept, lie in the same sentence or within ``window`` characters
-of each other ("chest pain" with "diaphoresis"; "fever" with "BP 82/50").
+of each other ("chest pain" with "diaphoresis"; "fever" with "BP 82/50"). Rules and concepts are data,
+``core/triage/data/red_flags.yaml``, read through :class:`RedFlagTables` when this module is imported.
 
 Every concept match goes through :func:`core.nlp.context.assert_spans` (``kind="condition"``): negated
 ("denies chest pain", "negative for SI/HI"), historical ("history of stroke"), family ("mother had a
@@ -17,9 +18,15 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
+from pydantic import Field
+
+from core.knowledge.fields import Loc, Regex, Table, Text, matching, one_of, repeated, rows
+from core.knowledge.schema import Row, load_cached
 from core.labels import RED_FLAG_SEVERITIES
 from core.spans import Span
 
@@ -28,99 +35,72 @@ __all__ = ["RedFlag", "RedFlagRule", "RED_FLAG_RULES", "CONCEPTS", "FLAG_STATUSE
 
 FLAG_STATUSES = frozenset({"present", "possible"})
 
-_I = re.IGNORECASE
+#: The red-flag concepts and rules.
+RED_FLAGS_PATH: Path = Path(__file__).resolve().parent / "data" / "red_flags.yaml"
+
+_FRAGMENT = re.compile(r"\{([a-z_]+)\}")
+_Name = matching("a snake_case name", r"[a-z][a-z0-9_]*")
+_Severity = one_of("severity", RED_FLAG_SEVERITIES)
 
 
-def _rx(*patterns: str, flags: int = _I) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, flags) for p in patterns)
+class RedFlagRuleSpec(Row):
+    """A rule of ``red_flags.yaml`` (see :class:`RedFlagRule`)."""
+
+    name: _Name
+    severity: _Severity
+    description: Text
+    alternatives: Annotated[tuple[Annotated[tuple[_Name, ...], Field(min_length=1)], ...], Field(min_length=1)]
+    window: Annotated[int, Field(strict=True, ge=1)] = 200
 
 
-_SIDE = r"(?:left|right|l|r|one|1)"
-_MEASURE_SEP = r"\s*(?:of|was|is|at|:|=)?\s*"
+class RedFlagTables(Table):
+    """``red_flags.yaml``: regex fragments, concepts (name -> patterns) and rules in order. Rules name known
+    concepts, patterns name known fragments and compile once the fragments are in."""
 
-# Concept name -> regular expressions. Matches of the same concept that overlap keep the longest.
-CONCEPTS: dict[str, tuple[re.Pattern[str], ...]] = {
-    "chest_pain": _rx(r"\bchest\s+(?:pain|pressure|tightness|discomfort|heaviness)\b",
-                      r"\bsubsternal\s+(?:chest\s+)?(?:pain|pressure|discomfort)\b", r"\bangina\b"),
-    "diaphoresis": _rx(r"\bdiaphore(?:sis|tic)\b", r"\bsweat(?:ing|y)\b", r"\bclammy\b", r"\bcold\s+sweats?\b"),
-    "pain_radiation": _rx(r"\bradiat(?:ing|es|ed|ion)\s+(?:(?:down|up|in|into|to|toward)\s+)*"
-                          r"(?:the\s+|his\s+|her\s+|both\s+)?(?:(?:left|right|l|r)\s+)?"
-                          r"(?:arms?|jaw|neck|shoulders?)\b"),
-    "acs": _rx(r"\bN?STEMI\b", r"\bST[- ]?(?:segment\s+)?elevations?\b", r"\bacute\s+coronary\s+syndrome\b",
-               r"\bacute\s+(?:MI|myocardial\s+infarction)\b"),
-    "stroke_sign": _rx(r"\bfacial\s+(?:droop(?:ing)?|asymmetry|weakness)\b", r"\b(?:face|mouth)\s+droop(?:ing)?\b",
-                       r"\bhemi(?:paresis|plegia|paretic|plegic)\b", r"\bslurred\s+speech\b",
-                       r"\bslurring\s+(?:of\s+)?(?:his\s+|her\s+)?(?:speech|words)\b", r"\bdysarthri(?:a|c)\b",
-                       r"\b(?:expressive\s+|receptive\s+|global\s+)?aphasi(?:a|c)\b", r"\bpronator\s+drift\b",
-                       r"\barm\s+drift\b", r"\bfacial\s+palsy\b",
-                       rf"\b(?:sudden(?:[- ]onset)?\s+)?(?:unilateral|one[- ]sided|{_SIDE}[- ]sided)\s+"
-                       r"(?:weakness|numbness|paralysis)\b",
-                       rf"\b(?:sudden(?:[- ]onset)?\s+)?(?:weakness|numbness|paralysis)\s+(?:of|on|in)\s+"
-                       rf"(?:the\s+|his\s+|her\s+)?{_SIDE}\s+side\b",
-                       r"\b(?:acute\s+|code\s+)?stroke\b", r"\bCVA\b"),
-    "suicidal_homicidal": _rx(r"\bsuicidal(?:\s+(?:ideation|ideations|thoughts?|intent|plans?|behaviou?rs?|"
-                              r"gestures?|attempts?))?\b",
-                              r"\bhomicidal(?:\s+(?:ideation|ideations|thoughts?|intent|plans?))?\b",
-                              r"\bsuicide\s+(?:attempts?|plans?|notes?)\b", r"\battempted\s+suicide\b",
-                              r"\b(?:wants?|wanted|wanting|plans?|planning|going|intends?|tried|trying|"
-                              r"thoughts?\s+of|thinking\s+(?:of|about))\s+(?:to\s+)?(?:kill|killing|hurt|hurting|"
-                              r"harm|harming|end)\s+(?:himself|herself|themselves|themself|myself|self|his\s+life|"
-                              r"her\s+life|their\s+life|my\s+life|someone|others|other\s+people)\b",
-                              r"\bintentional\s+overdose\b", r"\bself[- ]harm(?:ing)?\b")
-    + _rx(r"(?<![A-Za-z])(?:SI|HI)(?![A-Za-z])", flags=0),
-    "sepsis": _rx(r"\b(?:uro)?sepsis\b", r"\bseptic(?:\s+shock)?\b", r"\bseptic(?:emia|aemia)\b"),
-    "fever": _rx(r"\bfevers?\b", r"\bfebrile\b", r"\bpyrexi(?:a|al)\b", r"\brigors\b",
-                 rf"\b(?:temp(?:erature)?|tmax|t){_MEASURE_SEP}(?:3[89]|4[0-2])(?:\.\d+)?\s*(?:°\s*)?C?\b",
-                 rf"\b(?:temp(?:erature)?|tmax|t){_MEASURE_SEP}(?:100\.[4-9]|10[1-6](?:\.\d+)?)\s*(?:°\s*)?F?\b"),
-    "hypotension": _rx(r"\bhypotensi(?:on|ve)\b", r"\blow\s+blood\s+pressure\b",
-                       rf"\b(?:bp|blood\s+pressure|sbp){_MEASURE_SEP}(?:[4-8]\d)\s*/\s*\d{{2,3}}\b"),
-    "tachycardia": _rx(r"\btachycardi(?:a|c)\b",
-                       rf"\b(?:hr|heart\s+rate|pulse){_MEASURE_SEP}(?:1\d\d|2[0-4]\d)\b"),
-    "altered_mental_status": _rx(r"\baltered\s+mental\s+status\b", r"\bAMS\b", r"\bconfus(?:ed|ion)\b",
-                                 r"\bdisoriented\b", r"\blethargic\b", r"\bobtunded\b", r"\bunresponsive\b",
-                                 r"\bdelirium\b"),
-    "anaphylaxis": _rx(r"\banaphyla(?:xis|ctic(?:\s+reaction|\s+shock)?)\b", r"\bangioedema\b",
-                       r"\bthroat\s+(?:swelling|closing|tightness|closure)\b",
-                       r"\b(?:tongue|lips?)\s+swelling\b", r"\bswelling\s+of\s+(?:the\s+)?(?:tongue|lips?|throat)\b"),
-    "gi_bleed": _rx(r"\bha?ematemesis\b", r"\bmela?ena\b", r"\bhematochezia\b", r"\bhaematochezia\b",
-                    r"\bcoffee[- ]ground\s+(?:emesis|vomit(?:us)?)\b", r"\bvomiting\s+(?:up\s+)?blood\b",
-                    r"\bbloody\s+(?:stools?|bowel\s+movements?|emesis|vomit)\b",
-                    r"\bblood\s+in\s+(?:the\s+|his\s+|her\s+)?(?:stools?|vomit)\b", r"\bblack,?\s+tarry\s+stools?\b",
-                    r"\bbright\s+red\s+blood\s+per\s+rectum\b", r"\bBRBPR\b", r"\b(?:upper\s+|lower\s+)?GI\s+bleed(?:ing)?\b",
-                    r"\bgastrointestinal\s+(?:bleed|bleeding|hemorrhage)\b"),
-    "respiratory_distress": _rx(r"\bsevere\s+(?:shortness\s+of\s+breath|dyspnea|dyspnoea|SOB|respiratory\s+distress)\b",
-                                r"\brespiratory\s+(?:distress|failure|arrest)\b", r"\bhypox(?:ia|ic|emia|emic|aemia)\b",
-                                rf"\b(?:sp ?o2|o2\s+sat(?:uration)?s?|sat(?:uration)?s?|oxygen\s+saturation|pulse\s+ox)"
-                                rf"{_MEASURE_SEP}(?:[4-8]\d|9[01])\s*%",
-                                r"\bunable\s+to\s+speak\s+in\s+(?:full\s+|complete\s+)?sentences\b",
-                                r"\baccessory\s+muscle\s+use\b", r"\buse\s+of\s+accessory\s+muscles\b",
-                                r"\bcyano(?:sis|tic)\b", r"\bstridor\b", r"\bgasping\b"),
-    "thunderclap_headache": _rx(r"\bthunderclap\s+headaches?\b",
-                                r"\bworst\s+headache\s+(?:of\s+(?:his|her|my|their|the\s+patient's)\s+life|ever)\b",
-                                r"\bsudden[- ](?:onset\s+)?(?:severe\s+)?headache\b"),
-    "syncope": _rx(r"\bsyncop(?:e|al)\b", r"\bpassed\s+out\b", r"\bloss\s+of\s+consciousness\b",
-                   r"\bfaint(?:ed|ing)\b")
-    + _rx(r"\bLOC\b", flags=0),
-    "pregnancy": _rx(r"\bpregnan(?:t|cy)\b", r"\bgravid\b", r"\b\d{1,2}\s*(?:weeks?|wks?)\s+(?:gestation|pregnant|GA)\b",
-                     r"\bG\d+\s*P\d+", r"\bIUP\b", r"\bintrauterine\s+pregnancy\b", r"\b(?:first|second|third)\s+trimester\b"),
-    "heavy_bleeding": _rx(r"\bheavy\s+(?:vaginal\s+)?bleeding\b", r"\bvaginal\s+(?:bleeding|hemorrhage)\b",
-                          r"\b(?:ha?emorrhage|ha?emorrhaging)\b", r"\bsoaking\s+(?:through\s+)?(?:\w+\s+)?pads?\b",
-                          r"\bpassing\s+(?:large\s+)?clots\b", r"\bbleeding\s+heavily\b"),
-    "saddle_anesthesia": _rx(r"\bsaddle\s+(?:an(?:a)?esthesia|numbness|paresthesias?|sensory\s+loss|hypoesthesia)\b",
-                             r"\bperineal\s+numbness\b"),
-    "bladder_bowel_dysfunction": _rx(r"\burinary\s+(?:retention|incontinence)\b",
-                                     r"\b(?:bowel|fecal|faecal|stool)\s+incontinence\b",
-                                     r"\bloss\s+of\s+(?:bladder|bowel)\s+(?:control|function)\b",
-                                     r"\bunable\s+to\s+(?:urinate|void)\b", r"\bbladder\s+dysfunction\b"),
-    "back_pain": _rx(r"\b(?:(?:low|lower)\s+)?back\s+pain\b", r"\blumbar\s+pain\b", r"\bsciatica\b", r"\bLBP\b"),
-    "testicular_torsion": _rx(r"\b(?:testicular|testis|spermatic\s+cord)\s+torsion\b", r"\btorsion\s+of\s+the\s+testi(?:s|cle)\b",
-                              r"\b(?:sudden|acute|abrupt)(?:[- ]onset)?\s+(?:severe\s+)?(?:testicular|scrotal)\s+pain\b",
-                              r"\bhigh[- ]riding\s+test(?:is|icle)\b", r"\babsent\s+cremasteric\s+reflex\b"),
-    "acute_vision_loss": _rx(r"\b(?:sudden|acute|abrupt)(?:[- ]onset)?\s+(?:(?:painless|painful|complete|partial|"
-                             r"monocular|bilateral|unilateral)\s+)?(?:loss\s+of\s+(?:vision|sight)|vision\s+loss|"
-                             r"visual\s+loss|blindness)\b",
-                             r"\bamaurosis\s+fugax\b", r"\bcurtain\s+(?:over|across|coming\s+down)\b"),
-}
+    fragments: dict[_Name, Text] = {}
+    concepts: dict[_Name, Annotated[tuple[Text | Regex, ...], Field(min_length=1)]]
+    rules: Annotated[tuple[RedFlagRuleSpec, ...], Field(min_length=1)]
+
+    @classmethod
+    def cross_errors(cls, raw: dict[str, Any]) -> Iterable[tuple[Loc, str]]:
+        fragments = raw.get("fragments") if isinstance(raw.get("fragments"), dict) else {}
+        concepts = raw.get("concepts") if isinstance(raw.get("concepts"), dict) else {}
+        for name, patterns in concepts.items():
+            for i, item in enumerate(patterns if isinstance(patterns, list) else ()):
+                text = item.get("pattern") if isinstance(item, dict) else item
+                if not isinstance(text, str):
+                    continue
+                unknown = [f for f in _FRAGMENT.findall(text) if f not in fragments]
+                if unknown:
+                    yield ("concepts", name, i), f"unknown fragment {unknown[0]!r} (see fragments)"
+                    continue
+                try:
+                    re.compile(_FRAGMENT.sub(lambda m: str(fragments[m[1]]), text))
+                except re.error as exc:
+                    yield ("concepts", name, i), f"not a valid regular expression ({exc})"
+        for i, rule in rows(raw, "rules"):
+            alternatives = rule.get("alternatives")
+            for j, alt in enumerate(alternatives if isinstance(alternatives, list) else ()):
+                for k, concept in enumerate(alt if isinstance(alt, list) else ()):
+                    if isinstance(concept, str) and concept not in concepts:
+                        yield ("rules", i, "alternatives", j, k), f"concept {concept!r} is not in concepts"
+        yield from repeated(((("rules", i, "name"), r.get("name")) for i, r in rows(raw, "rules")), "rule name")
+
+    def compiled(self) -> dict[str, tuple[re.Pattern[str], ...]]:
+        """Concept name -> compiled patterns, fragments in, in file order."""
+        def compile_(item: str | Regex) -> re.Pattern[str]:
+            rx = item if isinstance(item, Regex) else Regex(pattern=item)
+            return re.compile(_FRAGMENT.sub(lambda m: self.fragments[m[1]], rx.pattern),
+                              re.IGNORECASE if rx.ignore_case else 0)
+
+        return {name: tuple(map(compile_, patterns)) for name, patterns in self.concepts.items()}
+
+
+_TABLES = load_cached(RED_FLAGS_PATH, RedFlagTables)
+
+# Concept name -> regular expressions (``data/red_flags.yaml``). Matches of the same concept that overlap keep the
+# longest.
+CONCEPTS: dict[str, tuple[re.Pattern[str], ...]] = _TABLES.compiled()
 
 
 @dataclass(frozen=True)
@@ -161,61 +141,9 @@ class RedFlag:
                 "triggers": [t.to_dict() for t in self.triggers]}
 
 
-RED_FLAG_RULES: tuple[RedFlagRule, ...] = (
-    RedFlagRule("acute_coronary_syndrome", "critical",
-                "Chest pain with diaphoresis or radiating to the arm, jaw or neck, or ST elevation / acute MI: "
-                "possible acute coronary syndrome.",
-                (("chest_pain", "diaphoresis"), ("chest_pain", "pain_radiation"), ("acs",))),
-    RedFlagRule("stroke_signs", "critical",
-                "Focal neurological deficit or stroke signs (facial droop, hemiparesis, slurred speech, aphasia, "
-                "sudden one-sided weakness): time-critical stroke evaluation.",
-                (("stroke_sign",),)),
-    RedFlagRule("suicidal_homicidal_ideation", "critical",
-                "Suicidal or homicidal ideation, intent or plan: immediate safety assessment.",
-                (("suicidal_homicidal",),)),
-    RedFlagRule("sepsis", "critical",
-                "Sepsis, or fever with hypotension, tachycardia or altered mental status.",
-                (("sepsis",), ("fever", "hypotension"), ("fever", "tachycardia"), ("fever", "altered_mental_status")),
-                window=300),
-    RedFlagRule("anaphylaxis", "critical",
-                "Anaphylaxis or airway swelling (angioedema, throat or tongue swelling).",
-                (("anaphylaxis",),)),
-    RedFlagRule("gi_bleeding", "high",
-                "Gastrointestinal bleeding (hematemesis, melena, hematochezia).",
-                (("gi_bleed",),)),
-    RedFlagRule("respiratory_distress", "critical",
-                "Severe shortness of breath, respiratory distress or hypoxia.",
-                (("respiratory_distress",),)),
-    RedFlagRule("thunderclap_headache", "critical",
-                "Thunderclap or 'worst headache of life': possible subarachnoid hemorrhage.",
-                (("thunderclap_headache",),)),
-    RedFlagRule("syncope", "high",
-                "Syncope or loss of consciousness: evaluate for cardiac and neurological causes.",
-                (("syncope",),)),
-    RedFlagRule("pregnancy_with_bleeding", "critical",
-                "Pregnancy with heavy or vaginal bleeding: possible miscarriage, ectopic pregnancy or hemorrhage.",
-                (("pregnancy", "heavy_bleeding"),), window=400),
-    RedFlagRule("cauda_equina", "critical",
-                "Cauda equina signs: saddle anesthesia, or urinary retention / incontinence with back pain.",
-                (("saddle_anesthesia",), ("bladder_bowel_dysfunction", "back_pain")), window=300),
-    RedFlagRule("testicular_torsion", "critical",
-                "Testicular torsion or sudden severe testicular pain: surgical emergency.",
-                (("testicular_torsion",),)),
-    RedFlagRule("acute_vision_loss", "critical",
-                "Sudden or acute loss of vision (or amaurosis fugax).",
-                (("acute_vision_loss",),)),
-)
-
-
-def _check_rules() -> None:
-    for rule in RED_FLAG_RULES:
-        assert rule.severity in RED_FLAG_SEVERITIES, rule.name
-        for alt in rule.alternatives:
-            for concept in alt:
-                assert concept in CONCEPTS, (rule.name, concept)
-
-
-_check_rules()
+#: The rules, in order (``data/red_flags.yaml``).
+RED_FLAG_RULES: tuple[RedFlagRule, ...] = tuple(
+    RedFlagRule(r.name, r.severity, r.description, r.alternatives, r.window) for r in _TABLES.rules)
 
 _SENT_END = re.compile(r"[.!?](?=\s)|\n")
 

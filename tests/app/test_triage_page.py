@@ -172,15 +172,21 @@ def test_pages_switch(app):
     assert not at.exception and at.title[0].value == "Triage a clinical note"
 
 
-def test_without_a_model_the_page_says_how_to_train(monkeypatch, tiny_triage_artifact):
-    import core.modeling
+def test_without_a_model_the_page_says_how_to_train(monkeypatch, tmp_path, tiny_triage_artifact):
+    from core.config import get_settings
 
-    monkeypatch.setattr(core.modeling, "current_artifact", lambda task, models_dir=None: None)
+    monkeypatch.setenv("NOTELENS_MODELS_DIR", str(tmp_path / "empty"))   # a fresh install: no model trained
+    get_settings.cache_clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    assert any("No triage model is trained yet" in e.value and "make run" in e.value for e in at.error)
+    try:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.run()
+        assert not at.exception, at.exception
+        assert any("No triage model is trained yet" in e.value and "make run" in e.value for e in at.error)
+        assert any("none trained" in c.value for c in at.sidebar.caption)
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
 
 
 def test_long_note_defaults_to_the_fast_method(app):

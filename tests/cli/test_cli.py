@@ -117,15 +117,18 @@ def test_train_on_own_data_saves_a_new_version(tmp_path, monkeypatch, tiny_triag
 def test_feedback_flows_back_into_training_records(tiny_triage_artifact):
     from core.db.engine import init_db
     from core.db.store import record_feedback, record_prediction
-    from core.triage.train import feedback_records
+    from core.tasks import get_task
+    from core.tasks.workflows import stored_feedback
 
     init_db()
-    before = len(feedback_records(["orthopedics", "cardiology_pulmonology"]))
+    task = get_task("triage")
+    before = len(stored_feedback(task))
     pid = record_prediction("triage", "v-test", ORTHO, {"service": "cardiology_pulmonology"})
     record_feedback(pid, user_name="Dr A", user_role="annotator", verdict="wrong", correction="orthopedics",
                     note_text=ORTHO)
     pid2 = record_prediction("triage", "v-test", CARDIO, {"service": "cardiology_pulmonology"})
     record_feedback(pid2, user_name="Dr A", user_role="clinician", verdict="correct", note_text=CARDIO)
-    recs = feedback_records(["orthopedics", "cardiology_pulmonology"])
+    pid3 = record_prediction("triage", "v-test", CARDIO, {"service": "cardiology_pulmonology"})
+    record_feedback(pid3, user_name="Dr A", user_role="clinician", verdict="wrong")   # no note, no label: skipped
+    recs = stored_feedback(task)
     assert recs[before:] == [(ORTHO, "orthopedics"), (CARDIO, "cardiology_pulmonology")]
-    assert len(feedback_records(["dermatology"])) == 0

@@ -74,33 +74,25 @@ def test_predict_drugs_json_and_fhir(tmp_path, tiny_drug_artifact):
     assert {e["resource"]["status"] for e in bundle["entry"]} == {"active"}
 
 
-def test_train_drugs_on_own_jsonl_saves_a_new_version(tmp_path, monkeypatch, tiny_drug_artifact):
-    from core.drugs import train as dt_
-    from core.modeling import current_artifact, load_info
+def test_train_drugs_on_own_jsonl_saves_a_new_version(tmp_path, tiny_drug_artifact):
+    from core.modeling import current_artifact, load_info, set_current
+    from core.ner.data import write_jsonl
     from tests.conftest import toy_drug_docs
-    from core.drugs.data import write_jsonl
 
     path = tmp_path / "mine.jsonl"
     write_jsonl(toy_drug_docs(30), path)
-    real = dt_.train_on_docs
-
-    def tiny(docs, cfg, **kw):  # same command path, a tiny model so that the test is fast
-        cfg.epochs, cfg.max_length, cfg.tokens_per_batch = 2.0, 64, 512
-        return real(docs, cfg, tiny=True, progress=False, **kw)
-
-    monkeypatch.setattr(dt_, "train_on_docs", tiny)
     before = current_artifact("drugs")
-    res = runner.invoke(app, ["train", "drugs", "--data", str(path)])
+    # the command users run, with a tiny model so that the test is fast
+    res = runner.invoke(app, ["train", "drugs", "--data", str(path), "--epochs", "2", "--set", "tiny=true",
+                              "--set", "max_length=64", "--set", "tokens_per_batch=512"])
     assert res.exit_code == 0, res.output
     out = _last_json(res.stdout)
     after = current_artifact("drugs")
     assert after != before and out["version"] == after.name
     info = load_info(after)
     assert info.training["source"] == str(path) and info.training["n_train"] == 27
-    # put the fixture's model back for the other tests
-    from core.modeling import set_current
-
-    set_current("drugs", before.name)
+    assert info.training["unknown_min_score"] == 0.0 and info.training["epochs"] == 2.0
+    set_current("drugs", before.name)   # put the fixture's model back for the other tests
 
 
 @pytest.mark.skipif(not (SHARED_DATA / "bc5cdr_chem_devel.iob").exists(), reason="needs ../shared/data")

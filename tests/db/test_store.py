@@ -13,7 +13,7 @@ from core.db.engine import session_scope, write_session
 from core.db.models import Feedback, Prediction
 from core.db.store import (
     count_rows,
-    feedback_for_training,
+    iter_feedback,
     get_prediction,
     hash_text,
     list_feedback,
@@ -82,17 +82,16 @@ def test_feedback_roundtrip_and_list(engine):
     assert count_rows(engine=engine) == {"predictions": 2, "feedback": 3}
 
 
-def test_feedback_for_training(engine):
+def test_iter_feedback_reads_every_row_of_a_task_oldest_first_in_pages(engine):
     p = record_prediction("triage", "v1", "a", {"label": "Cardiology"}, engine=engine)
-    _fb(p, engine, verdict="correct", note_text="text A")  # label = model output
-    _fb(p, engine, verdict="wrong", correction={"label": "Neurology"}, note_text="text B")
-    _fb(p, engine, verdict="wrong", note_text="text C")  # no label known: skipped
-    _fb(p, engine, verdict="correct")  # no note text: skipped
+    ids = [_fb(p, engine, verdict="correct", note_text=f"text {i}") for i in range(7)]
     q = record_prediction("drugs", "v1", "b", {"drugs": []}, engine=engine)
     _fb(q, engine, verdict="correct", note_text="other task")
-    examples = list(feedback_for_training("triage", engine=engine))
-    assert examples == [("text A", {"label": "Cardiology"}), ("text B", {"label": "Neurology"})]
-    assert examples[1].note_text == "text B" and examples[1].label == {"label": "Neurology"}
+    rows = list(iter_feedback("triage", engine=engine, page=3))   # three pages, the last one short
+    assert [r.id for r in rows] == ids
+    assert [r.note_text for r in rows] == [f"text {i}" for i in range(7)]
+    assert {r.task for r in rows} == {"triage"} and rows[0].output == {"label": "Cardiology"}
+    assert [r.id for r in iter_feedback("triage", engine=engine, page=7)] == ids   # a full last page
 
 
 @pytest.mark.parametrize(

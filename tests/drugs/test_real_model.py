@@ -6,13 +6,14 @@ pytestmark = pytest.mark.slow
 
 
 def test_real_encoder_learns_drug_spans_in_a_few_steps(tmp_path):
-    from core.drugs.train import DrugTrainConfig, synthetic_docs, train_and_save
+    from core.tasks import get_task
 
-    cfg = DrugTrainConfig(n_notes=16, n_passages=80, max_length=96, epochs=1.0, tokens_per_batch=512, seed=3,
-                          unknown_min_score=0.0)
-    docs = synthetic_docs(cfg)
-    pipe, info, path = train_and_save(docs, cfg, source="tests", models_dir=tmp_path, make_current=False,
-                                      progress=False, measure_heldout=False, log=lambda _m: None)
+    task = get_task("drugs")
+    cfg = task.config(n_notes=16, n_passages=80, max_length=96, epochs=1.0, tokens_per_batch=512, seed=3,
+                      unknown_min_score=0.0, measure_heldout=False)
+    trained = task.train(task.synthetic_train(cfg), (), cfg, source="tests", models_dir=tmp_path,
+                         make_current=False, progress=False)
+    pipe, info, path = trained.model, trained.info, trained.path
     assert info.training["steps"] >= 10 and info.training["final_loss"] < 1.0
     assert (path / "model.safetensors").exists() and info.base_model.startswith("all-MiniLM-L6-v2")
     text = "Pretreatment with haloperidol attenuated the catalepsy. Continue lisinopril 10 mg PO daily."

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from core.knowledge.kb import KB_PATH, LINES, SERVICES, TAGS, KnowledgeBase, load_kb, validate
+from core.knowledge.schema import DataFileError
 
 
 @pytest.fixture(scope="module")
@@ -160,28 +161,63 @@ def test_validate_reports_broken_rows(raw):
     del rows[3]["drugbank_id"]
     broken["conditions"][1]["service"] = "astrology"
     broken["conditions"].append(copy.deepcopy(broken["conditions"][2]))
-    errors = "\n".join(validate(broken))
-    assert "NO-SUCH-GUIDELINE" in errors
-    assert "purple_skin" in errors
-    assert "'second'" in errors
-    assert "missing 'drugbank_id'" in errors
-    assert "astrology" in errors
-    assert "used twice" in errors
+    errors = validate(broken)
+    text = "\n".join(errors)
+    first = broken["conditions"][0]["id"]
+    # every mistake is reported at once, each at its row: field errors and cross-row ones alike
+    assert f"conditions[0] ({first}) > treatments[0] ({rows[0]['drug']}) > source: " in text
+    assert "source 'NO-SUCH-GUIDELINE' is not in sources" in text
+    assert "tag 'purple_skin' is not one of" in text
+    assert "line 'second' is not one of first, alternative, adjunct" in text
+    assert f"treatments[3] ({rows[3]['drug']}) > drugbank_id: Field required" in text
+    assert "service 'astrology' is not one of" in text
+    assert f"conditions[{len(broken['conditions']) - 1}]" in text and "used twice" in text
+    assert len(errors) == 6
     assert validate({}) and validate([]) and validate({"version": 1, "sources": {}, "conditions": []})
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c: c["treatments"].append(dict(c["treatments"][0], drug="zz-new")),      # a first-line row last
+     "first-line rows must come before other lines"),
+    (lambda c: c["treatments"][1].update(drug=c["treatments"][0]["drug"]), "drug listed twice"),
+    (lambda c: c["treatments"][0].update(contraindications=["pregnancy"], preferred_in=["pregnancy"]),
+     "tags both contraindicate and prefer it: pregnancy"),
+    (lambda c: c["treatments"][0].update(cautions=["asthma", "asthma"]), "listed twice: 'asthma'"),
+    (lambda c: c["treatments"][0].update(drugbank_id="DB123"), "'DB123' is not a DrugBank id"),
+    (lambda c: c["treatments"][0].update(dose="10 mg"), "dose: Extra inputs are not permitted"),
+    (lambda c: c.update(id="High-BP"), "'High-BP' is not a snake_case id"),
+    (lambda c: c.update(icd10=["I10", "hypertension"]), "'hypertension' is not an ICD-10-CM code"),
+    (lambda c: c.update(icd10=[]), "icd10: Tuple should have at least 1 item"),
+    (lambda c: c.update(treatments=[]), "treatments: Tuple should have at least 1 item"),
+    (lambda c: c.update(synonyms=["ok", "  "]), "must be a non-empty string"),
+    (lambda c: c.pop("name"), "name: Field required"),
+])
+def test_validate_reports_each_broken_condition(raw, change, message):
+    broken = copy.deepcopy(raw)
+    assert broken["conditions"][0]["treatments"][-1]["line"] != "first"
+    change(broken["conditions"][0])
+    errors = validate(broken)
+    assert any(message in e for e in errors), errors
 
 
 def test_validate_reports_bad_sources(raw):
     broken = copy.deepcopy(raw)
     key = next(iter(broken["sources"]))
     broken["sources"][key] = {"title": "", "year": "recent"}
+    broken["version"] = True
     errors = "\n".join(validate(broken))
-    assert "title must be a non-empty string" in errors and "missing 'body'" in errors and "year" in errors
+    assert f"sources > {key} > title: Value error, must be a non-empty string" in errors
+    assert f"sources > {key} > body: Field required" in errors
+    assert f"sources > {key} > year: Input should be a valid integer" in errors
+    assert "version: Input should be a valid integer" in errors
 
 
 def test_load_kb_raises_on_invalid_file(raw, tmp_path: Path):
     broken = copy.deepcopy(raw)
     broken["conditions"][0]["treatments"][0]["line"] = "best"
     path = tmp_path / "kb.yaml"
-    path.write_text(yaml.safe_dump(broken), encoding="utf-8")
-    with pytest.raises(ValueError, match="line 'best'"):
+    path.write_text(yaml.safe_dump(broken, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataFileError, match="line 'best'") as err:
         load_kb(path)
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "line: best" in text)
+    assert str(err.value).startswith(f"{path}:{line}: conditions[0] ")

@@ -61,3 +61,11 @@ def test_missing_and_malformed_files_are_data_errors(tmp_path):
     bad.write_text("version: [1\n")
     with pytest.raises(DataFileError, match="not valid YAML"):
         load_yaml(bad, Table)
+
+
+def test_a_key_written_twice_is_refused_with_its_line(tmp_path):
+    p = tmp_path / "dup.yaml"
+    p.write_text("version: 1\nconditions: []\nversion: 2\n")
+    with pytest.raises(DataFileError, match=r"'version' is written twice \(first on line 1\)") as err:
+        load_yaml(p, Table)
+    assert "line 3" in str(err.value)

@@ -23,7 +23,7 @@ def test_precision_coverage_and_non_indications(tmp_path, tiny_conditions):
             ("hypertension", second.drug, second.drugbank_id, "NOT"),        # suggested second: a non-indication
             ("zebra fever of the moon", "aspirin", "DB00945", "DM")]           # no knowledge-base row
     path = write_tsv(tmp_path / "ind.tsv", ("disease", "drug", "drugbank_id", "category"), rows)
-    res = evaluate_treatments(engine, path)
+    res = evaluate_treatments(engine, read_indications(path))
     assert res["n_diseases"] == 2 and res["coverage"] == 0.5
     assert res["precision_at_3"] == pytest.approx(2 / 3, abs=1e-4)
     assert res["not_in_top5"] == 1

@@ -238,6 +238,19 @@ def test_custom_rules_file_matches_by_name_and_id(tmp_path: Path) -> None:
     assert c.check(_ref("warfarin"), _ref("ibuprofen")) == []
 
 
+def test_a_rule_naming_an_unknown_group_fails_when_the_file_is_read(tmp_path: Path) -> None:
+    from core.knowledge.schema import DataFileError
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump({
+        "version": 1, "sources": {"S": {"title": "T", "body": "B", "year": 2000}},
+        "groups": {"g1": {"description": "d", "source": "S", "members": ["warfarin"]}},
+        "rules": [{"id": "r", "a": "g1", "b": "g2", "severity": "moderate", "mechanism": "m", "advice": "x",
+                   "source": "S"}]}, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"rules\[0\] \(r\) > b: group 'g2' is not in groups"):
+        InteractionChecker(rules_path=path, use_ansm=False)
+
+
 # -- ordering and the list APIs ------------------------------------------------------------------------------
 def test_severity_order() -> None:
     assert SEVERITIES == ("contraindicated", "major", "moderate", "minor")

@@ -39,27 +39,26 @@ def test_save_load_round_trip_gives_the_same_scores(tiny_ranker, tmp_path):
     cands = [candidate_text(gout, t) for t in gout.treatments]
     text = "Assessment: gout. eGFR 25."
     before = tiny_ranker.scores(text, cands)
-    path = tmp_path / "copy"
-    path.mkdir()
-    tiny_ranker.save(path)
-    tiny_ranker.tokenizer.save_pretrained(path)
-    (path / "metadata.json").write_text((tiny_ranker_artifact_path(tiny_ranker) / "metadata.json").read_text())
+    from dataclasses import replace
+
+    from core.modeling import load_info, save_artifact
+
+    # the one artifact writer every task saves through, into another folder
+    info = replace(load_info(tiny_ranker.artifact), version="ranker-copy")
+    path = save_artifact(tiny_ranker.model, tiny_ranker.tokenizer, info, models_dir=tmp_path, make_current=False)
+    assert path == tmp_path / "ranker" / "ranker-copy" and not list((tmp_path / "ranker").glob(".*tmp"))
     loaded = RankerPipeline.from_artifact(path)
     assert loaded.scores(text, cands) == pytest.approx(before, abs=1e-5)
+    assert loaded.artifact == path and loaded.version == "ranker-copy"
     assert tiny_ranker.scores(text, []) == []
-
-
-def tiny_ranker_artifact_path(pipe):
-    from core.modeling import current_artifact
-
-    return current_artifact("ranker")
 
 
 def test_feedback_becomes_training_notes(tiny_conditions):
     from core.db.engine import init_db
     from core.db.store import record_feedback, record_prediction
+    from core.tasks import get_task
+    from core.tasks.workflows import stored_feedback
     from core.treatments.suggest import TreatmentEngine
-    from core.treatments.train import feedback_notes
 
     init_db()
     text = "Assessment: hypertension. 70-year-old man. Feedback test note."
@@ -70,7 +69,7 @@ def test_feedback_becomes_training_notes(tiny_conditions):
                         verdict={"reject": "wrong", "add_missing": "partially_correct"}[kind],
                         correction={"kind": kind, "condition_id": "hypertension", "drug": drug, "drugbank_id": None,
                                     "reason": "test"}, note_text=text)
-    notes = [n for n in feedback_notes() if n.text == text]
+    notes = [n for n in stored_feedback(get_task("ranker")) if n.text == text]
     assert len(notes) == 1
     rel = dict(zip((t.drug for t in notes[0].condition.treatments), notes[0].relevance))
     assert rel["lisinopril"] == 0.0

@@ -2,9 +2,9 @@
 
 import pytest
 
-from core.explain.attribution import explain
-from core.labels import SERVICES
-from core.triage.train import TrainConfig, synthetic_records, train_and_save
+from core.explain.note import explain_note
+from core.tasks import get_task
+from core.triage.train import synthetic_records
 
 pytestmark = pytest.mark.slow
 
@@ -13,11 +13,11 @@ pytestmark = pytest.mark.slow
 def real_pipe(tmp_path_factory):
     train = synthetic_records(96, seed=5)
     val = synthetic_records(30, seed=6)
-    cfg = TrainConfig(max_length=128, infer_max_length=512, epochs=1.0, batch_size=16, seed=5, val_notes=30)
-    pipe, info, path = train_and_save(train, val, list(SERVICES), cfg, source="test", progress=False,
-                                      models_dir=tmp_path_factory.mktemp("models"), make_current=False,
-                                      log=lambda _m: None)
-    return pipe, info, path
+    task = get_task("triage")
+    cfg = task.config(max_length=128, infer_max_length=512, epochs=1.0, batch_size=16, seed=5, val_notes=30)
+    trained = task.train(train, val, cfg, source="test", progress=False, models_dir=tmp_path_factory.mktemp("models"),
+                         make_current=False)
+    return trained.model, trained.info, trained.path
 
 
 def test_real_encoder_trains_calibrates_and_saves(real_pipe):
@@ -35,7 +35,7 @@ def test_real_encoder_integrated_gradients_converge(real_pipe):
     pipe, _, _ = real_pipe
     note = ("Chest pain radiating to the left arm with diaphoresis. ECG with ST elevation; troponin elevated. "
             "Taken for cardiac catheterization.")
-    exp = explain(pipe, note, "cardiology_pulmonology", use_cache=False)
+    exp = explain_note(pipe, note, "cardiology_pulmonology", use_cache=False)
     assert exp.delta is not None and exp.delta <= 0.05
     top = {w.text.lower() for w in exp.top(8)}
     assert top & {"chest", "cardiac", "ecg", "troponin", "catheterization", "st", "elevation", "diaphoresis"}

@@ -157,3 +157,31 @@ def test_html_is_just_text():
     f = _flag(text, "acute_coronary_syndrome")
     assert _trigger_texts(text, f) == ["chest pain", "diaphoresis"]
     assert f.to_dict()["triggers"][0]["start"] == text.index("chest pain")
+
+
+def test_concepts_and_rules_come_from_the_data_file(tmp_path):
+    import re
+
+    import yaml
+
+    from core.knowledge.schema import DataFileError, load_yaml
+    from core.triage.redflags import RED_FLAGS_PATH, RedFlagRule, RedFlagTables
+
+    tables = load_yaml(RED_FLAGS_PATH, RedFlagTables)
+    assert [r.name for r in RED_FLAG_RULES] == [r.name for r in tables.rules]
+    assert all(isinstance(r, RedFlagRule) and isinstance(r.alternatives[0], tuple) for r in RED_FLAG_RULES)
+    assert {r.name: r.window for r in RED_FLAG_RULES}["pregnancy_with_bleeding"] == 400
+    assert all(c in CONCEPTS for r in RED_FLAG_RULES for alt in r.alternatives for c in alt)
+    # fragments are spliced in; "SI"/"HI" and "LOC" are the only patterns that keep their case
+    assert any("(?:left|right|l|r|one|1)[- ]sided" in p.pattern for p in CONCEPTS["stroke_sign"])
+    case_sensitive = [p.pattern for ps in CONCEPTS.values() for p in ps if not p.flags & re.IGNORECASE]
+    assert case_sensitive == [r"(?<![A-Za-z])(?:SI|HI)(?![A-Za-z])", r"\bLOC\b"]
+    assert not any(p.search("patient is si") for p in CONCEPTS["suicidal_homicidal"])
+    # a rule naming a concept nobody defined fails when the file is read, naming the rule
+    raw = yaml.safe_load(RED_FLAGS_PATH.read_text(encoding="utf-8"))
+    raw["rules"][0]["alternatives"][0][1] = "diaphoretic"
+    path = tmp_path / "red_flags.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"rules\[0\] \(acute_coronary_syndrome\) > alternatives\[0\]\[1\]: "
+                                            r"concept 'diaphoretic' is not in concepts"):
+        load_yaml(path, RedFlagTables)

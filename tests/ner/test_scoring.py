@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from core.drugs.scoring import format_report, score_spans
+from core.ner.scoring import format_report, score_spans
 from core.spans import Span
 
 TEXT = "Take aspirin 81 mg, metoprolol and warfarin daily."

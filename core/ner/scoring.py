@@ -35,7 +35,7 @@ from seqeval.scheme import IOB2
 
 from core.spans import Span
 
-__all__ = ["score_spans", "format_report"]
+__all__ = ["score_spans", "score_tagger", "format_report"]
 
 #: Word and punctuation tokens, and runs of whitespace (so the tokens partition the whole text).
 _TOKEN = re.compile(r"\w+|[^\w\s]|\s+")
@@ -202,3 +202,20 @@ def format_report(scores: dict[str, Any]) -> str:
     lines.append(row("micro avg", scores["strict"], scores["lenient"], scores["n_gold"]))
     lines.append(f"{scores['n_docs']} documents, {scores['n_gold']} gold spans, {scores['n_pred']} predicted")
     return "\n".join(lines)
+
+
+def score_tagger(tagger: Any, docs: Sequence[Any], labels: Sequence[str] | None = None,
+                 progress: bool = False) -> dict[str, Any]:
+    """:func:`score_spans` of a span tagger's predictions (``tagger.entities``) on annotated documents."""
+    import sys
+
+    from tqdm import tqdm
+
+    preds: list[list[Span]] = []
+    bar = tqdm(total=len(docs), desc="predicting", unit="doc", disable=not progress, file=sys.stderr)
+    for lo in range(0, len(docs), 64):
+        chunk = docs[lo:lo + 64]
+        preds.extend(tagger.entities([d.text for d in chunk]))
+        bar.update(len(chunk))
+    bar.close()
+    return score_spans([d.spans for d in docs], preds, [d.text for d in docs], labels=labels)

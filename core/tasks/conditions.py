@@ -1,0 +1,46 @@
+"""Conditions as a task: every condition mention with its status and ICD-10-CM code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.conditions.pipeline import ConditionPipeline
+from core.conditions.train import ConditionTrainConfig, heldout_recall, synthetic_docs
+from core.labels import CONDITION_LABELS, CONDITION_STATUSES
+from core.ner.corrections import SpanCorrections
+from core.ner.data import AnnotatedDoc
+from core.tasks.spans import SpanTask
+
+
+class ConditionTask(SpanTask[ConditionTrainConfig]):
+    name = "conditions"
+    artifact = "conditions"
+    description = "Find the conditions a note describes, with their status and ICD-10-CM code."
+    page = "Treatments"
+    config_class = ConditionTrainConfig
+    labels = CONDITION_LABELS
+    corrections = SpanCorrections("CONDITION", "condition", CONDITION_STATUSES)
+    pipeline_class = ConditionPipeline
+    feedback_weight = 2
+
+    def warm(self) -> None:
+        from core.conditions.normalize import warm
+
+        warm()
+
+    def raw_pipeline(self, model: Any, tokenizer: Any, config: ConditionTrainConfig) -> ConditionPipeline:
+        return ConditionPipeline(model, tokenizer, max_length=config.infer_max_length, stride=config.infer_stride,
+                                 dictionary=False, normalize=False, assertion=False)
+
+    def serve(self, pipe: ConditionPipeline) -> None:
+        pipe.dictionary = pipe.normalize = pipe.assertion = True
+
+    def heldout_metrics(self, pipe: ConditionPipeline) -> dict[str, Any]:
+        return {"heldout_names": heldout_recall(pipe)}
+
+    def synthetic_train(self, config: ConditionTrainConfig) -> list[AnnotatedDoc]:
+        return synthetic_docs(config, "train")
+
+    def synthetic_validation(self, config: ConditionTrainConfig) -> list[AnnotatedDoc]:
+        return synthetic_docs(config, "train", n_notes=config.val_notes, n_passages=config.val_passages,
+                              seed=config.seed + 1000)

@@ -1,0 +1,156 @@
+"""What the span tasks (drugs, conditions) share: token-classification training, span scoring, explanations of
+one mention, and annotators' span corrections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import torch
+
+from core.feedback import Correction
+from core.modeling import ArtifactInfo, hash_records, setup_torch
+from core.ner.corrections import SpanCorrections
+from core.ner.data import AnnotatedDoc, gold_labels, load_annotated
+from core.ner.scoring import format_report, score_tagger
+from core.ner.tagger import SpanTagger
+from core.ner.training import SpanTrainConfig, bio_tags, fit, new_model
+from core.tasks.base import C, Log, Target, Task, Trained, quiet
+
+
+class SpanTask(Task[C]):
+    """A task whose model finds labelled character spans in a note (a :class:`core.ner.tagger.SpanTagger`)."""
+
+    #: The entity labels the model tags (the first is the mention a result lists).
+    labels: ClassVar[tuple[str, ...]]
+    #: The corrections an annotator can make (see :class:`core.ner.corrections.SpanCorrections`).
+    corrections: ClassVar[SpanCorrections]
+    #: The pipeline class that serves the model.
+    pipeline_class: ClassVar[type[SpanTagger]]
+    user_data_config: ClassVar[dict[str, Any]] = {"epochs": 3.0, "max_length": 256, "tokens_per_batch": 1024,
+                                                   "freeze_embeddings": False, "measure_heldout": False}
+    data_help = ("Annotated IOB (token<TAB>tag, blank line between sentences) or JSONL "
+                 '({"text": ..., "spans": [{"start", "end", "label"}]}).')
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return bio_tags(self.labels)
+
+    @property
+    def feedback_kinds(self) -> dict[str, str]:  # type: ignore[override]
+        return self.corrections.kinds
+
+    def load_from(self, path: Path, *, device: str | None = None) -> SpanTagger:
+        return self.pipeline_class.from_artifact(path, device=device)
+
+    # -- hooks of each span task ----------------------------------------------------------------------
+    def raw_pipeline(self, model: Any, tokenizer: Any, config: C) -> SpanTagger:
+        """The pipeline as validation scores it: the model's spans, without normalization or assertion."""
+        raise NotImplementedError
+
+    def serve(self, pipe: SpanTagger) -> None:
+        """Turn a :meth:`raw_pipeline` into the one pages use (normalization, assertion on)."""
+
+    def heldout_metrics(self, pipe: SpanTagger) -> dict[str, Any]:
+        """Recall on names never written in training (default models), keyed as the metadata stores it."""
+        return {}
+
+    def mentions(self, result: Any) -> Sequence[Any]:
+        """The mentions of a result a person corrects or asks about (with ``start``, ``end``, ``text``, ``span``)."""
+        return result.mentions
+
+    # -- explanations -----------------------------------------------------------------------------------
+    def targets(self, result: Any) -> list[Target]:
+        return [Target(i, f"#{i + 1} {m.text}") for i, m in enumerate(self.mentions(result))]
+
+    def explain(self, model: SpanTagger, text: str, result: Any, target: Any = None, method: str | None = None,
+                **options: Any) -> Any:
+        from core.explain.entity import explain_entity
+
+        mentions = self.mentions(result)
+        index = 0 if target is None else int(target)
+        if not 0 <= index < len(mentions):
+            raise ValueError(f"there is no mention #{index + 1} to explain")
+        return explain_entity(model, text, mentions[index].span, method or self.default_method(result), **options)
+
+    # -- data -------------------------------------------------------------------------------------------
+    def read_data(self, path: Path, label_map: dict[str, str] | None = None) -> list[AnnotatedDoc]:
+        docs = load_annotated(path, label_map)
+        if not docs:
+            raise ValueError(f"{path}: no documents")
+        if not set(gold_labels(docs)) & set(self.labels):
+            raise ValueError(f"{path}: the file annotates no entity the {self.name} model knows "
+                             f"({', '.join(self.labels)}); use --label-map, e.g. Chemical={self.labels[0]}")
+        return docs
+
+    def fingerprint(self, docs: Sequence[AnnotatedDoc]) -> str:
+        return hash_records((d.text, ",".join(f"{s.start}:{s.end}:{s.label}" for s in d.spans)) for d in docs)
+
+    # -- training ---------------------------------------------------------------------------------------
+    def train(self, data: Sequence[AnnotatedDoc] | None, validation: Sequence[AnnotatedDoc] | None, config: C, *,
+              source: str, init: Path | None = None, feedback: Sequence[AnnotatedDoc] = (),
+              models_dir: Path | None = None, make_current: bool = True, progress: bool = True,
+              log: Log = quiet) -> Trained:
+        assert isinstance(config, SpanTrainConfig)
+        if data is None:
+            data = self.synthetic_train(config)
+            validation = self.synthetic_validation(config) if validation is None else validation
+            labels = list(self.labels)
+        else:
+            labels = [lab for lab in self.labels if lab in set(gold_labels(data))] or list(self.labels)
+            if validation is None:
+                data, validation = self.split(data, config.seed)
+        train = list(data) + list(feedback) * self.feedback_weight
+        setup_torch()
+        torch.manual_seed(config.seed)
+        model, tokenizer = new_model(self.tags, init, config.tiny)
+        stats = fit(model, tokenizer, train, config, tags=self.tags, labels=labels, desc=f"training {self.name}",
+                    progress=progress)
+        log(f"trained {stats['steps']} steps on {stats['windows']} windows in {stats['seconds']} s")
+        pipe = self.raw_pipeline(model, tokenizer, config)
+        metrics: dict[str, Any] = {"validation_source": source}
+        if validation:
+            metrics["validation"] = score_tagger(pipe, validation)
+            log(f"validation strict F1 {metrics['validation']['strict']['f1']}")
+        if config.measure_heldout:
+            metrics.update(self.heldout_metrics(pipe))
+        info = ArtifactInfo.build(self.artifact, self.tags, config, data_hash=self.fingerprint(train), source=source,
+                                  stats=stats, metrics=metrics, n_train=len(train), n_val=len(validation), init=init,
+                                  entity_labels=labels)
+        trained = self.save(pipe, info, models_dir=models_dir, make_current=make_current)
+        self.serve(pipe)
+        return trained
+
+    def evaluate(self, model: SpanTagger, data: Sequence[AnnotatedDoc], *, progress: bool = False) -> dict[str, Any]:
+        """Strict (exact span and label) and lenient (overlap) precision, recall and F1 over the labels the data
+        annotates."""
+        return score_tagger(model, data, labels=gold_labels(data), progress=progress)
+
+    def report(self, result: dict[str, Any]) -> str:
+        return format_report(result)
+
+    def unknown_labels(self, model: SpanTagger, data: Sequence[AnnotatedDoc]) -> list[str]:
+        return sorted(set(gold_labels(data)) - set(model.entity_labels))
+
+    # -- feedback ---------------------------------------------------------------------------------------
+    def correction(self, text: str, result: Any, kind: str, **fields: Any) -> Correction:
+        return self.corrections.build(text, self.mentions(result), kind, **fields)
+
+    def feedback_examples(self, records: Iterable[Any]) -> list[AnnotatedDoc]:
+        """Each corrected note once, with the model's entities and every correction applied, oldest first."""
+        notes: dict[int, tuple[str, list[dict[str, Any]]]] = {}
+        corrections: dict[int, list[Any]] = {}
+        for r in records:
+            if not r.note_text:
+                continue
+            notes[r.prediction_id] = (r.note_text, list((r.output or {}).get("entities", [])))
+            corrections.setdefault(r.prediction_id, []).append(r.correction)
+        return [AnnotatedDoc(text, tuple(self.corrections.apply(text, entities, corrections[pid])))
+                for pid, (text, entities) in notes.items()]
+
+    def feedback_columns(self, record: Any) -> dict[str, Any]:
+        c = record.correction if isinstance(record.correction, dict) else {}
+        kind = str(c.get("kind") or "")
+        return {"correction": self.corrections.kinds.get(kind, kind), "text": c.get("text", ""),
+                "detail": c.get("status") or c.get("label") or ""}

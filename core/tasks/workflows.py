@@ -1,0 +1,218 @@
+"""What people do with any task, written once over the task interface: train it (default data, their own data,
+people's corrections, cross-validation), evaluate it (a file, or the synthetic held-out notes), record feedback.
+
+The CLI, the pages and batch runs call these; they never name a task's modules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from core.modeling import load_info, record_evaluation
+from core.tasks.base import Log, Task, quiet
+
+
+def parse_overrides(task: Task, pairs: Sequence[str]) -> dict[str, Any]:
+    """``["epochs=2", "tiny=true"]`` -> config overrides, each value converted to its field's type.
+
+    Raises:
+        ValueError: not ``name=value``, an unknown field, or a value of the wrong type.
+    """
+    kinds = {f.name: f.type for f in dataclasses.fields(task.config_class)}
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ValueError(f"expected NAME=VALUE, got {pair!r}")
+        if name not in kinds:
+            raise ValueError(f"{task.name} has no training option {name!r} (known: {', '.join(sorted(kinds))})")
+        kind = str(kinds[name])
+        try:
+            if "bool" in kind:
+                if value.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                    raise ValueError(value)
+                out[name] = value.lower() in ("1", "true", "yes")
+            elif "None" in kind and value.lower() == "none":
+                out[name] = None
+            elif "tuple" in kind:
+                out[name] = tuple(v.strip() for v in value.split(",") if v.strip())
+            elif "int" in kind and "float" not in kind:
+                out[name] = int(value)
+            elif "float" in kind:
+                out[name] = float(value)
+            else:
+                out[name] = value
+        except ValueError:
+            raise ValueError(f"{name}={value!r} is not a valid {kind}") from None
+    return out
+
+
+def stored_feedback(task: Task) -> list[Any]:
+    """Training examples from every stored correction of ``task`` that carries its note (oldest first)."""
+    from core.db.engine import init_db
+    from core.db.store import iter_feedback
+
+    init_db()
+    return task.feedback_examples(iter_feedback(task.name))
+
+
+def train(task: Task, *, data: Path | None = None, label_map: dict[str, str] | None = None, init: str = "default",
+          with_feedback: bool = False, cv: int = 0, if_missing: bool = False, models_dir: Path | None = None,
+          progress: bool = True, log: Log = quiet, **overrides: Any) -> dict[str, Any]:
+    """Train ``task`` and return a summary (the JSON the CLI prints last).
+
+    Args:
+        data: A user's labelled file (:meth:`Task.read_data`); None trains the default model on synthesized data.
+        label_map: Renames the file's labels (unmapped ones are dropped).
+        init: With ``data``: start from the ``default`` (current) model, or the ``base`` encoder.
+        with_feedback: Add the examples people's stored corrections make (:func:`stored_feedback`).
+        cv: With ``data``: k-fold cross-validation instead of one saved model.
+        if_missing: Do nothing when the task already has a model.
+        overrides: Training config fields (:meth:`Task.config`).
+    """
+    if if_missing and task.current(models_dir) is not None:
+        log(f"{task.name} model present: {task.current(models_dir).name}")
+        return {"task": task.name, "version": task.current(models_dir).name, "trained": False}
+    config = task.config(user_data=data is not None, **overrides)
+    examples = None if data is None else task.read_data(data, label_map)
+    start = None
+    if data is not None and init == "default":
+        start = task.current(models_dir)
+        if start is None:
+            log(f"no default {task.name} model yet: starting from the base encoder")
+    feedback = stored_feedback(task) if with_feedback else []
+    if with_feedback:
+        log(f"adding {len(feedback)} examples from people's corrections")
+    source = str(data) if data is not None else f"synthetic(seed={config.seed})"
+    source += "+feedback" if with_feedback else ""
+    if cv:
+        if examples is None:
+            raise ValueError("cross-validation needs your own data (--data)")
+        return cross_validate(task, examples, config, cv, start, progress=progress, log=log)
+    t0 = time.perf_counter()
+    trained = task.train(examples, None, config, source=source, init=start, feedback=feedback, models_dir=models_dir,
+                         progress=progress, log=log)
+    log(f"saved {trained.path} in {time.perf_counter() - t0:.0f} s")
+    return {"task": task.name, "version": trained.info.version, "trained": True,
+            "n_train": trained.info.training.get("n_train"), "validation": headline(trained.info.metrics)}
+
+
+def headline(metrics: dict[str, Any]) -> dict[str, Any]:
+    """The validation figures worth a line: accuracy and macro-F1, strict F1, or NDCG."""
+    val = metrics.get("validation") or {}
+    keep = ("accuracy", "macro_f1", "ece", "n", "ndcg@3", "top1_agreement")
+    out = {k: val[k] for k in keep if k in val}
+    if "strict" in val:
+        out["strict_f1"] = val["strict"]["f1"]
+        out["n_docs"] = val.get("n_docs")
+    return out
+
+
+def cross_validate(task: Task, data: Sequence[Any], config: Any, k: int, start: Path | None, *,
+                   progress: bool = True, log: Log = quiet) -> dict[str, Any]:
+    """k-fold cross-validation: each fold trained from ``start`` and scored on its held-out examples (nothing is
+    saved where the app looks)."""
+    import tempfile
+
+    import numpy as np
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for f, test_idx in enumerate(task.folds(data, k, config.seed)):
+            held = set(test_idx)
+            rest = [x for i, x in enumerate(data) if i not in held]
+            test = [data[i] for i in sorted(held)]
+            fit_part, val = task.split(rest, config.seed)
+            trained = task.train(fit_part, val, config, source=f"cv fold {f + 1}/{k}", init=start,
+                                 models_dir=Path(tmp), make_current=False, progress=progress, log=log)
+            m = task.evaluate(trained.model, test, progress=progress)
+            flat = {**headline({"validation": m}), "n": m.get("n", len(test))}
+            log(f"fold {f + 1}: {flat}")
+            results.append(flat)
+    scores = [r.get("macro_f1", r.get("strict_f1", r.get("ndcg@3", 0.0))) for r in results]
+    out: dict[str, Any] = {"folds": results, "k": len(results), "score": float(np.mean(scores)),
+                           "score_std": float(np.std(scores))}
+    for key in ("macro_f1", "accuracy", "strict_f1"):
+        if all(key in r for r in results):
+            out[key] = float(np.mean([r[key] for r in results]))
+            out[f"{key}_std"] = float(np.std([r[key] for r in results]))
+    return out
+
+
+def train_all(*, if_missing: bool = False, models_dir: Path | None = None, log: Log = quiet) -> list[dict[str, Any]]:
+    """Every task's default model, in the registry's order (a task's requirements come before it)."""
+    from core.tasks import TASKS
+
+    return [train(task, if_missing=if_missing, models_dir=models_dir, log=log) for task in TASKS.values()]
+
+
+def evaluate(task: Task, *, data: Path | None = None, label_map: dict[str, str] | None = None,
+             model: Path | None = None, progress: bool = True, record: bool = True,
+             log: Log = quiet) -> dict[str, Any]:
+    """Measure ``task``'s model (the current one, or ``model``) on a user's labelled file, or, without ``data``, on
+    the synthesized held-out examples its config describes. The result is recorded beside the artifact (file,
+    its SHA-256, figures, date; no text) when ``record``, so the pages can show it.
+
+    Raises:
+        ValueError: a malformed file, or one that holds nothing the model predicts.
+        core.tasks.base.ModelMissing: no model is trained.
+    """
+    loaded = task.load(model)
+    artifact = model or task.current()
+    if data is not None:
+        examples = task.read_data(data, label_map)
+        source = {"data": str(data), "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}
+    else:
+        info = load_info(artifact) if artifact else None
+        known = {f.name for f in dataclasses.fields(task.config_class)}
+        saved = {k: v for k, v in (info.training if info else {}).items() if k in known}
+        examples = task.synthetic_validation(task.config(**saved))
+        source = {"data": "synthetic held-out", "seed": saved.get("seed")}
+    unknown = task.unknown_labels(loaded, examples)
+    if unknown:
+        log(f"labels the model does not predict (scored as misses): {', '.join(unknown)}")
+    t0 = time.perf_counter()
+    result = task.evaluate(loaded, examples, progress=progress)
+    result.update(model_version=task.version(loaded), seconds=round(time.perf_counter() - t0, 1))
+    if record and artifact is not None:
+        summary = {k: v for k, v in result.items() if k != "details"}
+        record_evaluation(artifact, {**source, "task": task.name, "label_map": label_map or {}, "metrics": summary})
+    return result
+
+
+def record_feedback(task: Task, prediction_id: int, correction: Any, *, user_name: str, user_role: str,
+                    comment: str | None = None, note_text: str | None = None) -> int:
+    """Store a checked correction (:meth:`Task.correction`) as feedback on a prediction; returns its id.
+
+    ``note_text`` is stored only because the person chose to send feedback (retraining needs the text).
+    """
+    from core.db.engine import init_db
+    from core.db.store import record_feedback as store
+
+    init_db()
+    return store(prediction_id, user_name=user_name, user_role=user_role, verdict=correction.verdict,
+                 correction=correction.payload, comment=(comment or "").strip() or None, note_text=note_text)
+
+
+def feedback_table(task: Task, *, show_text: bool = False, limit: int = 500) -> list[dict[str, Any]]:
+    """The latest feedback on ``task``'s predictions, newest first, as table rows: when, who, verdict, what the
+    task shows of it, comment, model version (and the note only when ``show_text``)."""
+    from core.db.engine import init_db
+    from core.db.store import list_feedback
+
+    init_db()
+    rows = []
+    for r in list_feedback(task.name, limit=limit):
+        row = {"time": r.created_at.astimezone().replace(tzinfo=None), "user": r.user_name, "role": r.user_role,
+               "verdict": r.verdict, **task.feedback_columns(r), "comment": r.comment or "",
+               "model version": r.model_version, "id": r.id}
+        if show_text:
+            row["note"] = r.note_text or ""
+        rows.append(row)
+    return rows

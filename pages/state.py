@@ -1,0 +1,258 @@
+"""The Streamlit side of the pages, the same for every task: cached models and per-session state.
+
+- Shared resources (``st.cache_resource``, one per process, shared by every user): each task's model, keyed by
+  the artifact versions it runs on, so training a new version makes the next run load it; the database
+  (migrated once). Nothing computed from a note is cached here.
+- Per-session state (``st.session_state``): each page's last run and the prediction ids already recorded for
+  (task, note hash, model version), so reruns neither recompute nor store a prediction twice. Explanations are
+  cached in memory by the attribution engine (keyed by model version, note hash, target, method and options),
+  never on disk.
+
+Not a page: ``app.py`` routes only the pages it lists.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from core.feedback import Correction
+from core.tasks import TASKS, ModelMissing, Task, get_task
+from core.tasks import workflows as wf
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "samples"
+#: Widget-key prefix of each page's note input (the pages' widgets must not share keys).
+PREFIX = {"triage": "", "drugs": "drugs_", "treatments": "treat_"}
+NOTE_KEY = "note_text"
+SAMPLE_KEY = "sample_choice"
+UPLOAD_KEY = "note_upload"
+INPUT_ERROR_KEY = "input_error"
+_PREDICTIONS_KEY = "recorded_predictions"
+#: Widget keys of each page's explanation pickers: (what to explain, method).
+EXPLAIN_KEYS = {"triage": ("explain_target", "explain_method"), "drugs": ("drug_explain_choice", "drug_explain_method"),
+                "treatments": ("treat_explain", "treat_explain_method")}
+
+
+# -- shared resources ---------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner="Loading the model...", max_entries=8)
+def _load(name: str, versions: tuple[str, ...]) -> Any:
+    task = get_task(name)
+    task.warm()
+    return task.load()
+
+
+def _versions(task: Task) -> tuple[str, ...]:
+    return tuple(str(TASKS[n].current()) for n in (*task.requires, task.name))
+
+
+def model(name: str) -> Any | None:
+    """The task's model over its current artifacts, or None when it cannot run (not trained)."""
+    task = get_task(name)
+    try:
+        return _load(task.name, _versions(task))
+    except ModelMissing:
+        return None
+
+
+def require_model(name: str) -> Any:
+    """:func:`model`, or :class:`ModelMissing` saying how to train it."""
+    loaded = model(name)
+    if loaded is None:
+        raise ModelMissing(get_task(name).train_hint())
+    return loaded
+
+
+def versions() -> dict[str, str]:
+    """Each task's current model version (without loading any), for the sidebar."""
+    return {name: (task.current().name if task.current() else "none trained") for name, task in TASKS.items()}
+
+
+@st.cache_resource(show_spinner=False)
+def _database(url: str) -> Any:
+    from core.db.engine import init_db
+
+    return init_db(url)
+
+
+def database() -> Any:
+    """The migrated database engine (migrations run once per process and URL)."""
+    from core.config import get_settings
+
+    return _database(get_settings().database_url)
+
+
+# -- input --------------------------------------------------------------------------------------------------
+def sample_notes() -> dict[str, Path]:
+    """Sample notes shipped in ``assets/samples``: display name -> file."""
+    return {p.stem.replace("_", " ").capitalize(): p for p in sorted(SAMPLES_DIR.glob("*.txt"))}
+
+
+def on_sample_chosen(prefix: str = "") -> None:
+    """Callback: put the chosen sample note in the text box (``prefix`` tells pages' widgets apart)."""
+    name = st.session_state.get(prefix + SAMPLE_KEY)
+    path = sample_notes().get(name) if name else None
+    if path is not None:
+        st.session_state[prefix + NOTE_KEY] = path.read_text(encoding="utf-8")
+        st.session_state.pop(prefix + INPUT_ERROR_KEY, None)
+
+
+def on_file_uploaded(prefix: str = "") -> None:
+    """Callback: put the uploaded file's text in the text box (or keep the box and report why not)."""
+    from core.text import NoteError, read_upload
+
+    upload = st.session_state.get(prefix + UPLOAD_KEY)
+    if upload is None:
+        return
+    try:
+        st.session_state[prefix + NOTE_KEY] = read_upload(upload.getvalue())
+        st.session_state.pop(prefix + INPUT_ERROR_KEY, None)
+    except NoteError as err:
+        st.session_state[prefix + INPUT_ERROR_KEY] = f"{upload.name}: {err}"
+
+
+def input_error(prefix: str = "") -> str | None:
+    """A problem with the last upload, to show above the text box."""
+    return st.session_state.get(prefix + INPUT_ERROR_KEY)
+
+
+# -- runs ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NoteRun:
+    """One note as a page shows it: the cleaned text, its hash, the task's result and its stored prediction."""
+
+    task: str
+    text: str
+    note_hash: str
+    result: Any
+    prediction_id: int
+    seconds: float
+    model: Any = field(repr=False, compare=False, default=None)
+
+    @property
+    def model_version(self) -> str:
+        return self.result.model_version
+
+
+def _run_key(name: str) -> str:
+    return f"{name}_run"
+
+
+def _feedback_key(page: str, name: str) -> str:
+    return f"{page}_{name}_feedback"
+
+
+def run_note(name: str, raw_text: str) -> NoteRun:
+    """Clean a note, run the task on it, record the prediction once and keep the run in the session.
+
+    The note is cleaned first, so bad input is reported even when no model is trained. The prediction (hash of
+    the note, output, model version) is stored once per (task, note, model version) in this session; the note
+    itself is not stored. A new run forgets the page's previous feedback and explanation choices.
+
+    Raises:
+        core.text.NoteError: the note is empty or too long (message fit for the user).
+        ModelMissing: no model is trained.
+    """
+    from core.text import clean_note
+
+    task = get_task(name)
+    text = clean_note(raw_text)
+    loaded = require_model(name)
+    t0 = time.perf_counter()
+    result = task.run(loaded, text)
+    seconds = time.perf_counter() - t0
+    digest, prediction_id = _record_once(name, text, result)
+    run = NoteRun(name, text, digest, result, prediction_id, seconds, loaded)
+    st.session_state[_run_key(name)] = run
+    for key in [k for k in st.session_state if str(k).startswith(f"{name}_") and str(k).endswith("_feedback")]:
+        st.session_state.pop(key, None)
+    for key in EXPLAIN_KEYS.get(name, ()):
+        st.session_state.pop(key, None)
+    return run
+
+
+def _record_once(name: str, text: str, result: Any) -> tuple[str, int]:
+    """(note hash, prediction id): a prediction is stored once per (task, note, model version) per session."""
+    from core.db.store import record_prediction
+    from core.text import note_hash
+
+    database()
+    digest = note_hash(text)
+    recorded: dict[tuple[str, str, str], int] = st.session_state.setdefault(_PREDICTIONS_KEY, {})
+    key = (name, digest, result.model_version)
+    if key not in recorded:
+        recorded[key] = record_prediction(name, result.model_version, text, result.to_dict())
+    return digest, recorded[key]
+
+
+def current_run(name: str) -> NoteRun | None:
+    """The page's last run in this session, if any."""
+    return st.session_state.get(_run_key(name))
+
+
+def clear_run(name: str) -> None:
+    st.session_state.pop(_run_key(name), None)
+
+
+# -- explanations -------------------------------------------------------------------------------------------
+def default_method(run: NoteRun) -> str:
+    return get_task(run.task).default_method(run.result)
+
+
+def explain(run: NoteRun, target: Any, method: str) -> Any:
+    """Word-level explanation of ``target`` of the run's result (cached in memory by the attribution engine).
+
+    Raises:
+        ModelMissing: the model changed since the note was run (the page says to run it again).
+    """
+    task = get_task(run.task)
+    loaded = require_model(run.task)
+    if task.version(loaded) != task.version(run.model):
+        raise ModelMissing("The model changed since this note was read: run it again.")
+    return task.explain(loaded, run.text, run.result, target, method)
+
+
+# -- feedback -----------------------------------------------------------------------------------------------
+def current_user() -> tuple[str, str]:
+    """(name, role) entered in the sidebar."""
+    return (str(st.session_state.get("user_name") or "").strip(), str(st.session_state.get("user_role") or ""))
+
+
+def submit(run: NoteRun, kind: str, *, task: str | None = None, comment: str | None = None,
+           **fields: Any) -> tuple[int, Correction]:
+    """Check and store a correction of the run's result (or of its ``task`` part, e.g. the conditions of a
+    treatments run), with the note text (retraining needs it; the page says so before sending).
+
+    Raises:
+        ValueError: no user name, or an invalid correction (message fit for the user).
+    """
+    name = task or run.task
+    user, role = current_user()
+    if not user:
+        raise ValueError("Enter your name in the sidebar before sending feedback.")
+    result = run.result if name == run.task else getattr(run.result, name)
+    correction = get_task(name).correction(run.text, result, kind, **fields)
+    prediction_id = run.prediction_id if name == run.task else _record_once(name, run.text, result)[1]
+    feedback_id = wf.record_feedback(get_task(name), prediction_id, correction, user_name=user, user_role=role,
+                                     comment=comment, note_text=run.text)
+    st.session_state.setdefault(_feedback_key(run.task, name), []).append((feedback_id, correction))
+    return feedback_id, correction
+
+
+def feedback_done(run: NoteRun, task: str | None = None) -> list[tuple[int, Correction]]:
+    """Feedback sent on the current run (or on its ``task`` part): (feedback id, correction), oldest first."""
+    return list(st.session_state.get(_feedback_key(run.task, task or run.task), []))
+
+
+def feedback_table(name: str, *, show_text: bool = False) -> list[dict[str, Any]]:
+    """Recent feedback on a task's predictions, newest first (note text only when ``show_text``)."""
+    database()
+    return wf.feedback_table(get_task(name), show_text=show_text)
+
+
+def targets(run: NoteRun) -> list[Any]:
+    """What of the run's result can be explained or judged (:meth:`core.tasks.base.Task.targets`)."""
+    return get_task(run.task).targets(run.result)
