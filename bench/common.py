@@ -3,11 +3,22 @@ explanations through the task interface (so every task is measured the same way)
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
+
+
+def arguments(notes: int, seed: int) -> argparse.ArgumentParser:
+    """The options every benchmark takes: how many notes, of how many words, which explanation method, the seed."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--notes", type=int, default=notes)
+    ap.add_argument("--words", type=int, default=300)
+    ap.add_argument("--method", default="ig", choices=["ig", "gxi"])
+    ap.add_argument("--seed", type=int, default=seed)
+    return ap
 
 
 def notes_of_words(n: int, words: int, seed: int, keep: Callable[[Any], bool] | None = None) -> list[str]:

@@ -9,22 +9,17 @@ Prints per-note timings and, last, one JSON object with the medians and their ra
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 
-from bench.common import load, median, notes_of_words, time_runs
+from bench.common import arguments, load, median, notes_of_words, time_runs
 
 PIPELINE_TARGET_S = 0.5
 EXPLAIN_TARGET_S = 1.5
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--notes", type=int, default=8)
-    ap.add_argument("--words", type=int, default=300)
-    ap.add_argument("--method", default="ig", choices=["ig", "gxi"])
-    ap.add_argument("--seed", type=int, default=7)
+    ap = arguments(notes=8, seed=7)
     args = ap.parse_args()
 
     task, pipe, load_s = load("drugs")

@@ -7,21 +7,16 @@ Prints per-note timings and, last, one JSON object with the medians and the 2 s 
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
 from pathlib import Path
 
-from bench.common import load, notes_of_words, time_runs
+from bench.common import arguments, load, notes_of_words, time_runs
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--notes", type=int, default=5)
-    ap.add_argument("--words", type=int, default=300)
-    ap.add_argument("--method", default="ig", choices=["ig", "gxi"])
-    ap.add_argument("--seed", type=int, default=99)
+    ap = arguments(notes=5, seed=99)
     ap.add_argument("--csv", type=Path, default=None,
                     help="Take the notes from this CSV's text column (e.g. ../shared/data/mtsamples_triage_dev.csv) "
                          "instead of synthesizing them; notes shorter than --words are skipped.")

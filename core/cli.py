@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -47,17 +47,17 @@ def _guarded(fn: Callable[[], None]) -> None:
         raise typer.Exit(2) from None
 
 
-def _label_map(pairs: Optional[list[str]]) -> dict[str, str] | None:
+def _label_map(pairs: list[str] | None) -> dict[str, str] | None:
     from core.ner.data import parse_label_map
 
     return parse_label_map(pairs) if pairs else None
 
 
-DataOpt = Annotated[Optional[Path], typer.Option("--data", "--indications", exists=True, dir_okay=False,
+DataOpt = Annotated[Path | None, typer.Option("--data", "--indications", exists=True, dir_okay=False,
                                                  readable=True, help="Your labelled file (see the task's help).")]
-LabelMapOpt = Annotated[Optional[list[str]], typer.Option(
+LabelMapOpt = Annotated[list[str] | None, typer.Option(
     "--label-map", help="Rename the file's labels, e.g. Chemical=DRUG (repeatable); unmapped labels are ignored.")]
-ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="Artifact folder (default: the current one).")]
+ModelOpt = Annotated[Path | None, typer.Option("--model", help="Artifact folder (default: the current one).")]
 
 
 def _train_command(task: Task) -> Callable[..., None]:
@@ -66,9 +66,9 @@ def _train_command(task: Task) -> Callable[..., None]:
         label_map: LabelMapOpt = None,
         init: Annotated[str, typer.Option(help="With --data: start from the 'default' model or the 'base' encoder.")]
         = "default",
-        epochs: Annotated[Optional[float], typer.Option(help="Epochs over the training data.")] = None,
-        notes: Annotated[Optional[int], typer.Option(help="Synthesized notes for the default model.")] = None,
-        seed: Annotated[Optional[int], typer.Option(help="Random seed (default: the shipped model's).")] = None,
+        epochs: Annotated[float | None, typer.Option(help="Epochs over the training data.")] = None,
+        notes: Annotated[int | None, typer.Option(help="Synthesized notes for the default model.")] = None,
+        seed: Annotated[int | None, typer.Option(help="Random seed (default: the shipped model's).")] = None,
         cv: Annotated[int, typer.Option(help="With --data: k-fold cross-validation instead of one model.")] = 0,
         if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing when a model already exists.")]
         = False,
@@ -77,7 +77,7 @@ def _train_command(task: Task) -> Callable[..., None]:
         balance: Annotated[bool, typer.Option("--balance", help="Weight the loss by inverse label frequency "
                                               "(triage; on MTSamples 5-fold it lowered fold-1 macro-F1 0.80 -> "
                                               "0.75).")] = False,
-        overrides: Annotated[Optional[list[str]], typer.Option("--set", help="Any training option, NAME=VALUE "
+        overrides: Annotated[list[str] | None, typer.Option("--set", help="Any training option, NAME=VALUE "
                                                                "(repeatable), e.g. --set max_seconds=600.")] = None,
     ) -> None:
         def run() -> None:
@@ -101,7 +101,7 @@ def _evaluate_command(task: Task) -> Callable[..., None]:
         data: DataOpt = None,
         label_map: LabelMapOpt = None,
         model: ModelOpt = None,
-        details: Annotated[Optional[Path], typer.Option(help="Also write per-item results (JSON) here.")] = None,
+        details: Annotated[Path | None, typer.Option(help="Also write per-item results (JSON) here.")] = None,
     ) -> None:
         def run() -> None:
             result = wf.evaluate(task, data=data, label_map=_label_map(label_map), model=model, log=_err)
@@ -120,7 +120,7 @@ def _evaluate_command(task: Task) -> Callable[..., None]:
     return command
 
 
-def _read_note(file: Optional[Path]) -> str:
+def _read_note(file: Path | None) -> str:
     from core.text import NoteError, clean_note, decode_note
 
     raw = file.read_bytes() if file else sys.stdin.buffer.read()
@@ -133,7 +133,7 @@ def _read_note(file: Optional[Path]) -> str:
 
 def _predict_command(task: Task) -> Callable[..., None]:
     def command(
-        file: Annotated[Optional[Path], typer.Argument(help="Note file (default: standard input).")] = None,
+        file: Annotated[Path | None, typer.Argument(help="Note file (default: standard input).")] = None,
         model: ModelOpt = None,
         explain: Annotated[bool, typer.Option(help="Also print the words that drove the output.")] = False,
         targets: Annotated[int, typer.Option(help="With --explain: how many outputs to explain, first first.")] = 1,
@@ -196,7 +196,7 @@ def train_all(
 def evaluate_interactions(
     pairs: Annotated[Path, typer.Option("--pairs", help="TSV with columns drug_a, drug_b (names).", exists=True,
                                         dir_okay=False)],
-    details: Annotated[Optional[Path], typer.Option(help="Also write the missed pairs (JSON) here.")] = None,
+    details: Annotated[Path | None, typer.Option(help="Also write the missed pairs (JSON) here.")] = None,
 ) -> None:
     """Recall of the interaction checks over pairs the drug model recognizes (last line: JSON)."""
     from core.modeling import progress_bar

@@ -51,7 +51,7 @@ class Settings:
         return self.db_url or f"sqlite:///{self.data_dir / 'notelens.db'}"
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         """Settings with environment overrides applied."""
         home = _env_path("NOTELENS_HOME", _ROOT)
         device = os.environ.get("NOTELENS_DEVICE", "auto").strip().lower()

@@ -125,11 +125,11 @@ class ArtifactInfo:
     @classmethod
     def build(cls, task: str, labels: Sequence[str], config: TrainConfig, *, data_hash: str, source: str,
               stats: dict[str, Any], metrics: dict[str, Any], n_train: int, n_val: int, init: Path | None = None,
-              calibration: dict[str, Any] | None = None, **training: Any) -> "ArtifactInfo":
+              calibration: dict[str, Any] | None = None, **training: Any) -> ArtifactInfo:
         """The metadata of a model just trained: what every task's trainer records, in one place."""
         return cls(task=task, version=new_version(task, data_hash), labels=list(labels),
                    base_model=BASE_MODEL_NAME if init is None else str(init),
-                   created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), seed=config.seed,
+                   created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), seed=config.seed,
                    data_hash=data_hash, metrics=metrics, calibration=calibration or {},
                    training={**asdict(config), **stats, "source": source, "n_train": n_train, "n_val": n_val,
                              **training})
@@ -137,7 +137,7 @@ class ArtifactInfo:
 
 def new_version(task: str, data_hash: str) -> str:
     """A sortable, unique artifact version: ``<task>-<UTC timestamp>-<data hash prefix>``."""
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     return f"{task}-{stamp}-{data_hash[:8]}"
 
 
@@ -206,7 +206,7 @@ def record_evaluation(path: Path, entry: dict[str, Any]) -> None:
     """Append one measurement of the artifact at ``path`` (data file, its hash, metrics, date) to its
     :data:`EVALUATIONS_FILE`: the figures the pages show come from here and from the metadata, never from text.
     No note text is written."""
-    line = json.dumps({"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **entry},
+    line = json.dumps({"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **entry},
                       sort_keys=True)
     with (path / EVALUATIONS_FILE).open("a", encoding="utf-8") as fh:
         fh.write(line + "\n")

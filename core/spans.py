@@ -55,3 +55,19 @@ class Quote(NamedTuple):
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A mention a span tagger found (a drug, a condition): its span over the note and the words it covers."""
+
+    span: Span
+    text: str
+
+    @property
+    def start(self) -> int:
+        return self.span.start
+
+    @property
+    def end(self) -> int:
+        return self.span.end

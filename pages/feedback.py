@@ -21,7 +21,7 @@ for name, task in TASKS.items():
         st.caption(f"None yet: feedback sent from the {task.page} page appears here.")
         continue
     verdicts = {v: sum(r["verdict"] == v for r in rows) for v in ("correct", "partially_correct", "wrong")}
-    st.metric("Feedback received", len(rows), help="The most recent rows, at most 500.")
+    st.metric(f"Feedback received ({name})", len(rows), help="The most recent rows, at most 500.")
     st.caption(f"{verdicts['correct']} confirmed, {verdicts['partially_correct']} partly corrected, "
                f"{verdicts['wrong']} flagged as wrong.")
     st.dataframe(rows, hide_index=True, width="stretch", column_config=COLUMNS)

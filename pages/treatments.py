@@ -4,12 +4,27 @@ import streamlit as st
 
 from core.explain.render import escape_markdown
 from core.labels import CONDITION_STATUS_TEXT
-from core.treatments.present import (condition_rows, context_lines, flag_summary, legend_html, note_html,
-                                     suggestion_rows, withheld_rows)
+from core.treatments.present import (
+    condition_rows,
+    context_lines,
+    flag_summary,
+    legend_html,
+    note_html,
+    suggestion_rows,
+    withheld_rows,
+)
 from core.treatments.suggest import DISCLAIMER
 from pages import state
-from pages.components import (SEVERITY_ICON, explain_picker, explanation, explanation_panel, note_input,
-                              require_model, send, span_corrections)
+from pages.components import (
+    SEVERITY_ICON,
+    explain_picker,
+    explanation,
+    explanation_panel,
+    note_input,
+    require_model,
+    send,
+    span_corrections,
+)
 
 P = state.PREFIX["treatments"]
 
@@ -49,7 +64,7 @@ if not groups:
 if result.unmatched:
     st.caption("Present, but the knowledge base has no treatment row for: " + ", ".join(
         dict.fromkeys(f"“{escape_markdown(m.text)}”" for m in result.unmatched)))
-for cond_id, items in groups.items():
+for items in groups.values():
     first = items[0]
     said = ", ".join(dict.fromkeys(f"“{e.text}”" for e in first.evidence))
     with st.container(border=True):
@@ -80,7 +95,8 @@ if result.suggestions and run.model.ranker is not None:
     top = ", ".join(f"“{w.text}”" for w in exp.top(5)) or "none"
     explanation_panel(run.text, exp, legend=f"the rank of {s.drug}",
                       what=f"{s.drug}'s share among the candidates for {s.condition_name}",
-                      sentence=f"The words that most raised {s.drug} among the treatments of {s.condition_name}: {top}.")
+                      sentence=f"The words that most raised {s.drug} among the treatments of {s.condition_name}: "
+                               f"{top}.")
 
 # -- feedback -----------------------------------------------------------------------------------------------
 st.subheader("Feedback on the suggestions")

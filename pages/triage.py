@@ -7,8 +7,7 @@ from core.labels import SERVICE_DESCRIPTIONS, SERVICES, service_title
 from core.tasks.triage import IG_DEFAULT_MAX_WINDOWS
 from core.triage.present import is_severe, outcome_text, red_flag_rows
 from pages import state
-from pages.components import (explain_picker, explanation, explanation_panel, note_input, require_model,
-                              send)
+from pages.components import explain_picker, explanation, explanation_panel, note_input, require_model, send
 
 st.title("Triage a clinical note")
 st.caption("NoteLens suggests the service a note should be routed to, flags urgent findings and shows which "

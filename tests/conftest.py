@@ -123,17 +123,22 @@ def same_alone_and_together(call, jobs) -> None:
                                    rtol=1e-6, atol=1e-9)
 
 
-@pytest.fixture(scope="session")
-def tiny_drug_artifact() -> Path:
-    """A tiny drug model trained on toy sentences and saved as the current drug artifact."""
+def tiny_span_artifact(name: str, docs) -> Path:
+    """A tiny span tagger (drugs, conditions) trained on toy documents and saved as the task's current artifact."""
     from core.tasks import get_task
 
-    task = get_task("drugs")
+    task = get_task(name)
     if task.current() is not None:
         return task.current()
     cfg = task.config(epochs=40, max_length=64, infer_max_length=128, infer_stride=16, tokens_per_batch=512,
                       lr=3e-3, head_lr=3e-3, freeze_embeddings=False, seed=5, tiny=True, measure_heldout=False)
-    return task.train(toy_drug_docs(), (), cfg, source="tests", progress=False).path
+    return task.train(docs, (), cfg, source="tests", progress=False).path
+
+
+@pytest.fixture(scope="session")
+def tiny_drug_artifact() -> Path:
+    """A tiny drug model trained on toy sentences and saved as the current drug artifact."""
+    return tiny_span_artifact("drugs", toy_drug_docs())
 
 
 @pytest.fixture(scope="session")
@@ -159,14 +164,7 @@ def toy_condition_docs(n: int = 48):
 @pytest.fixture(scope="session")
 def tiny_condition_artifact() -> Path:
     """A tiny condition model trained on toy sentences and saved as the current condition artifact."""
-    from core.tasks import get_task
-
-    task = get_task("conditions")
-    if task.current() is not None:
-        return task.current()
-    cfg = task.config(epochs=40, max_length=64, infer_max_length=128, infer_stride=16, tokens_per_batch=512,
-                      lr=3e-3, head_lr=3e-3, freeze_embeddings=False, seed=5, tiny=True, measure_heldout=False)
-    return task.train(toy_condition_docs(), (), cfg, source="tests", progress=False).path
+    return tiny_span_artifact("conditions", toy_condition_docs())
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,11 @@ from core.text import NoteError, clean_note, decode_note, note_hash
 
 
 def test_decode_plain_utf8():
-    assert decode_note("Aspirin 81 mg – daily ≥ 2".encode("utf-8")) == "Aspirin 81 mg – daily ≥ 2"
+    assert decode_note("Aspirin 81 mg – daily ≥ 2".encode()) == "Aspirin 81 mg – daily ≥ 2"
 
 
 def test_decode_utf8_bom_dropped():
-    assert decode_note(codecs.BOM_UTF8 + "naïve note".encode("utf-8")) == "naïve note"
+    assert decode_note(codecs.BOM_UTF8 + "naïve note".encode()) == "naïve note"
 
 
 @pytest.mark.parametrize("enc", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])

@@ -5,8 +5,8 @@ ICD-10-CM titles, most trusted first). A mention is looked up by its normalized
 words (lower case, possessives and punctuation dropped), then as a set of words in any order
 (``tokens``: "diabetes mellitus type 2"), then by word overlap (``fuzzy``, Dice >= 0.75 over content
 words, ties to the more trusted lexicon and the shorter title), then as the longest knowledge-base name
-inside the mention (``contains``: "atrial fibrillation with rapid ventricular response"). A code that has no KB name is mapped
-to a KB condition by its ICD-10-CM prefix.
+inside the mention (``contains``: "atrial fibrillation with rapid ventricular response"). A code that has no KB name is
+mapped to a KB condition by its ICD-10-CM prefix.
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ from core.ner.tagger import SpanTagger
 from core.spans import Span
 
 
-
 class ConditionPipeline(SpanTagger):
     """Finds condition mentions in a note.
 
@@ -33,13 +32,12 @@ class ConditionPipeline(SpanTagger):
     """
 
     task = "conditions"
+    assertion_kind = "condition"
 
     def __init__(self, model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, *, dictionary: bool = True,
-                 normalize: bool = True, assertion: bool = True, **kwargs: Any) -> None:
+                 **kwargs: Any) -> None:
         super().__init__(model, tokenizer, **kwargs)
         self.dictionary = dictionary
-        self.normalize = normalize
-        self.assertion = assertion
 
     def keep(self, text: str, start: int, end: int, label: str) -> bool:
         return sum(c.isalpha() for c in text[start:end]) >= 2
@@ -64,24 +62,14 @@ class ConditionPipeline(SpanTagger):
 
     def postprocess(self, text: str, entities: list[Span]) -> ConditionResult:
         """Normalize the mentions and assert their status."""
+        from core.conditions.normalize import normalize
+
         conds = [e for e in entities if e.label == "CONDITION"]
-        statuses = None
-        if self.assertion and conds:
-            from core.nlp.context import assert_spans
-
-            statuses = assert_spans(text, conds, kind="condition")
         mentions = []
-        for i, c in enumerate(conds):
-            code = None
-            if self.normalize:
-                from core.conditions.normalize import normalize
-
-                code = normalize(text[c.start:c.end])
-            res = statuses[i] if statuses else None
-            status = res.status if res else "present"
-            trig = (res.trigger_start, res.trigger_end) if res and res.trigger_start is not None else None
+        for i, (c, (status, trigger, trig)) in enumerate(zip(conds, self.statuses(text, conds))):
+            code = normalize(text[c.start:c.end]) if self.normalize else None
             span = Span(c.start, c.end, "CONDITION", group=i, status=status, code=code.code if code else None,
                         score=c.score)
-            mentions.append(ConditionMention(span, text[c.start:c.end], status, res.trigger if res else None, trig,
-                                             code, (c.meta or {}).get("source", "model")))
+            mentions.append(ConditionMention(span, text[c.start:c.end], status, trigger, trig, code,
+                                             (c.meta or {}).get("source", "model")))
         return ConditionResult(tuple(mentions), self.version)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from core.spans import Span
-
+from core.spans import Mention, Span
 
 
 @dataclass(frozen=True)
@@ -31,24 +30,14 @@ class ConditionCode:
 
 
 @dataclass(frozen=True)
-class ConditionMention:
+class ConditionMention(Mention):
     """One condition mention with its status and codes."""
 
-    span: Span
-    text: str
     status: str
     trigger: str | None = None
     trigger_span: tuple[int, int] | None = None
     normalized: ConditionCode | None = None
     source: str = "model"      # "model" or "dictionary" (a knowledge-base name the model missed)
-
-    @property
-    def start(self) -> int:
-        return self.span.start
-
-    @property
-    def end(self) -> int:
-        return self.span.end
 
     @property
     def present(self) -> bool:

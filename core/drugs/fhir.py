@@ -160,9 +160,9 @@ def medication_bundle(result: DrugResult, *, note_id: str | None = None, subject
         One entry per exported mention (see :func:`exported_mentions`), each with ``fullUrl``
         ``urn:uuid:<id>``; an empty collection when there is none.
     """
-    date = date or dt.datetime.now(dt.timezone.utc)
+    date = date or dt.datetime.now(dt.UTC)
     if date.tzinfo is None:
-        date = date.replace(tzinfo=dt.timezone.utc)
+        date = date.replace(tzinfo=dt.UTC)
     date = date.replace(microsecond=0)
     entries = []
     for m in exported_mentions(result):

@@ -55,14 +55,11 @@ class DrugPipeline(SpanTagger):
     """
 
     task = "drugs"
+    assertion_kind = "drug"
 
-    def __init__(self, model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, *, version: str = "untrained",
-                 device: str | None = None, max_length: int = 512, stride: int = 64, batch_size: int = 8,
-                 normalize: bool = True, assertion: bool = True, unknown_min_score: float = 0.0) -> None:
-        super().__init__(model, tokenizer, version=version, device=device, max_length=max_length, stride=stride,
-                         batch_size=batch_size)
-        self.normalize = normalize
-        self.assertion = assertion
+    def __init__(self, model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, *,
+                 unknown_min_score: float = 0.0, **kwargs: Any) -> None:
+        super().__init__(model, tokenizer, **kwargs)
         self.unknown_min_score = unknown_min_score
 
     @classmethod
@@ -93,28 +90,18 @@ class DrugPipeline(SpanTagger):
             by_drug.setdefault(link.drug_index, []).append(
                 Span(a.start, a.end, a.label, group=link.drug_index, score=a.score,
                      meta={"text": text[a.start:a.end], "link_score": round(link.score, 3), "link_rule": link.rule}))
-        statuses = None
-        if self.assertion and drugs:
-            from core.nlp.context import assert_spans
+        from core.drugs.normalize import normalize
 
-            statuses = assert_spans(text, drugs, kind="drug")
         mentions = []
-        for i, d in enumerate(drugs):
-            identity = None
-            if self.normalize:
-                from core.drugs.normalize import normalize
-
-                identity = normalize(text[d.start:d.end])
-            res = statuses[i] if statuses else None
-            status = res.status if res else "current"
+        for i, (d, (status, trigger, trigger_span)) in enumerate(zip(drugs, self.statuses(text, drugs))):
+            identity = normalize(text[d.start:d.end]) if self.normalize else None
             attributes = tuple(sorted(by_drug.get(i, []), key=lambda s: s.start))
             texts: dict[str, str] = {}
             for a in attributes:
                 texts[a.label] = f"{texts[a.label]}; {a.meta['text']}" if a.label in texts else a.meta["text"]
             span = Span(d.start, d.end, "DRUG", group=i, status=status,
                         code=identity.drugbank_id if identity else None, score=d.score)
-            trigger_span = (res.trigger_start, res.trigger_end) if res and res.trigger_start is not None else None
-            mentions.append(DrugMention(span, text[d.start:d.end], attributes, identity, status,
-                                        res.trigger if res else None, trigger_span, texts))
+            mentions.append(DrugMention(span, text[d.start:d.end], attributes, identity, status, trigger,
+                                        trigger_span, texts))
         n_tokens, n_windows = self.count_tokens(text)
         return DrugResult(tuple(mentions), tuple(entities), self.version, n_tokens, n_windows)

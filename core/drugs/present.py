@@ -9,8 +9,8 @@ import html
 from typing import Any
 
 from core.drugs.types import DrugMention, DrugResult
-from core.labels import ATTRIBUTE_LABELS, ATTRIBUTE_TEXT, DRUG_STATUS_TEXT
 from core.explain.render import highlight_spans_html
+from core.labels import ATTRIBUTE_LABELS, ATTRIBUTE_TEXT, DRUG_STATUS_TEXT
 from core.spans import Span
 
 #: Background colour of a drug by assertion status (attributes use a lighter tint of their drug's).
@@ -45,9 +45,11 @@ def _title(result: DrugResult):
             ident = "unresolved (not in the drug dictionary)"
             if m is not None and m.identity is not None:
                 ident = f"{m.identity.name} ({m.identity.drugbank_id or 'no DrugBank id'})"
-            return f"#{(span.group or 0) + 1} drug · {DRUG_STATUS_TEXT.get(span.status or '', span.status)} · {ident}{score}"
+            return (f"#{(span.group or 0) + 1} drug · {DRUG_STATUS_TEXT.get(span.status or '', span.status)} · "
+                    f"{ident}{score}")
         owner = mentions.get(span.group)
-        of = f" of #{span.group + 1} {owner.text}" if owner is not None and span.group is not None else " (not linked to a drug)"
+        of = (f" of #{span.group + 1} {owner.text}" if owner is not None and span.group is not None
+              else " (not linked to a drug)")
         return f"{span.label.lower()}{of}{score}"
 
     return title

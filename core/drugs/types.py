@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.labels import TAKEN_STATUSES
-from core.spans import Span
+from core.spans import Mention, Span
+
 
 @dataclass(frozen=True)
 class DrugIdentity:
@@ -41,7 +42,7 @@ class DrugIdentity:
 
 
 @dataclass(frozen=True)
-class DrugMention:
+class DrugMention(Mention):
     """One medication mention with its linked attributes.
 
     Attributes:
@@ -57,22 +58,12 @@ class DrugMention:
         attribute_texts: Label -> the attribute's text (several joined with ``; ``).
     """
 
-    span: Span
-    text: str
     attributes: tuple[Span, ...] = ()
     identity: DrugIdentity | None = None
     status: str = "current"
     trigger: str | None = None
     trigger_span: tuple[int, int] | None = None
     attribute_texts: dict[str, str] = field(default_factory=dict, compare=False)
-
-    @property
-    def start(self) -> int:
-        return self.span.start
-
-    @property
-    def end(self) -> int:
-        return self.span.end
 
     @property
     def resolved(self) -> bool:

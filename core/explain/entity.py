@@ -20,8 +20,17 @@ from typing import Any
 
 import torch
 
-from core.explain.attribution import (GAP_TOLERANCE, Explanation, Method, WordScore, attribute_window, eraser,
-                                      explained, special_ids, top_word_indices)
+from core.explain.attribution import (
+    GAP_TOLERANCE,
+    Explanation,
+    Method,
+    WordScore,
+    attribute_window,
+    eraser,
+    explained,
+    special_ids,
+    top_word_indices,
+)
 from core.explain.words import merge_to_words, word_spans
 from core.modeling import autocast
 from core.spans import Span

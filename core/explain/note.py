@@ -15,8 +15,18 @@ from typing import Any
 import numpy as np
 
 from core.calibration import softmax
-from core.explain.attribution import (GAP_TOLERANCE, Explanation, Method, WordScore, attribute_window, eraser,
-                                      explained, logits_fn, special_ids, top_word_indices)
+from core.explain.attribution import (
+    GAP_TOLERANCE,
+    Explanation,
+    Method,
+    WordScore,
+    attribute_window,
+    eraser,
+    explained,
+    logits_fn,
+    special_ids,
+    top_word_indices,
+)
 from core.explain.words import merge_to_words, word_spans
 
 

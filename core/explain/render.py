@@ -231,7 +231,7 @@ def probability_figure(scores: Sequence[Any], threshold: float | None = None, k:
     if threshold:
         fig.add_vline(x=threshold, line_dash="dash", line_color="#6b7280",
                       annotation_text=f"threshold {threshold:.0%}", annotation_position="top")
-    fig.update_layout(height=60 + 38 * len(top), margin=dict(l=10, r=40, t=30, b=10),
-                      xaxis=dict(range=[0, 1.08], tickformat=".0%", title=None),
-                      yaxis=dict(title=None), showlegend=False)
+    fig.update_layout(height=60 + 38 * len(top), margin={"l": 10, "r": 40, "t": 30, "b": 10},
+                      xaxis={"range": [0, 1.08], "tickformat": ".0%", "title": None},
+                      yaxis={"title": None}, showlegend=False)
     return fig

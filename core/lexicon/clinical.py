@@ -12,9 +12,10 @@ the lexicon keeps the first of two equally trusted rows that share a name.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Iterator
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 

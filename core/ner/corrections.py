@@ -140,7 +140,8 @@ class SpanCorrections:
         return Correction(kind, self.verdict(kind), payload, f"{self.kinds[kind]}{said}")
 
     def _attribute(self, text: str, m: Any, label: str | None, value: str) -> dict[str, Any]:
-        """The mention's ``label`` attribute is ``value`` (looked up after the mention, then before); blank removes it."""
+        """The mention's ``label`` attribute is ``value`` (looked up after the mention, then before); blank removes
+        it."""
         if label not in self.attribute_labels:
             raise ValueError(f"attribute must be one of {', '.join(self.attribute_labels)}")
         base = {"kind": "attribute", self.noun: [m.start, m.end], "label": label}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -231,8 +231,12 @@ def _jsonl_span(obj: Any, text: str, where: str, k: int, label_map: Mapping[str,
                 score=float(score) if score is not None else None, meta=dict(meta or {}))
 
 
-def _jsonl_docs(lines: Iterable[str], path: PathLike, label_map: Mapping[str, str] | None) -> list[AnnotatedDoc]:
-    docs: list[AnnotatedDoc] = []
+def jsonl_objects(lines: Iterable[str], path: PathLike) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``("file:line", object)`` for each non-blank line of a JSONL file.
+
+    Raises:
+        ValueError: a line that is not JSON, or not a JSON object (the message names the file and line).
+    """
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -240,9 +244,15 @@ def _jsonl_docs(lines: Iterable[str], path: PathLike, label_map: Mapping[str, st
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from exc
+            raise ValueError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(obj, dict):
             raise ValueError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+        yield where, obj
+
+
+def _jsonl_docs(lines: Iterable[str], path: PathLike, label_map: Mapping[str, str] | None) -> list[AnnotatedDoc]:
+    docs: list[AnnotatedDoc] = []
+    for where, obj in jsonl_objects(lines, path):
         text = obj.get("text")
         if not isinstance(text, str):
             raise ValueError(f"{where}: 'text' must be a string")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrainedTokenizerBase
@@ -50,11 +50,19 @@ class SpanTagger(Pipeline):
         max_length: Window length in tokens.
         stride: Tokens shared by consecutive windows.
         batch_size: Windows per forward pass.
+        normalize: Resolve each mention to its identity (DrugBank, ICD-10-CM); off when validation scores spans.
+        assertion: Give each mention its status with medspacy ConText; off likewise.
     """
 
+    #: The ConText rule set that asserts this tagger's mentions (``drug``, ``condition``: :mod:`core.nlp.context`).
+    assertion_kind: ClassVar[str] = ""
+
     def __init__(self, model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, *, version: str = "untrained",
-                 device: str | None = None, max_length: int = 512, stride: int = 64, batch_size: int = 8) -> None:
+                 device: str | None = None, max_length: int = 512, stride: int = 64, batch_size: int = 8,
+                 normalize: bool = True, assertion: bool = True) -> None:
         super().__init__(model, tokenizer, version=version, device=device)
+        self.normalize = normalize
+        self.assertion = assertion
         self.max_length = max_length
         self.stride = stride
         self.batch_size = batch_size
@@ -111,6 +119,16 @@ class SpanTagger(Pipeline):
                 continue  # overlapping windows can repeat an entity
             spans.append(Span(start, end, label, score=round(float(e["score"]), 4)))
         return spans
+
+    def statuses(self, text: str, spans: list[Span]) -> list[tuple[str, str | None, tuple[int, int] | None]]:
+        """(status, the words that decided it, their offsets) of each span: ConText's when ``assertion`` is on, else
+        the kind's default status (``current``, ``present``) with no trigger."""
+        from core.nlp.context import DEFAULT_STATUS, assert_spans
+
+        if not (self.assertion and spans):
+            return [(DEFAULT_STATUS[self.assertion_kind], None, None)] * len(spans)
+        return [(r.status, r.trigger, (r.trigger_start, r.trigger_end) if r.trigger_start is not None else None)
+                for r in assert_spans(text, spans, kind=self.assertion_kind)]
 
     def postprocess(self, text: str, entities: list[Span]) -> Any:
         """The task's result from a text's entity spans."""

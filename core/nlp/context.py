@@ -35,9 +35,10 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 from core.labels import CONDITION_STATUSES, DRUG_STATUSES
 from core.nlp.rules import context_rules

@@ -6,7 +6,12 @@
 True
 """
 
-from core.synth.generator import (STYLES, WRITTEN_CONDITION_STATUSES, WRITTEN_DRUG_STATUSES, NoteSynthesizer,
-                                  SyntheticNote)
+from core.synth.generator import (
+                                  STYLES,
+                                  WRITTEN_CONDITION_STATUSES,
+                                  WRITTEN_DRUG_STATUSES,
+                                  NoteSynthesizer,
+                                  SyntheticNote,
+)
 
 __all__ = ["NoteSynthesizer", "SyntheticNote", "WRITTEN_DRUG_STATUSES", "WRITTEN_CONDITION_STATUSES", "STYLES"]

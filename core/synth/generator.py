@@ -10,8 +10,9 @@ they are asked for.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from core.labels import CONDITION_STATUSES, DRUG_STATUSES, SERVICES
 from core.lexicon import drugs as lex

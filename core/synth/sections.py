@@ -329,7 +329,7 @@ class SectionWriter(WriterBase):
         systems = list(self.common.generic_exam)
         chosen = systems[:2] + rng.sample(systems[2:], min(max(k - 2, 0), len(systems) - 2))
         specific = rng.sample(self.k["exam"], min(len(self.k["exam"]), self.vcount(1, 2, 3) + 1))
-        for i, sysname in enumerate(chosen):
+        for sysname in chosen:
             b.nl()
             b.raw(f"{sysname}: ")
             self.say(rng.choice(self.common.generic_exam[sysname]))

@@ -13,7 +13,7 @@ them by position, and the shipped models' figures depend on identical notes for 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Annotated
 
@@ -222,7 +222,7 @@ class AbbreviationTable(Row):
 
 # ------------------------------------------------------------------------------------------- loaders
 
-@lru_cache(maxsize=None)
+@cache
 def service(name: str) -> ServiceTable:
     """``services/<name>.yaml``."""
     return load_cached(DATA_DIR / "services" / f"{name}.yaml", ServiceTable)
@@ -233,7 +233,7 @@ def services() -> dict[str, ServiceTable]:
     return {s: service(s) for s in SERVICES}
 
 
-@lru_cache(maxsize=None)
+@cache
 def cases(name: str) -> tuple[Case, ...]:
     """The service's cases (none when it has no ``cases/<name>.yaml``)."""
     path = DATA_DIR / "cases" / f"{name}.yaml"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 import re
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from core.lexicon import drugs as lex
 from core.synth import tables

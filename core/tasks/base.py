@@ -119,7 +119,8 @@ class Task(ABC, Generic[C]):
         """What of a result can be explained, the default first."""
 
     def default_method(self, result: Any) -> str:
-        """The explanation method a page opens on (measured per task: :data:`core.explain.attribution.DEFAULT_METHODS`)."""
+        """The explanation method a page opens on (measured per task:
+        :data:`core.explain.attribution.DEFAULT_METHODS`)."""
         from core.explain.attribution import DEFAULT_METHODS
 
         return DEFAULT_METHODS[self.name]

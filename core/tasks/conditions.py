@@ -8,7 +8,6 @@ from core.conditions.pipeline import ConditionPipeline
 from core.conditions.train import ConditionTrainConfig, heldout_recall, synthetic_docs
 from core.labels import CONDITION_LABELS, CONDITION_STATUSES
 from core.ner.corrections import SpanCorrections
-from core.ner.data import AnnotatedDoc
 from core.tasks.spans import SpanTask
 
 
@@ -21,6 +20,8 @@ class ConditionTask(SpanTask[ConditionTrainConfig]):
     labels = CONDITION_LABELS
     corrections = SpanCorrections("CONDITION", "condition", CONDITION_STATUSES)
     pipeline_class = ConditionPipeline
+    synthesize = staticmethod(synthetic_docs)
+    heldout = ("heldout_names", heldout_recall)
     feedback_weight = 2
 
     def warm(self) -> None:
@@ -35,12 +36,3 @@ class ConditionTask(SpanTask[ConditionTrainConfig]):
     def serve(self, pipe: ConditionPipeline) -> None:
         pipe.dictionary = pipe.normalize = pipe.assertion = True
 
-    def heldout_metrics(self, pipe: ConditionPipeline) -> dict[str, Any]:
-        return {"heldout_names": heldout_recall(pipe)}
-
-    def synthetic_train(self, config: ConditionTrainConfig) -> list[AnnotatedDoc]:
-        return synthetic_docs(config, "train")
-
-    def synthetic_validation(self, config: ConditionTrainConfig) -> list[AnnotatedDoc]:
-        return synthetic_docs(config, "train", n_notes=config.val_notes, n_passages=config.val_passages,
-                              seed=config.seed + 1000)

@@ -10,7 +10,6 @@ from core.drugs.train import DrugTrainConfig, heldout_recall, synthetic_docs
 from core.drugs.types import DrugResult
 from core.labels import ATTRIBUTE_LABELS, DRUG_LABELS, DRUG_STATUSES
 from core.ner.corrections import SpanCorrections
-from core.ner.data import AnnotatedDoc
 from core.tasks.base import Target
 from core.tasks.spans import SpanTask
 
@@ -25,6 +24,8 @@ class DrugTask(SpanTask[DrugTrainConfig]):
     labels = DRUG_LABELS
     corrections = SpanCorrections("DRUG", "drug", DRUG_STATUSES, ATTRIBUTE_LABELS)
     pipeline_class = DrugPipeline
+    synthesize = staticmethod(synthetic_docs)
+    heldout = ("heldout_drugs", heldout_recall)
     # The user's annotations define what counts: no dictionary-based filter on names it does not know.
     user_data_config: ClassVar[dict[str, Any]] = {**SpanTask.user_data_config, "unknown_min_score": 0.0}
     #: A handful of corrected notes must weigh against thousands of synthesized ones.
@@ -41,16 +42,6 @@ class DrugTask(SpanTask[DrugTrainConfig]):
 
     def serve(self, pipe: DrugPipeline) -> None:
         pipe.normalize = pipe.assertion = True
-
-    def heldout_metrics(self, pipe: DrugPipeline) -> dict[str, Any]:
-        return {"heldout_drugs": heldout_recall(pipe)}
-
-    def synthetic_train(self, config: DrugTrainConfig) -> list[AnnotatedDoc]:
-        return synthetic_docs(config, "train")
-
-    def synthetic_validation(self, config: DrugTrainConfig) -> list[AnnotatedDoc]:
-        return synthetic_docs(config, "train", n_notes=config.val_notes, n_passages=config.val_passages,
-                              seed=config.seed + 1000)
 
     def targets(self, result: DrugResult) -> list[Target]:
         from core.drugs.present import mention_label

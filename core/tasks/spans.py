@@ -3,7 +3,7 @@ one mention, and annotators' span corrections."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -28,6 +28,10 @@ class SpanTask(Task[C]):
     corrections: ClassVar[SpanCorrections]
     #: The pipeline class that serves the model.
     pipeline_class: ClassVar[type[SpanTagger]]
+    #: ``synthesize(config, split, n_notes=, n_passages=, seed=)``: the default model's annotated documents.
+    synthesize: ClassVar[Callable[..., list[AnnotatedDoc]]]
+    #: (metadata key, ``measure(pipeline)``): recall on names never written in training.
+    heldout: ClassVar[tuple[str, Callable[[Any], dict[str, Any]]]]
     user_data_config: ClassVar[dict[str, Any]] = {"epochs": 3.0, "max_length": 256, "tokens_per_batch": 1024,
                                                    "freeze_embeddings": False, "measure_heldout": False}
     data_help = ("Annotated IOB (token<TAB>tag, blank line between sentences) or JSONL "
@@ -52,9 +56,12 @@ class SpanTask(Task[C]):
     def serve(self, pipe: SpanTagger) -> None:
         """Turn a :meth:`raw_pipeline` into the one pages use (normalization, assertion on)."""
 
-    def heldout_metrics(self, pipe: SpanTagger) -> dict[str, Any]:
-        """Recall on names never written in training (default models), keyed as the metadata stores it."""
-        return {}
+    def synthetic_train(self, config: C) -> list[AnnotatedDoc]:
+        return type(self).synthesize(config, "train")
+
+    def synthetic_validation(self, config: C) -> list[AnnotatedDoc]:
+        return type(self).synthesize(config, "train", n_notes=config.val_notes, n_passages=config.val_passages,
+                                     seed=config.seed + 1000)
 
     def mentions(self, result: Any) -> Sequence[Any]:
         """The mentions of a result a person corrects or asks about (with ``start``, ``end``, ``text``, ``span``)."""
@@ -114,7 +121,8 @@ class SpanTask(Task[C]):
             metrics["validation"] = score_tagger(pipe, validation)
             log(f"validation strict F1 {metrics['validation']['strict']['f1']}")
         if config.measure_heldout:
-            metrics.update(self.heldout_metrics(pipe))
+            key, measure = type(self).heldout
+            metrics[key] = measure(pipe)
         info = ArtifactInfo.build(self.artifact, self.tags, config, data_hash=self.fingerprint(train), source=source,
                                   stats=stats, metrics=metrics, n_train=len(train), n_val=len(validation), init=init,
                                   entity_labels=labels)

@@ -114,7 +114,8 @@ def evaluate_treatments(engine: Any, truth: Sequence[Indication], *,
     return {"precision_at_3": round(sum(p3) / len(p3), 4) if p3 else 0.0,
             "precision_at_5": round(sum(p5) / len(p5), 4) if p5 else 0.0,
             "precision_at_3_id_only": round(sum(p3_raw) / len(p3_raw), 4) if p3_raw else 0.0,
-            "not_in_top5": not5, "not_in_top5_id_only": not5_raw, "coverage": round(covered / n, 4) if n else 0.0, "n_diseases": n,
+            "not_in_top5": not5, "not_in_top5_id_only": not5_raw, "coverage": round(covered / n, 4) if n else 0.0,
+            "n_diseases": n,
             "n_covered": covered, "details": details}
 
 

@@ -11,8 +11,8 @@ and the ICD-10-CM table are data (``core/knowledge/data/patient_context.yaml``, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from core.conditions.types import ConditionMention
 from core.knowledge.patient import patient_context_tables

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from core.labels import CONDITION_STATUS_TEXT
 from core.treatments.safety import Flag
@@ -21,7 +22,8 @@ def condition_rows(result: TreatmentResult) -> list[dict[str, Any]]:
     rows = []
     for m in result.conditions.mentions:
         n = m.normalized
-        rows.append({"mention": m.text, "status": CONDITION_STATUS_TEXT.get(m.status, m.status), "decided by": m.trigger or "",
+        rows.append({"mention": m.text, "status": CONDITION_STATUS_TEXT.get(m.status, m.status),
+                     "decided by": m.trigger or "",
                      "ICD-10-CM": n.code if n else "", "title": n.title if n else "unresolved",
                      "knowledge base": (n.kb_id or "") if n else "", "match": n.method if n else "",
                      "found by": m.source})
@@ -75,7 +77,7 @@ def flag_text(s: Suggestion, f: Flag) -> str:
 
 def distinct_flags(s: Suggestion) -> list[Flag]:
     """One flag per (kind, note words): the most severe (several sources often report the same pair)."""
-    from core.treatments.safety import severity_rank
+    from core.labels import severity_rank
 
     best: dict[tuple[str, tuple[str, ...]], Flag] = {}
     for f in s.flags:
@@ -103,7 +105,8 @@ def suggestion_label(s: Suggestion) -> str:
 
 
 #: Background of a condition mention by status, and of the patient-context evidence.
-CONDITION_COLORS = {"present": "#bfdbfe", "negated": "#e5e7eb", "possible": "#a7f3d0", "historical": "#fde68a", "family": "#ddd6fe",
+CONDITION_COLORS = {"present": "#bfdbfe", "negated": "#e5e7eb", "possible": "#a7f3d0", "historical": "#fde68a",
+                    "family": "#ddd6fe",
                     "hypothetical": "#fbcfe8", "context": "#fecaca"}
 
 

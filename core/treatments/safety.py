@@ -9,12 +9,12 @@ page shows the tier first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 from core.knowledge.drug_classes import allergy_groups, class_families
 from core.knowledge.kb import Treatment
-from core.labels import severity_rank
 from core.spans import Quote
 from core.treatments.interactions import DrugRef, InteractionChecker
 from core.treatments.patient import PatientContext
@@ -90,7 +90,8 @@ def allergy_flags(t: Treatment, allergies: Sequence[Allergy]) -> list[Flag]:
         shared = cand_groups & _groups_of_allergy(a)
         if same or shared:
             what = "this drug" if same else f"its class ({', '.join(sorted(shared))})"
-            out.append(Flag("allergy", "contraindicated", f"The note lists an allergy to {a.text}, which covers {what}.",
+            out.append(Flag("allergy", "contraindicated",
+                            f"The note lists an allergy to {a.text}, which covers {what}.",
                             f"Allergy list in the note; {ALLERGY_SOURCE}", ev))
             continue
         cross = {x for g in _groups_of_allergy(a) for x in ALLERGY_GROUPS[g]["cross"]} & cand_groups

@@ -17,15 +17,23 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.labels import severity_rank
 from core.conditions.types import ConditionMention, ConditionResult
-from core.treatments.interactions import DrugRef, InteractionChecker, default_checker
 from core.knowledge.kb import Condition, KnowledgeBase, Treatment, load_kb
+from core.labels import severity_rank
+from core.spans import Quote
+from core.treatments.interactions import DrugRef, InteractionChecker, default_checker
 from core.treatments.patient import PatientContext, patient_context
 from core.treatments.ranker import RankerPipeline, candidate_features, candidate_text, prior_score
-from core.spans import Quote
-from core.treatments.safety import (Allergy, CurrentDrug, Flag, allergy_flags, class_family, context_flags, duplication_flags,
-                                    interaction_flags)
+from core.treatments.safety import (
+    Allergy,
+    CurrentDrug,
+    Flag,
+    allergy_flags,
+    class_family,
+    context_flags,
+    duplication_flags,
+    interaction_flags,
+)
 
 DISCLAIMER = ("Decision support only. These are candidate treatments from NoteLens' knowledge base, ordered by a "
               "model for this note; each shows its source and the note's words it rests on. They are not "
@@ -177,7 +185,7 @@ class TreatmentEngine:
         flags_of: list[list[Flag]] = []
         features: list[list[float]] = []
         citations: list[str] = []
-        for cond, t in pairs:
+        for _, t in pairs:
             src = self.kb.sources.get(t.source)
             citation = f"{src.title} ({src.body}, {src.year})" if src else t.source
             citations.append(citation)

@@ -9,7 +9,6 @@ drug already taken) does.
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from collections.abc import Iterable, Iterator, Sequence
@@ -59,7 +58,9 @@ def _batches(notes: list[PlanNote], cfg: RankerTrainConfig, rng: random.Random) 
         yield [notes[i] for i in order[lo:lo + cfg.notes_per_batch]]
 
 
-def fit(pipe: RankerPipeline, notes: list[PlanNote], cfg: RankerTrainConfig, *, progress: bool = True) -> dict[str, Any]:
+def fit(
+    pipe: RankerPipeline, notes: list[PlanNote], cfg: RankerTrainConfig, *, progress: bool = True
+) -> dict[str, Any]:
     """Fine-tune ``pipe.model`` in place."""
     setup_torch()
     torch.manual_seed(cfg.seed)
@@ -115,7 +116,8 @@ def evaluate_ranking(pipe: RankerPipeline, notes: Sequence[PlanNote], k: int = 3
             changed_ok += rel[order[0]] >= best - 1e-9
     return {"n": len(notes), f"ndcg@{k}": round(sum(ndcg) / max(1, len(ndcg)), 4),
             "top1_agreement": round(sum(top1) / max(1, len(top1)), 4),
-            "context_changes_top": changed, "context_changes_top_followed": round(changed_ok / changed, 4) if changed else None}
+            "context_changes_top": changed,
+            "context_changes_top_followed": round(changed_ok / changed, 4) if changed else None}
 
 
 def judged_note(kb: KnowledgeBase, text: str, condition_id: str, verdicts: Sequence[dict[str, Any]]) -> PlanNote:
@@ -156,16 +158,11 @@ def read_judged(path: Path, kb: KnowledgeBase) -> list[PlanNote]:
         ValueError: a malformed line, or a condition or drug the knowledge base does not have (the message names
             the file and line).
     """
+    from core.ner.data import jsonl_objects
+
     notes: list[PlanNote] = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
+    for where, obj in jsonl_objects(path.read_text(encoding="utf-8-sig").splitlines(), path):
+        if not isinstance(obj.get("text"), str) or not obj["text"].strip():
             raise ValueError(f"{where}: expected an object with a non-empty 'text'")
         cid = obj.get("condition")
         try:

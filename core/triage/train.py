@@ -22,7 +22,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from core.calibration import choose_threshold, expected_calibration_error, fit_temperature, softmax
 from core.config import base_model_path
-from core.labels import SERVICE_DESCRIPTIONS, SERVICES
+from core.labels import SERVICE_DESCRIPTIONS
 from core.metrics import classification_summary
 from core.modeling import TrainConfig, autocast, setup_torch, tiny_bert_config, train_steps
 from core.triage.model import NoteClassifier, load_base

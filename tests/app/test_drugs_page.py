@@ -2,46 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-TIMEOUT = 120
+from tests.app.helpers import button, open_app, run_note, sign_in
+
 NOTE = "Continue metoprolol 25 mg PO BID and lisinopril 10 mg daily for pain. <script>alert('x')</script>"
 
 
 @pytest.fixture()
 def app(tiny_triage_artifact, tiny_drug_artifact) -> AppTest:
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page("pages/drugs.py")
-    at.run()
-    assert not at.exception, at.exception
-    assert at.title[0].value == "Medications in a note"
-    yield at
-    st.cache_resource.clear()
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+    yield from open_app("pages/drugs.py", "Medications in a note")
 
 
 def find(at: AppTest, text: str) -> AppTest:
-    at.text_area(key="drugs_note_text").input(text)
-    button(at, "Find medications").click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_note(at, "drugs_note_text", text, "Find medications")
 
 
 def send_correction(at: AppTest, name: str = "Dr Annotator", role: str = "annotator") -> AppTest:
     """Sign in (through session state: AppTest drops the sidebar after a page switch) and send the form."""
-    at.session_state["user_name"] = name
-    at.session_state["user_role"] = role
+    sign_in(at, name, role)
     button(at, "Send correction").click()
     at.run()
     return at
@@ -96,7 +76,8 @@ def test_corrections_are_stored_as_feedback_on_the_prediction(app):
     assert row.note_text == NOTE
     assert NOTE[row.correction["start"]:row.correction["end"]] == "pain"
     prediction = get_prediction(row.prediction_id)
-    assert prediction.task == "drugs" and [m["text"] for m in prediction.output["mentions"]] == ["metoprolol", "lisinopril"]
+    assert prediction.task == "drugs"
+    assert [m["text"] for m in prediction.output["mentions"]] == ["metoprolol", "lisinopril"]
     assert any("Saved feedback" in s.value for s in app.success)
 
     app.radio(key="drug_fix_kind").set_value("status")

@@ -2,48 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-TIMEOUT = 120
+from tests.app.helpers import button, open_app, run_note, sign_in
+
 NOTE = ("Assessment: hypertension. She is 20 weeks pregnant. Denies asthma. Mother with gout. "
         "<script>alert('x')</script>")
 
 
 @pytest.fixture()
 def app(tiny_triage_artifact, tiny_drug_artifact, tiny_condition_artifact, tiny_ranker_artifact) -> AppTest:
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page("pages/treatments.py")
-    at.run()
-    assert not at.exception, at.exception
-    assert at.title[0].value == "Treatment suggestions"
-    assert "Decision support only" in at.warning[0].value
-    yield at
-    st.cache_resource.clear()
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+    for at in open_app("pages/treatments.py", "Treatment suggestions"):
+        assert "Decision support only" in at.warning[0].value
+        yield at
 
 
 def suggest(at: AppTest, text: str) -> AppTest:
-    at.text_area(key="treat_note_text").input(text)
-    button(at, "Suggest treatments").click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_note(at, "treat_note_text", text, "Suggest treatments")
 
 
 def send(at: AppTest, label: str, name: str = "Dr Reviewer") -> AppTest:
     """Sign in (through session state: AppTest drops the sidebar after a page switch) and press ``label``."""
-    at.session_state["user_name"] = name
-    at.session_state["user_role"] = "clinician"
+    sign_in(at, name)
     button(at, label).click()
     at.run()
     assert not at.exception, at.exception
@@ -102,7 +83,8 @@ def test_feedback_accept_reject_and_missing(app):
     rows = [r for r in list_feedback("treatments", limit=20) if r.user_name == "Dr Reviewer"]
     kinds = {r.correction["kind"]: r for r in rows}
     assert set(kinds) == {"reject", "add_missing"}
-    assert kinds["reject"].verdict == "wrong" and kinds["reject"].correction["reason"] == "prefer nifedipine in pregnancy"
+    assert kinds["reject"].verdict == "wrong"
+    assert kinds["reject"].correction["reason"] == "prefer nifedipine in pregnancy"
     assert kinds["add_missing"].correction == {"kind": "add_missing", "condition_id": "hypertension",
                                                "drug": "methyldopa", "drugbank_id": None, "reason": None}
     prediction = get_prediction(kinds["reject"].prediction_id)

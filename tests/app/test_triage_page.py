@@ -3,50 +3,22 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.app.helpers import APP, TIMEOUT, button, open_app, run_note, sign_in
 from tests.conftest import CARDIO
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-TIMEOUT = 120
 
 
 @pytest.fixture()
 def app(tiny_triage_artifact) -> AppTest:
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()  # the Triage page is the default one (AppTest drops the sidebar after a switch_page)
-    assert not at.exception, at.exception
-    assert at.title[0].value == "Triage a clinical note"
-    yield at
-    st.cache_resource.clear()
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+    yield from open_app(None, "Triage a clinical note")
 
 
 def triage(at: AppTest, text: str) -> AppTest:
-    at.text_area(key="note_text").input(text)
-    button(at, "Triage").click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def sign_in(at: AppTest, name: str, role: str) -> None:
-    """Fill the sidebar's name and role for the next run.
-
-    AppTest (streamlit 1.67) drops the sidebar's widgets from its tree after the first rerun of an
-    st.navigation app and then resets them, so they are set through session state right before the run
-    that needs them; the browser test types them for real.
-    """
-    at.session_state["user_name"] = name
-    at.session_state["user_role"] = role
+    return run_note(at, "note_text", text, "Triage")
 
 
 def html_bodies(at: AppTest) -> list[str]:
@@ -97,7 +69,8 @@ def test_triage_explain_and_flag_as_wrong(app):
 
     rows = list_feedback(task="triage", limit=10)
     row = next(r for r in rows if r.comment == "Knee fracture note, not cardiac.")
-    assert (row.user_name, row.user_role, row.verdict, row.correction) == ("Dr Test", "reviewer", "wrong", "orthopedics")
+    assert (row.user_name, row.user_role, row.verdict, row.correction) == (
+        "Dr Test", "reviewer", "wrong", "orthopedics")
     assert row.note_text == CARDIO
     assert row.output["service"] == "cardiology_pulmonology"
     assert "Chest pain" not in json.dumps(row.output)  # the prediction holds no note text

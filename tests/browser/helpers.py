@@ -49,7 +49,8 @@ def streamlit_server(env: dict[str, str] | None = None, timeout: float = 90.0) -
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
-    log = tempfile.NamedTemporaryFile(prefix="notelens-streamlit-", suffix=".log", delete=False)
+    # The log stays open across the yield as the server's stdout; it is closed and removed in the finally below.
+    log = tempfile.NamedTemporaryFile(prefix="notelens-streamlit-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env or os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -104,6 +105,20 @@ def open_app(page, url: str) -> None:
     page.wait_for_selector("[data-testid='stApp']")
     page.get_by_text("Triage a clinical note").wait_for()
     wait_idle(page)
+
+
+def serve():
+    """A server over the tests' temporary models and database (for a module's ``server`` fixture)."""
+    assert os.environ["NOTELENS_DB_URL"] and os.environ["NOTELENS_MODELS_DIR"]
+    with streamlit_server() as url:
+        yield url
+
+
+def go_to(page, link: str, heading: str) -> None:
+    """Follow the sidebar's ``link`` and wait for the page's ``heading``."""
+    page.get_by_role("link", name=link).click()
+    wait_idle(page)
+    page.get_by_text(heading).first.wait_for()
 
 
 def sign_in(page, name: str) -> None:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.browser.helpers import (BROWSER_MARKS, chromium_page, open_app, paste_and_run, sign_in,
-                                   streamlit_server, wait_idle)
+from tests.browser.helpers import (
+    BROWSER_MARKS,
+    chromium_page,
+    go_to,
+    open_app,
+    paste_and_run,
+    serve,
+    sign_in,
+    wait_idle,
+)
 
 pytestmark = BROWSER_MARKS
 
@@ -17,9 +23,7 @@ NOTE = ("Continue metoprolol 25 mg PO BID and lisinopril 10 mg daily for pain.\n
 
 @pytest.fixture(scope="module")
 def server(tiny_triage_artifact, tiny_drug_artifact):
-    assert os.environ["NOTELENS_DB_URL"] and os.environ["NOTELENS_MODELS_DIR"]
-    with streamlit_server() as url:
-        yield url
+    yield from serve()
 
 
 def test_medications_page_in_a_browser(server):
@@ -28,9 +32,7 @@ def test_medications_page_in_a_browser(server):
     with chromium_page() as page:
         open_app(page, server)
         sign_in(page, "Dr Browser Drugs")
-        page.get_by_role("link", name="Medications").click()
-        wait_idle(page)
-        page.get_by_text("Medications in a note").wait_for()
+        go_to(page, "Medications", "Medications in a note")
         paste_and_run(page, NOTE, "Find medications")
         note = page.locator(".nl-highlight")
         note.wait_for()

@@ -9,8 +9,8 @@ import pytest
 from tests.browser.helpers import (
     BROWSER_MARKS,
     ROOT,
-    chromium_page,
     choose_sample,
+    chromium_page,
     flag_as_wrong,
     open_app,
     paste_and_triage,
@@ -67,8 +67,9 @@ def test_triage_and_flag_in_a_browser(server):
         # the review page lists it; a sample note fills the box
         page.get_by_role("link", name="Feedback review").click()
         wait_idle(page)
-        page.get_by_text("Feedback received").wait_for()
+        page.get_by_text("Feedback received (triage)").wait_for()
         page.get_by_role("link", name="Triage").click()
         wait_idle(page)
         choose_sample(page, "Knee injury")
-        assert "anterior cruciate ligament" in page.get_by_role("textbox", name="Clinical note", exact=True).input_value()
+        note = page.get_by_role("textbox", name="Clinical note", exact=True).input_value()
+        assert "anterior cruciate ligament" in note

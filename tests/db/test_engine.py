@@ -94,11 +94,10 @@ def test_begin_immediate_takes_the_write_lock(engine, db_path):
 
 
 def test_write_session_rolls_back_on_error(engine):
-    with pytest.raises(RuntimeError):
-        with write_session(engine) as session:
-            session.add(Prediction(task="t", model_version="v", input_hash="0" * 64, output={}))
-            session.flush()
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), write_session(engine) as session:
+        session.add(Prediction(task="t", model_version="v", input_hash="0" * 64, output={}))
+        session.flush()
+        raise RuntimeError("boom")
     assert count_rows(engine=engine)["predictions"] == 0
 
 

@@ -103,7 +103,7 @@ def test_init_db_from_many_processes(tmp_path):
         for _ in range(4)
     ]
     results = [p.communicate(timeout=60) + (p.returncode,) for p in procs]
-    for out, err, rc in results:
+    for _, err, rc in results:
         assert rc == 0, err
     try:
         engine = get_engine(url)

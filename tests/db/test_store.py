@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timezone
+from datetime import UTC
 
 import pytest
 from sqlalchemy import delete, select, text
@@ -13,9 +13,9 @@ from core.db.engine import session_scope, write_session
 from core.db.models import Feedback, Prediction
 from core.db.store import (
     count_rows,
-    iter_feedback,
     get_prediction,
     hash_text,
+    iter_feedback,
     list_feedback,
     record_feedback,
     record_prediction,
@@ -36,7 +36,7 @@ def test_record_prediction_stores_hash_not_text(engine, db_path):
     assert pred is not None
     assert pred.input_hash == hashlib.sha256(NOTE.encode()).hexdigest() == hash_text(NOTE)
     assert pred.output == {"drugs": ["metoprolol"]}
-    assert pred.created_at.tzinfo is timezone.utc
+    assert pred.created_at.tzinfo is UTC
     # The note is nowhere in the database: no column, and not in the file bytes (db + WAL).
     assert "note_text" not in Prediction.__table__.columns
     with engine.connect() as conn:
@@ -70,7 +70,7 @@ def test_feedback_roundtrip_and_list(engine):
     assert r1.correction == {"label": "Neurology"}
     assert r1.comment == "not cardio"
     assert r1.note_text == "note one"
-    assert r1.created_at.tzinfo is timezone.utc
+    assert r1.created_at.tzinfo is UTC
     d = r1.as_dict()
     assert d["verdict"] == "wrong" and d["prediction_id"] == p1
     assert list_feedback(verdict="partially_correct", engine=engine)[0].comment is None
@@ -137,17 +137,15 @@ def test_record_prediction_validation(engine):
 
 def test_foreign_key_enforced_by_database(engine):
     """Bypassing the store's check, SQLite itself refuses feedback on a missing prediction."""
-    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
-        with write_session(engine) as s:
-            s.add(Feedback(prediction_id=12345, user_name="x", user_role="clinician", verdict="wrong"))
-    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
-        with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO feedback (prediction_id, user_name, user_role, verdict, created_at)"
-                    " VALUES (777, 'x', 'clinician', 'wrong', '2026-01-01')"
-                )
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"), write_session(engine) as s:
+        s.add(Feedback(prediction_id=12345, user_name="x", user_role="clinician", verdict="wrong"))
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"), engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO feedback (prediction_id, user_name, user_role, verdict, created_at)"
+                " VALUES (777, 'x', 'clinician', 'wrong', '2026-01-01')"
             )
+        )
     assert count_rows(engine=engine)["feedback"] == 0
 
 

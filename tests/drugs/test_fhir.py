@@ -16,7 +16,7 @@ from core.spans import Span
 
 TEXT = ("Lasix 40 mg PO daily. Stopped lisinopril. Took amoxicillin as a child. May start Zorblax 2 tabs if needed. "
         "Denies aspirin. Allergic to penicillin. Mother on warfarin.")
-DATE = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
+DATE = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
 VERSION = "drugs-test-7"
 
 FUROSEMIDE = DrugIdentity("furosemide", "Furosemide", "DB00695", "brand", 1.0, "lasix")

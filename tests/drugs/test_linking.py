@@ -1,6 +1,5 @@
 """Attribute-to-drug linking on hand-written sigs and on the synthesizer's gold links."""
 
-import re
 
 import pytest
 
@@ -21,7 +20,8 @@ def spans_of(text: str, items: list[tuple[str, str]]) -> list[Span]:
 def linked(text, spans):
     drugs = [s for s in spans if s.label == "DRUG"]
     attrs = [s for s in spans if s.label != "DRUG"]
-    return {(text[l.attribute.start:l.attribute.end], l.attribute.label): text[drugs[l.drug_index].start:drugs[l.drug_index].end]
+    return {(text[l.attribute.start:l.attribute.end], l.attribute.label):
+            text[drugs[l.drug_index].start:drugs[l.drug_index].end]
             for l in link_attributes(text, drugs, attrs)}
 
 

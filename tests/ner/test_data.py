@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.ner.data import (AnnotatedDoc, gold_labels, load_annotated, parse_label_map, read_iob, read_jsonl,
-                             write_jsonl)
+from core.ner.data import AnnotatedDoc, gold_labels, load_annotated, parse_label_map, read_iob, read_jsonl, write_jsonl
 from core.spans import Span
 
 IOB = """\

@@ -10,12 +10,11 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from core.labels import SERVICES
-from core.labels import ATTRIBUTE_LABELS
-from core.synth import NoteSynthesizer, SyntheticNote
+from core.labels import ATTRIBUTE_LABELS, SERVICES
+from core.lexicon import drugs as lexicon_drugs
 from core.synth import WRITTEN_CONDITION_STATUSES as CONDITION_STATUSES
 from core.synth import WRITTEN_DRUG_STATUSES as DRUG_STATUSES
-from core.lexicon import drugs as lexicon_drugs
+from core.synth import NoteSynthesizer, SyntheticNote
 
 DRUG_FAMILY = {"DRUG", *ATTRIBUTE_LABELS}
 
@@ -176,8 +175,10 @@ def test_length_spread_and_styles(notes: list[SyntheticNote]) -> None:
 
 
 def test_service_vocabulary_is_distinctive(notes: list[SyntheticNote]) -> None:
-    cues = {"ophthalmology": r"intraocular|cataract|retina|glaucoma|OD|OU", "urology": r"cystoscop|prostat|ureter|bladder|stone",
-            "pediatrics": r"month-old|year-old|day-old|week-old", "obstetrics_gynecology": r"uter|pregnan|gestation|cervi|ovar|vagin"}
+    cues = {"ophthalmology": r"intraocular|cataract|retina|glaucoma|OD|OU",
+            "urology": r"cystoscop|prostat|ureter|bladder|stone",
+            "pediatrics": r"month-old|year-old|day-old|week-old",
+            "obstetrics_gynecology": r"uter|pregnan|gestation|cervi|ovar|vagin"}
     for svc, pat in cues.items():
         sv = [n for n in notes if n.service == svc]
         hits = sum(bool(re.search(pat, n.text, re.I)) for n in sv)

@@ -2,9 +2,9 @@
 
 import pytest
 
+from core.knowledge.kb import load_kb
 from core.treatments.evaluate import evaluate_interactions, evaluate_treatments, read_indications
 from core.treatments.interactions import default_checker
-from core.knowledge.kb import load_kb
 from core.treatments.suggest import TreatmentEngine
 from tests.treatments.test_suggest import drugs_in
 
@@ -16,7 +16,7 @@ def write_tsv(path, header, rows):
 
 def test_precision_coverage_and_non_indications(tmp_path, tiny_conditions):
     engine = TreatmentEngine(tiny_conditions, drugs=None, ranker=None)   # knowledge-base order
-    htn = [t for t in load_kb().condition("hypertension").treatments]
+    htn = list(load_kb().condition("hypertension").treatments)
     first, second, third = htn[0], htn[1], htn[2]
     rows = [("hypertension", first.drug, first.drugbank_id, "DM"),
             ("hypertension", third.drug, third.drugbank_id, "SYM"),
@@ -32,7 +32,8 @@ def test_precision_coverage_and_non_indications(tmp_path, tiny_conditions):
 
 
 def test_read_indications_validates(tmp_path):
-    bad = write_tsv(tmp_path / "bad.tsv", ("disease", "drug", "drugbank_id", "category"), [("gout", "x", "DB1", "MAYBE")])
+    bad = write_tsv(tmp_path / "bad.tsv", ("disease", "drug", "drugbank_id", "category"),
+                    [("gout", "x", "DB1", "MAYBE")])
     with pytest.raises(ValueError, match="category"):
         read_indications(bad)
     missing = write_tsv(tmp_path / "m.tsv", ("disease", "drug"), [("gout", "x")])
@@ -44,7 +45,7 @@ def test_interaction_recall_over_recognized_pairs(tmp_path):
     def drugs(text):
         names = [n for n in ("warfarin", "ibuprofen", "tranylcypromine", "sertraline", "amlodipine", "metformin")
                  if n in text]
-        return drugs_in(text, **{n: "current" for n in names})
+        return drugs_in(text, **dict.fromkeys(names, "current"))
 
     rows = [("warfarin", "ibuprofen"), ("tranylcypromine", "sertraline"), ("amlodipine", "metformin"),
             ("warfarin", "unknownium")]

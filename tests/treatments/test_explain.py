@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.treatments.explain import explain_ranking
 from core.knowledge.kb import load_kb
+from core.treatments.explain import explain_ranking
 from tests.conftest import same_alone_and_together
 
 NOTE = "78-year-old man with gout and eGFR 22. Allergic to sulfa. <b>Assessment</b>: gout flare."

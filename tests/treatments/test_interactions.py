@@ -12,8 +12,15 @@ import yaml
 
 from core.drugs.normalize import normalize
 from core.labels import SEVERITIES
-from core.treatments.interactions import (ANSM_SEVERITY, ANSM_VERSION, RULES_PATH, DrugRef, Interaction,
-                                          InteractionChecker, default_checker)
+from core.treatments.interactions import (
+    ANSM_SEVERITY,
+    ANSM_VERSION,
+    RULES_PATH,
+    DrugRef,
+    Interaction,
+    InteractionChecker,
+    default_checker,
+)
 
 
 @pytest.fixture(scope="module")
@@ -286,7 +293,7 @@ def test_against_only_pairs_with_the_candidate(checker: InteractionChecker) -> N
     assert found
     assert all(i.a == candidate and i.b in current for i in found)
     assert {i.b.name for i in found} >= {"simvastatin", "warfarin"}
-    assert not any("anticoagulant_nsaid" == i.rule_id for i in found)      # warfarin + ibuprofen is not asked
+    assert not any(i.rule_id == "anticoagulant_nsaid" for i in found)      # warfarin + ibuprofen is not asked
     ranks = [SEVERITIES.index(i.severity) for i in found]
     assert ranks == sorted(ranks)
 

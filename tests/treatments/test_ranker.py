@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.synth.plans import PlanWriter, relevance, target_distribution
 from core.knowledge.kb import load_kb
+from core.synth.plans import PlanWriter, relevance, target_distribution
 from core.treatments.ranker import RankerPipeline, candidate_text
 
 
@@ -31,7 +31,7 @@ def test_plan_notes_state_their_context():
     preg = [n for n in notes if "pregnancy" in n.tags]
     assert preg and all("pregnan" in n.text.lower() or "gestation" in n.text.lower() for n in preg)
     assert all(len(n.relevance) == len(n.condition.treatments) for n in notes)
-    assert all(f"Assessment: " in n.text for n in notes)
+    assert all("Assessment: " in n.text for n in notes)
 
 
 def test_save_load_round_trip_gives_the_same_scores(tiny_ranker, tmp_path):
@@ -83,7 +83,8 @@ def test_plan_notes_are_the_same_in_every_process():
     import sys
 
     code = ("import hashlib; from core.synth.plans import PlanWriter; from core.knowledge.kb import load_kb; "
-            "print(hashlib.sha256(''.join(n.text for n in PlanWriter(load_kb(), 5).generate(60)).encode()).hexdigest())")
+            "print(hashlib.sha256(''.join(n.text for n in PlanWriter(load_kb(), 5).generate(60)).encode())"
+            ".hexdigest())")
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
     assert len(outs) == 1

@@ -2,12 +2,18 @@
 
 import pytest
 
+from core.knowledge.kb import Treatment
 from core.spans import Quote
 from core.treatments.interactions import DrugRef, default_checker
-from core.knowledge.kb import Treatment
 from core.treatments.patient import patient_context
-from core.treatments.safety import (Allergy, CurrentDrug, allergy_flags, context_flags, duplication_flags,
-                                   interaction_flags)
+from core.treatments.safety import (
+    Allergy,
+    CurrentDrug,
+    allergy_flags,
+    context_flags,
+    duplication_flags,
+    interaction_flags,
+)
 
 
 def treatment(drug: str, cls: str, *, contra=(), cautions=(), dbid="DB00000") -> Treatment:

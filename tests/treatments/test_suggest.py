@@ -4,8 +4,8 @@ import pytest
 
 from core.drugs.normalize import normalize
 from core.drugs.types import DrugMention, DrugResult
-from core.spans import Span
 from core.knowledge.kb import load_kb
+from core.spans import Span
 from core.treatments.suggest import DISCLAIMER, TreatmentEngine, top_suggestions
 
 
@@ -47,7 +47,8 @@ def test_negated_and_family_conditions_drive_nothing(engine, text):
 def test_contraindicated_candidates_never_appear(engine):
     text = "Assessment: hypertension. She is 20 weeks pregnant."
     res = engine(text, drug_result=drugs_in(text))
-    contraindicated = {t.drug for t in load_kb().condition("hypertension").treatments if "pregnancy" in t.contraindications}
+    contraindicated = {t.drug for t in load_kb().condition("hypertension").treatments
+                       if "pregnancy" in t.contraindications}
     assert contraindicated and contraindicated <= {s.drug for s in res.withheld}
     assert not contraindicated & {s.drug for s in res.suggestions}
     assert all(not s.withheld for s in res.suggestions)
@@ -69,7 +70,8 @@ def test_duplication_sinks_a_drug_already_taken(engine):
     met = next(s for s in res.suggestions if s.drug == "metformin")
     assert any(f.kind == "duplication" for f in met.flags)
     assert met.rank == len(res.suggestions)                    # below every unflagged candidate
-    assert [(c.quote.text, c.ref.drugbank_id) for c in res.current] == [("metformin", normalize("metformin").drugbank_id)]
+    assert [(c.quote.text, c.ref.drugbank_id) for c in res.current] == [
+        ("metformin", normalize("metformin").drugbank_id)]
 
 
 def test_interaction_with_current_medication_is_flagged(engine):

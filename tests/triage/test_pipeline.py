@@ -19,7 +19,7 @@ def test_probabilities_are_a_distribution_over_all_services(pipe):
     assert [s.label for s in r.scores][0] == r.service
     assert sorted(s.label for s in r.scores) == sorted(SERVICES)
     assert sum(s.probability for s in r.scores) == pytest.approx(1.0, abs=1e-6)
-    assert list(s.probability for s in r.scores) == sorted((s.probability for s in r.scores), reverse=True)
+    assert [s.probability for s in r.scores] == sorted((s.probability for s in r.scores), reverse=True)
 
 
 def test_long_note_is_covered_by_windows_not_truncated(pipe):
