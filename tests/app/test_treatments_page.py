@@ -98,6 +98,23 @@ def test_feedback_accept_reject_and_missing(app):
     assert {"reject", "add missing"} <= set(frame_with(app, "feedback")["feedback"])
 
 
+def test_a_missed_condition_is_stored_on_a_conditions_prediction(app):
+    from core.db.store import get_prediction, list_feedback
+
+    suggest(app, NOTE)
+    app.radio(key="treat_cond_fix_kind").set_value("missed_condition")
+    app.run()
+    app.text_input(key="treat_cond_fix_text").input("pregnant")
+    send(app, "Send correction", name="Dr Conditions")
+    assert not app.error, [e.value for e in app.error]
+    assert any("Add a missed condition" in s.value for s in app.success)
+    (row,) = [r for r in list_feedback("conditions", limit=20) if r.user_name == "Dr Conditions"]
+    assert row.correction["kind"] == "missed_condition" and row.correction["text"] == "pregnant"
+    assert row.verdict == "partially_correct" and row.note_text == NOTE
+    prediction = get_prediction(row.prediction_id)
+    assert prediction.task == "conditions" and "entities" in prediction.output
+
+
 def test_feedback_needs_a_name(app):
     suggest(app, NOTE)
     send(app, "Send feedback", name="")

@@ -197,3 +197,15 @@ def test_shipped_defaults_are_known_methods_for_every_task():
 
     assert set(attr.DEFAULT_METHODS) == set(TASKS)
     assert set(attr.DEFAULT_METHODS.values()) <= set(attr.METHODS)
+
+
+def test_the_cache_key_covers_every_option(pipe):
+    """A call with other steps, tolerance or faithfulness is computed anew, not served a stale result."""
+    attr.CACHE.clear()
+    base = note.explain_note(pipe, ORTHO, "orthopedics", start_steps=16, max_steps=16)
+    assert note.explain_note(pipe, ORTHO, "orthopedics", start_steps=16, max_steps=16).cached
+    other = note.explain_note(pipe, ORTHO, "orthopedics", start_steps=8, max_steps=8)
+    assert not other.cached and other.n_steps == 8 and base.n_steps == 16
+    assert not note.explain_note(pipe, ORTHO, "orthopedics", start_steps=16, max_steps=16,
+                                 with_faithfulness=False).cached
+    assert not note.explain_note(pipe, ORTHO, "orthopedics", start_steps=16, max_steps=16, tolerance=0.5).cached
