@@ -104,12 +104,12 @@ def test_a_missed_condition_is_stored_on_a_conditions_prediction(app):
     suggest(app, NOTE)
     app.radio(key="treat_cond_fix_kind").set_value("missed_condition")
     app.run()
-    app.text_input(key="treat_cond_fix_text").input("pregnant")
+    app.text_input(key="treat_cond_fix_text").input("20 weeks pregnant")
     send(app, "Send correction", name="Dr Conditions")
     assert not app.error, [e.value for e in app.error]
     assert any("Add a missed condition" in s.value for s in app.success)
     (row,) = [r for r in list_feedback("conditions", limit=20) if r.user_name == "Dr Conditions"]
-    assert row.correction["kind"] == "missed_condition" and row.correction["text"] == "pregnant"
+    assert row.correction["kind"] == "missed_condition" and row.correction["text"] == "20 weeks pregnant"
     assert row.verdict == "partially_correct" and row.note_text == NOTE
     prediction = get_prediction(row.prediction_id)
     assert prediction.task == "conditions" and "entities" in prediction.output
