@@ -44,7 +44,7 @@ class RankerTrainConfig(TrainConfig):
 def note_features(n: PlanNote, rng: random.Random | None = None, dropout: float = 0.0) -> list[list[float]]:
     """Candidate features of a plan note; each context tag is dropped with probability ``dropout`` (the
     patient-context reader misses some at inference)."""
-    tags = {t for t in n.tags if rng is None or rng.random() >= dropout}
+    tags = {t for t in sorted(n.tags) if rng is None or rng.random() >= dropout}   # sorted: the same draws every run
     current = {m.lower() for m in n.current}
     allergies = {a.lower() for a in n.allergies}
     return [candidate_features(t, tags, taking=t.drug.lower() in current, allergic=t.drug.lower() in allergies)

@@ -88,3 +88,18 @@ def test_plan_notes_are_the_same_in_every_process():
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
     assert len(outs) == 1
+
+
+def test_training_features_are_the_same_in_every_process():
+    """Context tags are dropped in a fixed order, so a retrain does not depend on Python's string hashing."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import hashlib, random; from core.synth.plans import PlanWriter; from core.knowledge.kb import load_kb; "
+            "from core.treatments.train import note_features; rng = random.Random(3); "
+            "print(hashlib.sha256(repr([note_features(n, rng, 0.5) for n in PlanWriter(load_kb(), 5).generate(40)])"
+            ".encode()).hexdigest())")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outs) == 1
