@@ -135,3 +135,16 @@ def test_pyproject_pins_what_requirements_pin():
         name, version = dep.split("==")
         assert pins.get(name.lower().replace("_", "-")) == version, dep
     assert project["scripts"]["notelens"] == "core.cli:main"
+
+
+def test_serving_a_note_never_loads_the_synthesizer():
+    """Inference reads the lexicon and the knowledge base; the training synthesizer stays out of the serving path."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from core.drugs.normalize import normalize; from core.conditions.normalize import normalize as "
+            "cn; import core.drugs.pipeline, core.conditions.pipeline, core.treatments.suggest, core.triage.pipeline; "
+            "assert normalize('Lasix').drugbank_id and cn('HLD').code == 'E78.5'; "
+            "print(sorted(m for m in sys.modules if m.startswith('core.synth')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert out.strip() == "[]"
