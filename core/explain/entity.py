@@ -20,17 +20,8 @@ from typing import Any
 
 import torch
 
-from core.explain.attribution import (
-    GAP_TOLERANCE,
-    Explanation,
-    Method,
-    WordScore,
-    attribute_window,
-    eraser,
-    explained,
-    special_ids,
-    top_word_indices,
-)
+from core.explain import attribution as engine
+from core.explain.attribution import GAP_TOLERANCE, Explanation, Method, WordScore
 from core.explain.words import merge_to_words, word_spans
 from core.modeling import autocast
 from core.spans import Span
@@ -106,10 +97,9 @@ def explain_entity(pipe: Any, text: str, span: Span, method: Method = "ig", *, u
         lo, hi = win["text_range"]
         words = [(a, b) for a, b in word_spans(text) if a >= lo and b <= hi]
         with pipe.lock:
-            token_scores, delta, steps = attribute_window(forward, pipe.model.bert.embeddings, ids, mask, method,
-                                                          special=special_ids(pipe.tokenizer), pad=pad,
-                                                          tolerance=tolerance, start_steps=start_steps,
-                                                          max_steps=max_steps)
+            token_scores, delta, steps = engine.attribute_window(
+                forward, pipe.model.bert.embeddings, ids, mask, method, special=engine.special_ids(pipe.tokenizer),
+                pad=pad, tolerance=tolerance, start_steps=start_steps, max_steps=max_steps)
             scores = merge_to_words(text, win["offsets"], token_scores, words)
             faith = window_faithfulness(forward, ids, win["offsets"], words, scores, pad, fraction,
                                         keep=[(span.start, span.end)])
@@ -120,8 +110,8 @@ def explain_entity(pipe: Any, text: str, span: Span, method: Method = "ig", *, u
 
     options = {"max_length": max_length, "tolerance": tolerance, "start_steps": start_steps, "max_steps": max_steps,
                "fraction": fraction}
-    return explained("entity", pipe.version, text, (span.start, span.end, span.label), method, options, compute,
-                     use_cache=use_cache)
+    return engine.explained("entity", pipe.version, text, (span.start, span.end, span.label), method, options,
+                            compute, use_cache=use_cache)
 
 
 @torch.inference_mode()
@@ -131,7 +121,7 @@ def window_faithfulness(forward: Callable[[torch.Tensor, torch.Tensor], torch.Te
     """ERASER comprehensiveness and sufficiency of the top ``fraction`` of words in one token window, with
     ``exp(forward)`` the explained probability: the top words' pieces replaced by ``[PAD]``, or every other piece
     but those of ``keep`` (the entity itself) replaced."""
-    top = [words[i] for i in top_word_indices(scores, fraction)]
+    top = [words[i] for i in engine.top_word_indices(scores, fraction)]
 
     def covered(a: int, b: int, ranges: list[tuple[int, int]]) -> bool:
         return b > a and any(a < y and x < b for x, y in ranges)
@@ -147,4 +137,4 @@ def window_faithfulness(forward: Callable[[torch.Tensor, torch.Tensor], torch.Te
             only[0, i] = pad
     batch = torch.cat([ids, without, only])
     p = torch.exp(forward(batch, torch.ones_like(batch))).float().cpu().numpy()
-    return eraser(p[0], p[1], p[2], len(top))
+    return engine.eraser(p[0], p[1], p[2], len(top))

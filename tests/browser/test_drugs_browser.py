@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import (
-    BROWSER_MARKS,
-    chromium_page,
-    go_to,
-    open_app,
-    paste_and_run,
-    serve,
-    sign_in,
-    wait_idle,
-)
+from tests.browser import helpers as h
 
-pytestmark = BROWSER_MARKS
+pytestmark = h.BROWSER_MARKS
 
 NOTE = ("Continue metoprolol 25 mg PO BID and lisinopril 10 mg daily for pain.\n"
         "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned = 1</script>")
@@ -23,17 +14,17 @@ NOTE = ("Continue metoprolol 25 mg PO BID and lisinopril 10 mg daily for pain.\n
 
 @pytest.fixture(scope="module")
 def server(tiny_triage_artifact, tiny_drug_artifact):
-    yield from serve()
+    yield from h.serve()
 
 
 def test_medications_page_in_a_browser(server):
     from core.db.store import list_feedback
 
-    with chromium_page() as page:
-        open_app(page, server)
-        sign_in(page, "Dr Browser Drugs")
-        go_to(page, "Medications", "Medications in a note")
-        paste_and_run(page, NOTE, "Find medications")
+    with h.chromium_page() as page:
+        h.open_app(page, server)
+        h.sign_in(page, "Dr Browser Drugs")
+        h.go_to(page, "Medications", "Medications in a note")
+        h.paste_and_run(page, NOTE, "Find medications")
         note = page.locator(".nl-highlight")
         note.wait_for()
         drugs = note.locator("mark.nl-drug")
@@ -46,10 +37,10 @@ def test_medications_page_in_a_browser(server):
         assert page.get_by_text("Export as FHIR R4").count() >= 1
 
         page.get_by_text("Add a missed drug").click()
-        wait_idle(page)
+        h.wait_idle(page)
         page.get_by_role("textbox", name="Words of the note", exact=True).fill("pain")
         page.locator("[data-testid='stBaseButton-secondaryFormSubmit']", has_text="Send correction").click()
-        wait_idle(page)
+        h.wait_idle(page)
         page.get_by_text("Saved feedback #").wait_for()
         rows = [r for r in list_feedback("drugs", limit=50) if r.user_name == "Dr Browser Drugs"]
         assert len(rows) == 1 and rows[0].correction["kind"] == "missed_drug" and rows[0].note_text == NOTE

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import (
-    BROWSER_MARKS,
-    chromium_page,
-    go_to,
-    open_app,
-    paste_and_run,
-    serve,
-    sign_in,
-    wait_idle,
-)
+from tests.browser import helpers as h
 
-pytestmark = BROWSER_MARKS
+pytestmark = h.BROWSER_MARKS
 
 NOTE = ("Assessment: hypertension. She is 20 weeks pregnant.\n"
         "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned = 1</script>")
@@ -23,18 +14,18 @@ NOTE = ("Assessment: hypertension. She is 20 weeks pregnant.\n"
 
 @pytest.fixture(scope="module")
 def server(tiny_triage_artifact, tiny_drug_artifact, tiny_condition_artifact, tiny_ranker_artifact):
-    yield from serve()
+    yield from h.serve()
 
 
 def test_treatments_page_in_a_browser(server):
     from core.db.store import list_feedback
 
-    with chromium_page() as page:
-        open_app(page, server)
-        sign_in(page, "Dr Browser Treatments")
-        go_to(page, "Treatments", "Treatment suggestions")
+    with h.chromium_page() as page:
+        h.open_app(page, server)
+        h.sign_in(page, "Dr Browser Treatments")
+        h.go_to(page, "Treatments", "Treatment suggestions")
         assert page.get_by_text("Decision support only").count() >= 1
-        paste_and_run(page, NOTE, "Suggest treatments")
+        h.paste_and_run(page, NOTE, "Suggest treatments")
         page.get_by_text("Candidate treatments", exact=True).wait_for()
         page.get_by_text("Not suggested: ").wait_for()
         page.locator(".nl-heatmap").wait_for()
@@ -43,7 +34,7 @@ def test_treatments_page_in_a_browser(server):
 
         page.get_by_role("textbox", name="Treatment", exact=True).fill("methyldopa")
         page.locator("[data-testid='stBaseButton-secondaryFormSubmit']", has_text="Add").click()
-        wait_idle(page)
+        h.wait_idle(page)
         page.get_by_text("Saved feedback #").wait_for()
         rows = [r for r in list_feedback("treatments", limit=50) if r.user_name == "Dr Browser Treatments"]
         assert len(rows) == 1 and rows[0].correction["drug"] == "methyldopa" and rows[0].note_text == NOTE
