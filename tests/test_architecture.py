@@ -142,8 +142,9 @@ def test_serving_a_note_never_loads_the_synthesizer():
     import subprocess
     import sys
 
-    code = ("import sys; from core.drugs.normalize import normalize; from core.conditions.normalize import normalize as "
-            "cn; import core.drugs.pipeline, core.conditions.pipeline, core.treatments.suggest, core.triage.pipeline; "
+    code = ("import sys; from core.drugs.normalize import normalize; "
+            "from core.conditions.normalize import normalize as cn; "
+            "import core.drugs.pipeline, core.conditions.pipeline, core.treatments.suggest, core.triage.pipeline; "
             "assert normalize('Lasix').drugbank_id and cn('HLD').code == 'E78.5'; "
             "print(sorted(m for m in sys.modules if m.startswith('core.synth')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout

@@ -1,1 +1,1 @@
-"""Span tagging shared by the drug and condition models: annotated data, training, inference, scoring and corrections."""
+"""What the span tasks share: annotated data, training, the tagger, scoring and corrections (drugs, conditions)."""
