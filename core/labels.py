@@ -86,5 +86,6 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 
-#: Lines of therapy of a knowledge-base treatment row, most preferred first.
-THERAPY_LINES: tuple[str, ...] = ("first", "alternative", "adjunct")
+#: Role of a knowledge-base treatment row: ``first`` line, ``alternative``, ``adjunct`` (added to a primary agent),
+#: ``supportive`` (symptom relief or prevention around the disease) or ``specialist`` (started by a specialist only).
+THERAPY_LINES: tuple[str, ...] = ("first", "alternative", "adjunct", "supportive", "specialist")

@@ -40,6 +40,8 @@ TAGS: tuple[str, ...] = (
 )
 #: The shipped knowledge base.
 KB_PATH: Path = DATA_DIR / "kb.yaml"
+#: More of it: one file per group of ICD-10-CM chapters (:class:`KbPart`), read with the shipped ``kb.yaml`` only.
+KB_PARTS_DIR: Path = DATA_DIR / "kb"
 
 _Id = matching("a snake_case id", r"[a-z][a-z0-9_]*")
 _DrugbankId = matching("a DrugBank id (DB and five digits)", r"DB\d{5}")
@@ -265,6 +267,42 @@ class KbFile(Table):
         yield from repeated(((("conditions", i, "id"), c.get("id")) for i, c in conditions), "condition id")
 
 
+class KbPart(Table):
+    """A part file under ``data/kb/``: conditions, and the sources they cite that ``kb.yaml`` does not list."""
+
+    sources: dict[str, SourceRow] = Field(default_factory=dict)
+    conditions: Annotated[tuple[ConditionRow, ...], Field(min_length=1)]
+
+    @classmethod
+    def cross_errors(cls, raw: dict[str, Any]) -> Iterable[tuple[Loc, str]]:
+        yield from repeated(((("conditions", i, "id"), c.get("id")) for i, c in rows(raw, "conditions")),
+                            "condition id")
+
+
+def _merged(main: KbFile, parts: list[tuple[Path, KbPart]]) -> KbFile:
+    """``kb.yaml`` with its part files: a source key or condition id defined twice, or a row citing a source no
+    file lists, fails with the part file and the row."""
+    sources = dict(main.sources)
+    conditions = list(main.conditions)
+    ids = {c.id: KB_PATH.name for c in main.conditions}
+    errors: list[str] = []
+    for path, part in parts:
+        for key, src in part.sources.items():
+            if key in sources:
+                errors.append(f"{path.name}: source {key!r} is already listed")
+            sources[key] = src
+        for cond in part.conditions:
+            if cond.id in ids:
+                errors.append(f"{path.name}: condition {cond.id!r} is already in {ids[cond.id]}")
+            ids[cond.id] = path.name
+            errors.extend(f"{path.name}: {cond.id} > {t.drug}: source {t.source!r} is not in sources"
+                          for t in cond.treatments if t.source not in sources and t.source not in part.sources)
+        conditions.extend(part.conditions)
+    if errors:
+        raise DataFileError("\n".join(errors))
+    return main.model_copy(update={"sources": sources, "conditions": tuple(conditions)})
+
+
 def validate(raw: Any) -> list[str]:
     """Schema errors of a raw knowledge-base mapping (as ``yaml.safe_load`` returns it).
 
@@ -300,7 +338,7 @@ def load_kb(path: Path = KB_PATH) -> KnowledgeBase:
     """Read, validate and type the knowledge base (cached per path).
 
     Args:
-        path: The YAML file; the shipped ``kb.yaml`` by default.
+        path: The YAML file; the shipped ``kb.yaml`` by default, read with its part files (``data/kb/*.yaml``).
 
     Returns:
         The knowledge base.
@@ -308,4 +346,8 @@ def load_kb(path: Path = KB_PATH) -> KnowledgeBase:
     Raises:
         DataFileError: When the file does not follow the schema (the message lists every error, with its line).
     """
-    return _build(load_yaml(Path(path), KbFile))
+    main = load_yaml(Path(path), KbFile)
+    if Path(path) != KB_PATH or not KB_PARTS_DIR.is_dir():
+        return _build(main)
+    parts = [(p, load_yaml(p, KbPart)) for p in sorted(KB_PARTS_DIR.glob("*.yaml"))]
+    return _build(_merged(main, parts))

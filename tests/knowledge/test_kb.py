@@ -221,3 +221,53 @@ def test_load_kb_raises_on_invalid_file(raw, tmp_path: Path):
         load_kb(path)
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "line: best" in text)
     assert str(err.value).startswith(f"{path}:{line}: conditions[0] ")
+
+
+def _write(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_part_files_extend_the_shipped_kb(raw, tmp_path: Path, monkeypatch):
+    import core.knowledge.kb as kbmod
+
+    main = _write(tmp_path / "kb.yaml", {"version": 1, "sources": raw["sources"], "conditions": raw["conditions"][:2]})
+    parts = tmp_path / "kb"
+    parts.mkdir()
+    extra = copy.deepcopy(raw["conditions"][2])
+    extra["treatments"][0]["source"] = "NEW-2024"
+    _write(parts / "a.yaml", {"sources": {"NEW-2024": {"title": "A guideline", "body": "X", "year": 2024}},
+                              "conditions": [extra]})
+    monkeypatch.setattr(kbmod, "KB_PATH", main)
+    monkeypatch.setattr(kbmod, "KB_PARTS_DIR", parts)
+    merged = kbmod.load_kb(main)
+    assert [c.id for c in merged.conditions] == [c["id"] for c in raw["conditions"][:3]]
+    assert merged.sources["NEW-2024"].title == "A guideline"
+    # read alone (not the shipped path), a file has no parts
+    alone = _write(tmp_path / "alone.yaml",
+                   {"version": 1, "sources": raw["sources"], "conditions": raw["conditions"][:2]})
+    assert len(kbmod.load_kb(alone).conditions) == 2
+
+
+@pytest.mark.parametrize("problem", ["same id", "unknown source", "same source"])
+def test_part_files_conflicts_name_the_file(raw, tmp_path: Path, monkeypatch, problem):
+    import core.knowledge.kb as kbmod
+
+    main = _write(tmp_path / "kb.yaml", {"version": 1, "sources": raw["sources"], "conditions": raw["conditions"][:2]})
+    parts = tmp_path / "kb"
+    parts.mkdir()
+    extra = copy.deepcopy(raw["conditions"][0 if problem == "same id" else 2])
+    sources = {}
+    if problem == "unknown source":
+        extra["treatments"][0]["source"] = "NOWHERE-1999"
+    if problem == "same source":
+        key = next(iter(raw["sources"]))
+        sources = {key: raw["sources"][key]}
+    _write(parts / "b.yaml", {"sources": sources, "conditions": [extra]} if sources else {"conditions": [extra]})
+    monkeypatch.setattr(kbmod, "KB_PATH", main)
+    monkeypatch.setattr(kbmod, "KB_PARTS_DIR", parts)
+    expected = {"same id": "is already in kb.yaml", "unknown source": "'NOWHERE-1999' is not in sources",
+                "same source": "is already listed"}[problem]
+    with pytest.raises(DataFileError, match=expected) as err:
+        kbmod.load_kb(main)
+    assert str(err.value).startswith("b.yaml: ")
