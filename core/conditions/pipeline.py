@@ -9,14 +9,24 @@ conditions drive treatment suggestions.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import torch
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from transformers import PreTrainedTokenizerBase
 
 from core.conditions.types import ConditionMention, ConditionResult
 from core.ner.tagger import SpanTagger
 from core.spans import Span
+
+#: Words that cannot make a condition name on their own: English function words and the status and severity
+#: words written next to a diagnosis ("well controlled", "stable"); a span of nothing else is dropped.
+NOT_A_NAME: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | {
+    "controlled", "uncontrolled", "stable", "unstable", "improving", "improved", "worsening", "worse", "resolved",
+    "resolving", "chronic", "acute", "mild", "moderate", "severe", "history", "status", "known", "new", "old",
+    "likely", "possible", "probable", "suspected", "recurrent", "bilateral", "left", "right", "diagnosis", "risk",
+    "patient", "patients", "noted", "denies", "positive", "negative", "normal", "abnormal"}
 
 
 class ConditionPipeline(SpanTagger):
@@ -40,7 +50,11 @@ class ConditionPipeline(SpanTagger):
         self.dictionary = dictionary
 
     def keep(self, text: str, start: int, end: int, label: str) -> bool:
-        return sum(c.isalpha() for c in text[start:end]) >= 2
+        surface = text[start:end]
+        if surface.isupper() and sum(c.isalpha() for c in surface) >= 2:  # ALL, MS, AS: abbreviations
+            return True
+        words = re.findall(r"[a-z]+", surface.lower())
+        return sum(map(len, words)) >= 2 and any(w not in NOT_A_NAME for w in words)
 
     def filter(self, text: str, spans: list[Span]) -> list[Span]:
         """Add knowledge-base names the model missed; a name wider than the model's overlapping spans
