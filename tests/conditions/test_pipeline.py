@@ -40,3 +40,13 @@ def test_result_serializes(tiny_conditions):
     d = tiny_conditions("Assessment: migraine.").to_dict()
     assert d["model_version"] == tiny_conditions.version
     assert d["mentions"][0]["normalized"]["kb_id"] == "migraine"
+
+
+def test_function_and_status_words_alone_are_not_conditions(tiny_conditions):
+    text = "Diabetes well controlled, to follow. ALL in remission."
+    keep = tiny_conditions.keep
+    at = text.index
+    assert not keep(text, at("controlled"), at("controlled") + len("controlled"), "CONDITION")
+    assert not keep(text, at("to "), at("to ") + 2, "CONDITION")
+    assert keep(text, 0, len("Diabetes"), "CONDITION")
+    assert keep(text, at("ALL"), at("ALL") + 3, "CONDITION")  # an abbreviation, not the word "all"
