@@ -194,26 +194,57 @@ def train_all(
 
 @evaluate_app.command("interactions")
 def evaluate_interactions(
-    pairs: Annotated[Path, typer.Option("--pairs", help="TSV with columns drug_a, drug_b (names).", exists=True,
-                                        dir_okay=False)],
+    pairs: Annotated[Path | None, typer.Option("--pairs", help="TSV with columns drug_a, drug_b (names): recall over "
+                                               "the pairs the drug model recognizes.", exists=True, dir_okay=False)]
+    = None,
+    standard: Annotated[bool, typer.Option("--standard", help="Precision: the share of guideline combinations "
+                                           "(core/knowledge/data/standard_combinations.yaml) raising a major flag.")]
+    = False,
+    burden: Annotated[int, typer.Option("--burden", help="Alert burden: flags per note by severity over this many "
+                                        "synthesized notes' current medications (gold, no model).")] = 0,
+    seed: Annotated[int, typer.Option(help="With --burden: the synthesizer's seed.")] = 13,
     details: Annotated[Path | None, typer.Option(help="Also write the missed pairs (JSON) here.")] = None,
 ) -> None:
-    """Recall of the interaction checks over pairs the drug model recognizes (last line: JSON)."""
+    """Interaction checks: recall over known pairs (--pairs), precision on guideline combinations (--standard),
+    flags per note (--burden N). Last line: JSON (the --standard and --burden figures under their own keys)."""
+    import time
+
     from core.modeling import progress_bar
-    from core.tasks import get_task
-    from core.treatments.evaluate import evaluate_interactions as measure
+    from core.treatments import evaluate as ev
     from core.treatments.interactions import default_checker
 
     def run() -> None:
-        import time
+        if pairs is None and not standard and burden <= 0:
+            raise ValueError("give --pairs FILE, --standard and/or --burden N")
+        checker = default_checker()
+        result: dict[str, Any] = {}
+        if pairs is not None:
+            from core.tasks import get_task
 
-        drugs = get_task("drugs").load()
-        t0 = time.perf_counter()
-        result = measure(drugs, default_checker(), pairs, progress=progress_bar("pairs"))
-        missed = result.pop("missed")
-        if details:
-            details.write_text(json.dumps(missed, indent=1), encoding="utf-8")
-        result.update(drug_model=drugs.version, seconds=round(time.perf_counter() - t0, 1))
+            drugs = get_task("drugs").load()
+            t0 = time.perf_counter()
+            result = ev.evaluate_interactions(drugs, checker, pairs, progress=progress_bar("pairs"))
+            missed = result.pop("missed")
+            if details:
+                details.write_text(json.dumps(missed, indent=1), encoding="utf-8")
+            result.update(drug_model=drugs.version, seconds=round(time.perf_counter() - t0, 1))
+        if standard:
+            from core.knowledge.interactions import standard_combinations
+
+            t0 = time.perf_counter()
+            std = ev.evaluate_standard(checker, standard_combinations().combinations)
+            std["seconds"] = round(time.perf_counter() - t0, 1)
+            for row in std["flagged_major"]:
+                _err(f"major on a standard combination: {row['id']} ({row['pair']}): {'; '.join(row['fired'])}")
+            result["standard"] = std
+        if burden > 0:
+            from core.synth.generator import NoteSynthesizer
+
+            t0 = time.perf_counter()
+            notes = NoteSynthesizer(seed=seed).generate(burden)
+            out = ev.alert_burden(checker, [ev.current_medications(n) for n in notes])
+            out.update(seed=seed, seconds=round(time.perf_counter() - t0, 1))
+            result["burden"] = out
         _emit(result)
 
     _guarded(run)

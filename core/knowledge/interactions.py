@@ -1,5 +1,6 @@
-"""Schemas of the drug-drug interaction data: NoteLens' own rules (``data/interactions.yaml``) and the tables
-that bridge English drug names to the French ANSM thesaurus (``data/ansm_bridge.yaml``).
+"""Schemas of the drug-drug interaction data: NoteLens' own rules (``data/interactions.yaml``), the tables
+that bridge English drug names to the French ANSM thesaurus (``data/ansm_bridge.yaml``) and the guideline
+combinations the checks must not flag as major (``data/standard_combinations.yaml``, their precision set).
 
 :mod:`core.treatments.interactions` holds the checking; this module only reads the files, so that a rule naming
 an unknown group or source, or a group without members, fails when the file is read (with its line and row)
@@ -23,6 +24,8 @@ from core.labels import SEVERITIES
 RULES_PATH: Path = DATA_DIR / "interactions.yaml"
 #: English -> French tables for the ANSM thesaurus.
 ANSM_BRIDGE_PATH: Path = DATA_DIR / "ansm_bridge.yaml"
+#: Guideline combinations that should raise no major flag.
+STANDARD_COMBINATIONS_PATH: Path = DATA_DIR / "standard_combinations.yaml"
 
 _Severity = one_of("severity", SEVERITIES)
 
@@ -55,6 +58,15 @@ class RuleSpec(Row):
     source: Text
 
 
+class AnsmLevelReading(Row):
+    """How the checker reads the conditions of an ANSM entry's severity levels (``ansm_levels`` in the rules file;
+    see :meth:`core.treatments.interactions.InteractionChecker.ansm_levels`). Phrases are compared with the folded
+    (lower case, unaccented) condition text."""
+
+    ignored: Annotated[tuple[Lower, ...], Unique] = ()
+    outside_indication: Annotated[tuple[Lower, ...], Unique] = ()
+
+
 class InteractionRules(Table):
     """The whole rules file: groups and rules cite listed sources, rules name listed groups, rule ids differ."""
 
@@ -62,6 +74,7 @@ class InteractionRules(Table):
     sources: dict[str, RuleSource] = {}
     groups: dict[str, GroupSpec] = {}
     rules: tuple[RuleSpec, ...] = ()
+    ansm_levels: AnsmLevelReading = AnsmLevelReading()
 
     @classmethod
     def cross_errors(cls, raw: dict[str, Any]) -> Iterable[tuple[Loc, str]]:
@@ -113,11 +126,63 @@ class AnsmBridgeTables(Row):
     spelling: AnsmSpelling
 
 
+#: The most severe flag a standard combination may rightly raise (never major: that is what the set measures).
+CEILINGS: tuple[str, ...] = ("none", "minor", "moderate")
+
+
+class StandardCombination(Row):
+    """Two drugs a guideline regimen gives together; ``ceiling`` is the most severe flag still clinically right
+    (``moderate`` when the regimen itself asks for monitoring, said in ``why``)."""
+
+    id: Text
+    a: Lower
+    b: Lower
+    ceiling: one_of("ceiling", CEILINGS)  # type: ignore[valid-type]
+    source: Text
+    regimen: Text
+    why: Text | None = None
+
+
+class StandardCombinations(Table):
+    """``standard_combinations.yaml``: pairs cite listed sources, ids and pairs differ, a pair is two drugs, and a
+    ``moderate`` ceiling says why."""
+
+    version: Annotated[int, Field(strict=True, ge=1)]
+    sources: dict[str, RuleSource] = {}
+    combinations: Annotated[tuple[StandardCombination, ...], Field(min_length=1)]
+
+    @classmethod
+    def cross_errors(cls, raw: dict[str, Any]) -> Iterable[tuple[Loc, str]]:
+        sources = raw.get("sources") if isinstance(raw.get("sources"), dict) else {}
+        pairs = []
+        for i, row in rows(raw, "combinations"):
+            src = row.get("source")
+            if isinstance(src, str) and src not in sources:
+                yield ("combinations", i, "source"), f"source {src!r} is not in sources"
+            a, b = row.get("a"), row.get("b")
+            if isinstance(a, str) and isinstance(b, str):
+                if a == b:
+                    yield ("combinations", i, "b"), f"a pair needs two drugs, {a!r} is written twice"
+                pairs.append((("combinations", i, "b"), " + ".join(sorted((a, b)))))
+            if row.get("ceiling") == "moderate" and not row.get("why"):
+                yield ("combinations", i, "why"), "a moderate ceiling must say why (what the regimen monitors)"
+        yield from repeated(((("combinations", i, "id"), r.get("id")) for i, r in rows(raw, "combinations")), "id")
+        yield from repeated(pairs, "pair")
+
+
 def interaction_rules(path: Path = RULES_PATH) -> InteractionRules:
     """A rules file read through its schema: the shipped one once per process, another one at each call (as
     before: a custom file may change between two checkers)."""
     path = Path(path)
     return load_cached(path, InteractionRules) if path == RULES_PATH else load_yaml(path, InteractionRules)
+
+
+def standard_combinations(path: Path = STANDARD_COMBINATIONS_PATH) -> StandardCombinations:
+    """The guideline combinations read through their schema (the shipped file once per process)."""
+    path = Path(path)
+    if path == STANDARD_COMBINATIONS_PATH:
+        return load_cached(path, StandardCombinations)
+    return load_yaml(path, StandardCombinations)
 
 
 def ansm_bridge_tables() -> AnsmBridgeTables:

@@ -20,12 +20,21 @@ resolution applies to ``NOT`` rows (it can only find more non-indications).
 both as current medications; the pair is *recognized* when the drug model finds both with a dictionary
 identity, and *flagged* when the interaction checker reports an interaction between them.
 ``recall`` = flagged / recognized.
+
+``evaluate_standard``: precision's side. Guideline combinations (``standard_combinations.yaml``: ACE inhibitor +
+thiazide, metformin + DPP-4 inhibitor, DAPT...) are checked pair by pair; ``major_share`` is the share whose most
+severe flag is major or contraindicated (target <= 5%), ``any_share`` the share with any flag, and pairs flagged
+above the ceiling the file allows are listed with what fired.
+
+``alert_burden``: flags per note on synthesized notes, from the synthesizer's gold current medications (no model):
+every unordered pair of a note's current drugs is checked as the Treatments page checks a candidate against them.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+import statistics
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,3 +157,106 @@ def evaluate_interactions(drugs: Any, checker: Any, path: Path, *,
             progress(i + 1, len(rows))
     return {"recall": round(flagged / recognized, 4) if recognized else 0.0, "n_pairs": len(rows),
             "n_recognized": recognized, "n_flagged": flagged, "flagged_by": by_origin, "missed": misses}
+
+
+#: The severities a flag can have, most severe first, with ``none`` for a pair nothing flags.
+_TIERS = ("contraindicated", "major", "moderate", "minor", "none")
+#: Severities that count as a major flag (an interruptive alert).
+MAJOR = frozenset({"contraindicated", "major"})
+
+
+def _fired(it: Any) -> str:
+    """What raised an interaction: the NoteLens rule id, or the ANSM entry and level."""
+    if it.rule_id:
+        return f"rule {it.rule_id}"
+    entry = it.mechanism.rsplit(" [", 1)[-1].rstrip("]") if " [" in it.mechanism else ""
+    return f"{it.source} [{entry}]" if entry else it.source
+
+
+def evaluate_standard(checker: Any, combinations: Iterable[Any]) -> dict[str, Any]:
+    """Flags raised by guideline combinations (rows with ``id``, ``a``, ``b``, ``ceiling``; see the module
+    docstring). A drug the dictionary does not resolve leaves its pair out, listed in ``unresolved``."""
+    from core.drugs.normalize import normalize
+    from core.treatments.interactions import DrugRef
+
+    counts = dict.fromkeys(_TIERS, 0)
+    major: list[dict[str, Any]] = []
+    above: list[dict[str, Any]] = []
+    unresolved: list[str] = []
+    n = 0
+    for c in combinations:
+        refs = []
+        for name in (c.a, c.b):
+            hit = normalize(name)
+            if hit is None or hit.method == "fuzzy":
+                unresolved.append(f"{c.id}: {name}")
+            else:
+                refs.append(DrugRef(hit.canonical, hit.drugbank_id))
+        if len(refs) < 2:
+            continue
+        n += 1
+        found = checker.check(*refs)
+        top = found[0].severity if found else "none"
+        counts[top] += 1
+        row = {"id": c.id, "pair": f"{c.a} + {c.b}", "severity": top, "ceiling": c.ceiling,
+               "fired": [f"{it.severity}: {_fired(it)}" for it in found]}
+        if top in MAJOR:
+            major.append(row)
+        if _TIERS.index(top) < _TIERS.index(c.ceiling):
+            above.append(row)
+    flagged = n - counts["none"]
+    return {"n_pairs": n, "major_share": round(len(major) / n, 4) if n else 0.0,
+            "any_share": round(flagged / n, 4) if n else 0.0, "n_major": len(major), "n_flagged": flagged,
+            "by_severity": counts, "target_major_share": 0.05,
+            "meets_target": bool(n) and len(major) / n <= 0.05, "flagged_major": major,
+            "above_ceiling": above, "unresolved": unresolved}
+
+
+def current_medications(note: Any) -> list[Any]:
+    """The gold current drugs of a synthesized note (:class:`core.synth.generator.SyntheticNote`), as the
+    Treatments page builds them from the drug model's mentions: canonical name and DrugBank id, once each."""
+    from core.treatments.interactions import DrugRef
+
+    out: list[Any] = []
+    for span in note.spans:
+        if span.label != "DRUG" or span.status != "current":
+            continue
+        name = span.meta.get("canonical") or span.text_of(note.text).lower()
+        ref = DrugRef(name, span.code)
+        if ref not in out:
+            out.append(ref)
+    return out
+
+
+def alert_burden(checker: Any, medication_lists: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    """Interaction flags per note by severity over the notes' current medication lists (see the module docstring).
+
+    ``flags`` counts every interaction shown (a pair can raise a NoteLens rule and an ANSM entry), ``pairs``
+    the flagged drug pairs by their most severe flag; ``share_major`` is the share of notes with at least one
+    major or contraindicated flag.
+    """
+    per_note: dict[str, list[int]] = {t: [] for t in _TIERS[:-1]}
+    pairs_major: list[int] = []
+    n_drugs: list[int] = []
+    for refs in medication_lists:
+        found = checker.check_all(refs)
+        n_drugs.append(len(refs))
+        for t in per_note:
+            per_note[t].append(sum(1 for it in found if it.severity == t))
+        tops: dict[tuple[str, str], str] = {}
+        for it in found:        # sorted most severe first: the first flag of a pair is its top one
+            tops.setdefault((it.a.name, it.b.name), it.severity)
+        pairs_major.append(sum(1 for t in tops.values() if t in MAJOR))
+    n = len(medication_lists)
+    totals = [sum(v) for v in zip(*per_note.values())] if n else []
+    majors = [a + b for a, b in zip(per_note["contraindicated"], per_note["major"])]
+
+    def summary(values: Sequence[int]) -> dict[str, float]:
+        return {"mean": round(statistics.fmean(values), 3) if values else 0.0,
+                "median": float(statistics.median(values)) if values else 0.0}
+
+    return {"n_notes": n, "drugs_per_note": summary(n_drugs), "flags_per_note": summary(totals),
+            "by_severity": {t: summary(v) for t, v in per_note.items()},
+            "major_pairs_per_note": summary(pairs_major),
+            "share_notes_with_major": round(sum(1 for m in majors if m) / n, 4) if n else 0.0,
+            "share_notes_with_any": round(sum(1 for t in totals if t) / n, 4) if n else 0.0}

