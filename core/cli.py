@@ -102,9 +102,13 @@ def _evaluate_command(task: Task) -> Callable[..., None]:
         label_map: LabelMapOpt = None,
         model: ModelOpt = None,
         details: Annotated[Path | None, typer.Option(help="Also write per-item results (JSON) here.")] = None,
+        dictionary: Annotated[bool, typer.Option(
+            "--dictionary", help="Score the task's dictionaries alone, no model (span tasks, with --data): "
+                                 "the floor a model has to beat.")] = False,
     ) -> None:
         def run() -> None:
-            result = wf.evaluate(task, data=data, label_map=_label_map(label_map), model=model, log=_err)
+            result = wf.evaluate(task, data=data, label_map=_label_map(label_map), model=model,
+                                 dictionary=dictionary, log=_err)
             rows = result.pop("details", None)
             if details is not None and rows is not None:
                 details.write_text(json.dumps(rows, indent=1), encoding="utf-8")

@@ -108,6 +108,21 @@ def dictionary_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _kb_pattern().finditer(text)]
 
 
+def lexicon_spans(text: str) -> list[tuple[int, int]]:
+    """Condition names the dictionaries alone find: MeSH disease names and variants
+    (:func:`core.lexicon.mesh.disease_spans`) and the knowledge base's names, the longest where they overlap.
+    Not used to serve a note (MeSH names include many a clinician would not call a diagnosis); it is the floor
+    ``notelens evaluate conditions --dictionary`` measures."""
+    from core.lexicon.mesh import disease_spans
+
+    found = sorted({*disease_spans(text), *dictionary_spans(text)}, key=lambda s: (s[0] - s[1], s[0]))
+    out: list[tuple[int, int]] = []
+    for a, b in found:
+        if all(b <= x or y <= a for x, y in out):
+            out.append((a, b))
+    return sorted(out)
+
+
 def warm() -> None:
     """Build the indexes now (about 2 s) rather than on the first note."""
     index()

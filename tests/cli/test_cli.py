@@ -132,3 +132,28 @@ def test_feedback_flows_back_into_training_records(tiny_triage_artifact):
     record_feedback(pid3, user_name="Dr A", user_role="clinician", verdict="wrong")   # no note, no label: skipped
     recs = stored_feedback(task)
     assert recs[before:] == [(ORTHO, "orthopedics"), (CARDIO, "cardiology_pulmonology")]
+
+
+def test_evaluate_dictionary_alone_scores_the_floor_without_a_model(tmp_path):
+    # no model is trained in this test: the dictionary floor needs none
+    path = tmp_path / "conds.jsonl"
+    text = "Germline mutations in BRCA1 cause hereditary breast cancer and ovarian cancer in carriers."
+    spans = [{"start": text.index(n), "end": text.index(n) + len(n), "label": "CONDITION"}
+             for n in ("hereditary breast cancer", "ovarian cancer")]
+    path.write_text(json.dumps({"text": text, "spans": spans}) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["evaluate", "conditions", "--data", str(path), "--dictionary"])
+    assert res.exit_code == 0, res.output
+    out = _last_json(res.stdout)
+    assert out["model_version"] == "dictionary alone"
+    # MeSH knows both names; "hereditary breast cancer" is found whole or as "breast cancer" (a boundary miss)
+    assert out["lenient"]["recall"] == 1.0 and 0.5 <= out["strict"]["recall"] <= 1.0
+    assert out["lenient"]["precision"] == 1.0  # BRCA1 and "carriers" are not conditions
+
+
+def test_evaluate_dictionary_needs_data_and_a_span_task(tmp_path):
+    res = runner.invoke(app, ["evaluate", "conditions", "--dictionary"])
+    assert res.exit_code != 0 and "--data" in res.output
+    path = tmp_path / "x.csv"
+    _write_csv(path, [(CARDIO, "cardiology_pulmonology")])
+    res = runner.invoke(app, ["evaluate", "triage", "--dictionary", "--data", str(path)])
+    assert res.exit_code != 0 and "no dictionary" in res.output
