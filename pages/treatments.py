@@ -56,7 +56,9 @@ for line in context_lines(result):
 # -- suggestions ------------------------------------------------------------------------------------------
 st.subheader("Candidate treatments")
 st.caption("Within each condition: candidates without a major flag and not already taken first, then by the "
-           "ranker's fit for this note. The source is the knowledge-base row's guideline.")
+           "ranker's fit for this note; an adjunct (add-on), supportive (symptom relief or prevention) or "
+           "specialist-only row never ranks above a first-line one the patient can start. The role and the source "
+           "are the knowledge-base row's.")
 groups = result.by_condition()
 if not groups:
     st.info("No present condition of the knowledge base was found, so there is nothing to suggest.",
@@ -72,6 +74,10 @@ for items in groups.values():
         st.dataframe(suggestion_rows(items), hide_index=True, width="stretch",
                      column_config={"fit": st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=1,
                                                                            help="sigmoid of the ranker's score"),
+                                    "role": st.column_config.TextColumn(
+                                        help="the knowledge-base row's role for this condition: first-line, "
+                                             "alternative, adjunct (add-on to a primary agent), supportive (symptom "
+                                             "relief or prevention around the disease) or specialist only"),
                                     "#": st.column_config.NumberColumn(width="small")})
         headline, details = flag_summary(items)
         for severity, line in headline:

@@ -3,9 +3,10 @@
 Used to fine-tune the treatment ranker (:mod:`core.treatments.train`): each note names a condition of
 the treatment knowledge base and a patient context (age, pregnancy, breastfeeding, renal and hepatic
 function, comorbidities, current medications, allergies) in the words clinicians use, and the relevance
-of every candidate treatment follows the knowledge base: first-line before alternatives, a drug preferred
-in this context first, a caution halves the fit, a contraindication, an allergy or a drug the patient
-already takes leaves none.
+of every candidate treatment follows the knowledge base: first-line before alternatives and specialist-only
+rows, then adjuncts, then supportive rows, a drug preferred in this context first (never an add-on, supportive or
+specialist row above a first-line one), a caution halves the fit, a contraindication, an allergy or a drug the
+patient already takes leaves none.
 """
 
 from __future__ import annotations
@@ -35,19 +36,32 @@ class PlanNote:
     relevance: list[float] = field(default_factory=list)
 
 
+#: Relevance of an ``adjunct`` and a ``supportive`` row, below every alternative's (0.25 at least).
+ADJUNCT_RELEVANCE, SUPPORTIVE_RELEVANCE = 0.22, 0.15
+#: Roles that never rank above a first-line row the patient can start (as :mod:`core.treatments.suggest` orders
+#: them), and their share of the lowest such row's relevance at most.
+BELOW_FIRST_LINE, BELOW_SHARE = frozenset({"specialist", "adjunct", "supportive"}), 0.9
+
+
 def relevance(cond: Condition, tags: set[str], current: set[str], allergies: set[str]) -> list[float]:
-    """The knowledge base's ideal fit of each of ``cond``'s treatments in this context (0 = never)."""
+    """The knowledge base's ideal fit of each of ``cond``'s treatments in this context (0 = never).
+
+    By role: first-line rows (1.0, less down the list), then alternatives and specialist-only rows (0.5, less down
+    the list), adjuncts, supportive rows. A preference, a caution, a contraindication, an allergy or the drug being
+    taken change that; a specialist, adjunct or supportive row then still stays below every first-line row the patient
+    can start (not ruled out, not already taken), as the suggestions' order rule keeps it.
+    """
     out = []
     n_first = n_alt = 0
     for t in cond.treatments:
         if t.line == "first":
             base = max(0.6, 1.0 - 0.06 * n_first)
             n_first += 1
-        elif t.line == "alternative":
+        elif t.line in ("alternative", "specialist"):
             base = max(0.25, 0.5 - 0.04 * n_alt)
             n_alt += 1
         else:
-            base = 0.3
+            base = ADJUNCT_RELEVANCE if t.line == "adjunct" else SUPPORTIVE_RELEVANCE
         if set(t.preferred_in) & tags:
             base = 1.3
         if set(t.cautions) & tags:
@@ -57,7 +71,18 @@ def relevance(cond: Condition, tags: set[str], current: set[str], allergies: set
         if t.drug.lower() in current:
             base = 0.05
         out.append(base)
-    return out
+    return below_first_line(cond, out, current)
+
+
+def below_first_line(cond: Condition, rel: list[float], current: set[str] = frozenset()) -> list[float]:
+    """``rel`` (one relevance per treatment of ``cond``) with every specialist, adjunct or supportive row lowered to
+    below the lowest first-line row the patient can start (relevance above 0, not in ``current``), if any."""
+    open_first = [r for t, r in zip(cond.treatments, rel) if t.line == "first" and r > 0
+                  and t.drug.lower() not in current]
+    if not open_first:
+        return list(rel)
+    cap = BELOW_SHARE * min(open_first)
+    return [min(r, cap) if t.line in BELOW_FIRST_LINE else r for t, r in zip(cond.treatments, rel)]
 
 
 class PlanWriter:

@@ -16,6 +16,15 @@ TAG_TEXT = {"renal_impairment": "renal impairment", "hepatic_impairment": "hepat
             "urinary_retention": "urinary retention", "myasthenia_gravis": "myasthenia gravis",
             "active_infection": "active infection", "coronary_disease": "coronary disease"}
 
+#: How the page names each knowledge-base role (``line``, :data:`core.labels.THERAPY_LINES`).
+ROLE_TEXT: dict[str, str] = {"first": "first-line", "alternative": "alternative", "adjunct": "adjunct (add-on)",
+                             "supportive": "supportive", "specialist": "specialist only"}
+
+
+def role_text(line: str) -> str:
+    """The readable role of a knowledge-base line (``adjunct`` -> ``adjunct (add-on)``)."""
+    return ROLE_TEXT.get(line, line)
+
 
 def condition_rows(result: TreatmentResult) -> list[dict[str, Any]]:
     """One row per condition mention: words, status, ICD-10-CM, knowledge-base condition."""
@@ -60,7 +69,7 @@ def _flags_cell(s: Suggestion) -> str:
 
 
 def suggestion_rows(items: Sequence[Suggestion]) -> list[dict[str, Any]]:
-    return [{"#": s.rank, "treatment": s.drug, "class": s.drug_class, "line": s.line, "fit": round(s.fit, 3),
+    return [{"#": s.rank, "treatment": s.drug, "role": role_text(s.line), "class": s.drug_class, "fit": round(s.fit, 3),
              "flags": _flags_cell(s) or "none", "DrugBank": s.drugbank_id or "", "source": s.source}
             for s in items]
 
@@ -101,7 +110,7 @@ def flag_summary(items: Sequence[Suggestion]) -> tuple[list[tuple[str, str]], li
 
 
 def suggestion_label(s: Suggestion) -> str:
-    return f"{s.drug} for {s.condition_name} (#{s.rank}, fit {s.fit:.2f})"
+    return f"{s.drug} for {s.condition_name} (#{s.rank}, {role_text(s.line)}, fit {s.fit:.2f})"
 
 
 #: Background of a condition mention by status, and of the patient-context evidence.

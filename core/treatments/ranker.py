@@ -39,9 +39,19 @@ def candidate_text(cond: Condition, t: Treatment) -> str:
 FEATURES: tuple[str, ...] = ("first_line", "alternative", "adjunct", "kb_rank", "contraindicated", "caution",
                              "preferred", "already_taking", "allergy")
 
+#: The role feature each knowledge-base line sets (:data:`core.labels.THERAPY_LINES`). The shipped rankers were
+#: trained on three roles, and their heads take exactly :data:`FEATURES`, so the later roles share a feature instead
+#: of adding one (a new dimension would stop the saved heads from loading): a ``specialist`` row is a non-first-line
+#: option, as an alternative is; a ``supportive`` row does not treat the disease itself, and the ``adjunct`` feature
+#: carries the lowest role weight. The candidate text keeps the row's own line, so a retrained ranker can still tell
+#: them apart, and :func:`core.treatments.suggest.first_line_first` keeps all three below first-line rows.
+ROLE_FEATURE: dict[str, str] = {"first": "first_line", "alternative": "alternative", "specialist": "alternative",
+                                "adjunct": "adjunct", "supportive": "adjunct"}
 
-#: Initial weights of the linear term (see :class:`Ranker`): about ``relevance / 0.15`` of the teacher.
-PRIOR_WEIGHTS: dict[str, float] = {"first_line": 6.7, "alternative": 3.3, "adjunct": 2.0, "kb_rank": -4.0,
+
+#: Initial weights of the linear term (see :class:`Ranker`): about ``relevance / 0.15`` of the teacher
+#: (:func:`core.synth.plans.relevance`; ``adjunct`` lies between its adjunct and supportive relevances).
+PRIOR_WEIGHTS: dict[str, float] = {"first_line": 6.7, "alternative": 3.3, "adjunct": 1.4, "kb_rank": -4.0,
                                    "contraindicated": -7.0, "caution": -3.0, "preferred": 8.0, "already_taking": -6.5,
                                    "allergy": -7.0}
 
@@ -52,8 +62,9 @@ def prior_score(features: Sequence[float]) -> float:
 
 
 def candidate_features(t: Treatment, tags: set[str], *, taking: bool = False, allergic: bool = False) -> list[float]:
-    """The :data:`FEATURES` of treatment ``t`` for a patient with context ``tags``."""
-    return [float(t.line == "first"), float(t.line == "alternative"), float(t.line == "adjunct"), t.rank / 10.0,
+    """The :data:`FEATURES` of treatment ``t`` for a patient with context ``tags`` (its role: :data:`ROLE_FEATURE`)."""
+    role = ROLE_FEATURE[t.line]
+    return [float(role == "first_line"), float(role == "alternative"), float(role == "adjunct"), t.rank / 10.0,
             float(bool(set(t.contraindications) & tags)), float(bool(set(t.cautions) & tags)),
             float(bool(set(t.preferred_in) & tags)), float(taking), float(allergic)]
 

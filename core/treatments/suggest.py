@@ -6,6 +6,11 @@ patient context, current medications and allergies (:mod:`core.treatments.safety
 candidate is withheld: it is never a suggestion, and the withheld list says why. Negated, family,
 historical and hypothetical conditions drive nothing.
 
+Each suggestion carries its knowledge-base role (``line``). Whatever the ranker scores, an adjunct (an add-on
+to a primary agent), a supportive row (symptom relief, or prevention around the disease) or a specialist-only
+row never ranks above a first-line row of the same condition the patient can start (:func:`first_line_first`);
+alternatives stay where the ranker puts them, so the note's context can still raise one to the top.
+
 Decision support only: every suggestion shows the knowledge-base row and source, the note's words
 it rests on, and its flags; the clinician decides.
 """
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +64,11 @@ class Suggestion:
     evidence: tuple[Quote, ...] = ()   # condition mentions in the note
     rank: int = 0                     # 1-based, within its condition
     features: tuple[float, ...] = ()  # what the ranker was given (core.treatments.ranker.FEATURES)
+
+    @property
+    def taken(self) -> bool:
+        """The patient already takes this drug or another of its class (a duplication flag)."""
+        return any(f.kind == "duplication" for f in self.flags)
 
     @property
     def withheld(self) -> bool:
@@ -209,7 +220,7 @@ class TreatmentEngine:
             (withheld if s.withheld else shown).append(s)
         ranked: list[Suggestion] = []
         for cid in found:
-            group = sorted((s for s in shown if s.condition_id == cid), key=_order)
+            group = first_line_first(sorted((s for s in shown if s.condition_id == cid), key=_order))
             ranked.extend(_with_rank(s, i + 1) for i, s in enumerate(group))
         return TreatmentResult(cres, tuple(ranked), tuple(withheld), ctx,
                                tuple(current), tuple(allergies),
@@ -218,8 +229,31 @@ class TreatmentEngine:
 
 def _order(s: Suggestion) -> tuple[float, float, int]:
     # a major flag or a drug already taken sinks below unflagged candidates; then the ranker's score
-    sink = 1.0 if s.top_severity == "major" or any(f.kind == "duplication" for f in s.flags) else 0.0
+    sink = 1.0 if s.top_severity == "major" or s.taken else 0.0
     return (sink, -s.score, s.kb_rank)
+
+
+#: Roles that never rank above a first-line row of the same condition the patient can start: an add-on or
+#: supportive care needs a primary agent, and a specialist starts a specialist-only row after what a generalist
+#: can start (among alternatives, the ranker decides).
+BELOW_FIRST_LINE: frozenset[str] = frozenset({"adjunct", "supportive", "specialist"})
+
+
+def first_line_first(group: Sequence[Suggestion]) -> list[Suggestion]:
+    """One condition's suggestions, in the ranker's order, with every adjunct, supportive or specialist row that came
+    before the last first-line row the patient can start moved to just below it (a stable partition: the order within
+    each part is the ranker's).
+
+    A first-line row can be started when it is shown (a contraindicated one is withheld) and the patient does not
+    already take it or its class (:attr:`Suggestion.taken`): an add-on is what one adds to the primary agent the
+    patient is on, and a drug already taken sinks to the bottom anyway. A first-line row with a major flag still
+    holds the others back: the clinician weighs the flag.
+    """
+    anchors = [i for i, s in enumerate(group) if s.line == "first" and not s.taken]
+    if not anchors:
+        return list(group)
+    head, tail = group[:anchors[-1] + 1], list(group[anchors[-1] + 1:])
+    return [s for s in head if s.line not in BELOW_FIRST_LINE] + [s for s in head if s.line in BELOW_FIRST_LINE] + tail
 
 
 def _with_rank(s: Suggestion, rank: int) -> Suggestion:
@@ -229,5 +263,11 @@ def _with_rank(s: Suggestion, rank: int) -> Suggestion:
 
 
 def top_suggestions(result: TreatmentResult, k: int) -> list[Suggestion]:
-    """The note's ``k`` best suggestions over all its conditions (unflagged first, then by score)."""
-    return sorted(result.suggestions, key=_order)[:k]
+    """The note's ``k`` best suggestions over all its conditions: each condition's in its order (so the first-line
+    rule holds here too), merged by the next one of each (unflagged first, then by score)."""
+    queues = [list(items) for items in result.by_condition().values()]
+    out: list[Suggestion] = []
+    while len(out) < k and any(queues):
+        best = min((q for q in queues if q), key=lambda q: _order(q[0]))
+        out.append(best.pop(0))
+    return out

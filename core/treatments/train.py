@@ -20,7 +20,7 @@ import torch
 
 from core.knowledge.kb import KnowledgeBase
 from core.modeling import TrainConfig, autocast, setup_torch, train_steps
-from core.synth.plans import PlanNote, relevance, target_distribution
+from core.synth.plans import PlanNote, below_first_line, relevance, target_distribution
 from core.treatments.patient import patient_context
 from core.treatments.ranker import RankerPipeline, candidate_features, candidate_text
 
@@ -126,7 +126,9 @@ def judged_note(kb: KnowledgeBase, text: str, condition_id: str, verdicts: Seque
     The relevances are the knowledge base's for the context read from the note, corrected by the verdicts (oldest
     first, a later one on the same drug wins): an accepted suggestion gets at least the top relevance, a rejected
     one none, and a missing treatment the knowledge base lists for that condition the top relevance (one it does
-    not list cannot be ranked: it is a knowledge-base change for a person to review, and is skipped here).
+    not list cannot be ranked: it is a knowledge-base change for a person to review, and is skipped here). An
+    accepted specialist, adjunct or supportive row still stays below the first-line rows not rejected, as the
+    suggestions' order rule keeps it (accepting an add-on does not make it the primary agent).
     """
     cond = kb.condition(condition_id)
     tags = patient_context(text).tags
@@ -136,7 +138,7 @@ def judged_note(kb: KnowledgeBase, text: str, condition_id: str, verdicts: Seque
         for i, t in enumerate(cond.treatments):
             if t.drug.lower() == str(v.get("drug", "")).lower():
                 rel[i] = 0.0 if v.get("kind") == "reject" else top
-    return PlanNote(text, cond, tags, [], [], rel)
+    return PlanNote(text, cond, tags, [], [], below_first_line(cond, rel))
 
 
 def judged_notes(kb: KnowledgeBase, verdicts: Iterable[tuple[Any, str, str, dict[str, Any]]]) -> list[PlanNote]:

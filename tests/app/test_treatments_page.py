@@ -43,7 +43,12 @@ def test_conditions_suggestions_and_withheld(app):
     assert status["gout"] == "family history"
     suggestions = frame_with(app, "treatment")
     assert "lisinopril" not in set(suggestions["treatment"])          # contraindicated in pregnancy: withheld
-    assert set(suggestions["line"]) <= {"first", "alternative", "adjunct"}
+    from core.treatments.present import ROLE_TEXT
+
+    roles = list(suggestions["role"])                                  # each row's knowledge-base role, labelled
+    assert "first-line" in roles and set(roles) <= set(ROLE_TEXT.values())
+    add_ons = [i for i, r in enumerate(roles) if r in ("adjunct (add-on)", "supportive", "specialist only")]
+    assert all(i > max(j for j, r in enumerate(roles) if r == "first-line") for i in add_ons)
     assert all(src for src in suggestions["source"])
     withheld = frame_with(app, "why not")
     assert "lisinopril" in set(withheld["treatment"])
