@@ -43,9 +43,15 @@ def service_title(label: str) -> str:
 
 
 # -- entity labels ------------------------------------------------------------------------------------
-#: The n2c2 2018 medication scheme: a drug and its attributes.
-DRUG_LABELS: tuple[str, ...] = ("DRUG", "STRENGTH", "DOSE", "ROUTE", "FREQUENCY", "FORM", "DURATION")
-ATTRIBUTE_LABELS: tuple[str, ...] = DRUG_LABELS[1:]
+#: The n2c2 2018 medication attributes.
+ATTRIBUTE_LABELS: tuple[str, ...] = ("STRENGTH", "DOSE", "ROUTE", "FREQUENCY", "FORM", "DURATION")
+#: A class of drugs named as such ("statins", "beta blockers", "allergic to penicillins"): not a medicine a
+#: patient takes, so never a medication mention (kept apart from ``DRUG`` on the pages, in the FHIR export and in
+#: the treatment checks' current medications).
+DRUG_CLASS_LABEL = "DRUG_CLASS"
+#: What the drug model tags: the n2c2 2018 medication scheme (a drug and its attributes), then drug classes
+#: (last, so the tags of the older labels keep their positions).
+DRUG_LABELS: tuple[str, ...] = ("DRUG", *ATTRIBUTE_LABELS, DRUG_CLASS_LABEL)
 #: How the pages name each attribute (column headers).
 ATTRIBUTE_TEXT: dict[str, str] = {label: label.lower() for label in ATTRIBUTE_LABELS}
 CONDITION_LABELS: tuple[str, ...] = ("CONDITION",)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.drugs.fhir import bundle_json, exported_mentions
-from core.drugs.present import legend_html, medication_rows, note_html
+from core.drugs.present import class_rows, legend_html, medication_rows, note_html
 from core.explain.render import escape_markdown
 from core.labels import ATTRIBUTE_TEXT, DRUG_STATUS_TEXT
 from pages.components import explain_picker, explanation, explanation_panel, note_input, require_model, span_corrections
@@ -38,6 +38,12 @@ if n:
                    + ", ".join(f"“{escape_markdown(t)}”" for t in unresolved))
 else:
     st.info("No medication mention found.", icon=":material/search_off:")
+if result.classes:
+    st.markdown(f"**Drug classes named ({len(result.classes)})**: not medications, so not counted above, not "
+                "exported and not used as current medications by the treatment checks.")
+    st.dataframe(class_rows(result), hide_index=True, width="stretch",
+                 column_config={"confidence": st.column_config.ProgressColumn(format="%.2f", min_value=0,
+                                                                              max_value=1)})
 orphans = result.orphan_attributes
 if orphans:
     st.caption("Attributes not linked to any drug: " + ", ".join(

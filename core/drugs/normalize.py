@@ -37,6 +37,7 @@ from functools import lru_cache
 
 from core.drugs.types import DrugIdentity
 from core.lexicon import drugs as lex
+from core.lexicon.drug_classes import normalize_class
 
 #: Minimum ``difflib`` similarity for a misspelling to resolve (:data:`FUZZY_MIN_SHORT` below eight letters,
 #: where one changed letter weighs more). Tuned on 400 random one-letter typos of common generics and
@@ -348,7 +349,9 @@ def dictionary_spans(text: str) -> list[tuple[int, int, DrugIdentity]]:
     names, ignoring case, with its fuzzy matching off and every option that would call the network
     (structures, OMOP, PubChem) off. Overlapping matches keep the longest (then the first). Identities come
     from :func:`normalize` on the matched text (so "docusate sodium" gets docusate's DrugBank id). The first
-    call imports the package, which loads its own copy of the dictionary (2-3 s).
+    call imports the package, which loads its own copy of the dictionary (2-3 s). Drug classes the dictionary
+    lists ("statins", "ACE inhibitors"; those :func:`core.lexicon.drug_classes.normalize_class` knows) are not drugs
+    and are left out.
 
     Args:
         text: The note.
@@ -372,6 +375,9 @@ def dictionary_spans(text: str) -> list[tuple[int, int, DrugIdentity]]:
             continue
         start, end = toks[a].start(), toks[b - 1].end()
         surface = text[start:end]
+        if normalize_class(surface) is not None:   # the dictionary lists classes ("statins"): not drugs
+            taken.append((a, b))
+            continue
         ident = normalize(surface)
         if ident is None or ident.method == "fuzzy":
             name = str(data.get("name") or data.get("matching_string") or surface)

@@ -4,7 +4,8 @@ Shape of a transformers pipeline: ``preprocess`` (clean the note), a device-agno
 transformers token-classification pipeline with ``aggregation_strategy="first"``, which merges sub-word
 pieces into words the way the model was trained, and ``stride``, which covers notes longer than 512
 tokens with overlapping windows and maps every entity back to character offsets of the original text),
-and ``postprocess`` into :class:`core.drugs.types.DrugResult`.
+and ``postprocess`` into :class:`core.drugs.types.DrugResult`. ``DRUG_CLASS`` spans ("statins") become the
+result's ``classes``, named by :func:`core.lexicon.drug_classes.normalize_class`, never medication mentions.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from core.drugs.linking import link_attributes
-from core.drugs.types import DrugMention, DrugResult
-from core.labels import ATTRIBUTE_LABELS
+from core.drugs.types import DrugClassMention, DrugMention, DrugResult
+from core.labels import ATTRIBUTE_LABELS, DRUG_CLASS_LABEL
+from core.lexicon.drug_classes import normalize_class
 from core.modeling import ArtifactInfo
 from core.ner.tagger import SpanTagger
 from core.spans import Span
@@ -41,7 +43,7 @@ class DrugPipeline(SpanTagger):
 
     Args:
         model: A ``BertForTokenClassification`` whose ``id2label`` are BIO tags over
-            :data:`core.labels.DRUG_LABELS`.
+            :data:`core.labels.DRUG_LABELS` (a model trained before ``DRUG_CLASS`` existed works too).
         tokenizer: Its fast tokenizer.
         version: Model version (reported in every result).
         device: ``cpu``/``cuda``; default from the settings (GPU when present).
@@ -71,6 +73,11 @@ class DrugPipeline(SpanTagger):
         return plausible(text, start, end, label)
 
     def filter(self, text: str, spans: list[Span]) -> list[Span]:
+        """A ``DRUG`` span whose whole text names a class of the class table ("statins": the drug dictionary lists
+        classes too, so it would "resolve") becomes ``DRUG_CLASS``; then names the dictionary does not know are
+        dropped below :attr:`unknown_min_score`."""
+        spans = [Span(s.start, s.end, DRUG_CLASS_LABEL, score=s.score)
+                 if s.label == "DRUG" and normalize_class(text[s.start:s.end]) is not None else s for s in spans]
         if self.unknown_min_score <= 0:
             return spans
         from core.drugs.normalize import normalize
@@ -80,8 +87,9 @@ class DrugPipeline(SpanTagger):
 
     # -- postprocess ------------------------------------------------------------------------------
     def postprocess(self, text: str, entities: list[Span]) -> DrugResult:
-        """Link attributes, normalize drugs and assert their status."""
+        """Link attributes, normalize drugs and assert their status; drug classes are named apart (not drugs)."""
         drugs = [e for e in entities if e.label == "DRUG"]
+        classes = [e for e in entities if e.label == DRUG_CLASS_LABEL]
         attrs = [e for e in entities if e.label in ATTRIBUTE_LABELS]
         links = link_attributes(text, drugs, attrs)
         by_drug: dict[int, list[Span]] = {}
@@ -92,8 +100,9 @@ class DrugPipeline(SpanTagger):
                      meta={"text": text[a.start:a.end], "link_score": round(link.score, 3), "link_rule": link.rule}))
         from core.drugs.normalize import normalize
 
+        statuses = self.statuses(text, drugs + classes)
         mentions = []
-        for i, (d, (status, trigger, trigger_span)) in enumerate(zip(drugs, self.statuses(text, drugs))):
+        for i, (d, (status, trigger, trigger_span)) in enumerate(zip(drugs, statuses)):
             identity = normalize(text[d.start:d.end]) if self.normalize else None
             attributes = tuple(sorted(by_drug.get(i, []), key=lambda s: s.start))
             texts: dict[str, str] = {}
@@ -103,5 +112,11 @@ class DrugPipeline(SpanTagger):
                         code=identity.drugbank_id if identity else None, score=d.score)
             mentions.append(DrugMention(span, text[d.start:d.end], attributes, identity, status, trigger,
                                         trigger_span, texts))
+        found = []
+        for i, (c, (status, _, _)) in enumerate(zip(classes, statuses[len(drugs):])):
+            identity = normalize_class(text[c.start:c.end]) if self.normalize else None
+            span = Span(c.start, c.end, DRUG_CLASS_LABEL, group=i, status=status,
+                        code=identity.name if identity else None, score=c.score)
+            found.append(DrugClassMention(span, text[c.start:c.end], identity, status))
         n_tokens, n_windows = self.count_tokens(text)
-        return DrugResult(tuple(mentions), tuple(entities), self.version, n_tokens, n_windows)
+        return DrugResult(tuple(mentions), tuple(entities), self.version, n_tokens, n_windows, tuple(found))

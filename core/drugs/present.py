@@ -1,4 +1,5 @@
-"""How drug results are shown: colours by assertion status, the medication table, the highlighted note.
+"""How drug results are shown: colours by assertion status, the medication table, the highlighted note, and the
+drug classes the note names (a colour and a table of their own: a class is not a medication).
 
 No UI code here: the page calls these and renders what they return (all HTML escaped).
 """
@@ -10,7 +11,7 @@ from typing import Any
 
 from core.drugs.types import DrugMention, DrugResult
 from core.explain.render import highlight_spans_html
-from core.labels import ATTRIBUTE_LABELS, ATTRIBUTE_TEXT, DRUG_STATUS_TEXT
+from core.labels import ATTRIBUTE_LABELS, ATTRIBUTE_TEXT, DRUG_CLASS_LABEL, DRUG_STATUS_TEXT
 from core.spans import Span
 
 #: Background colour of a drug by assertion status (attributes use a lighter tint of their drug's).
@@ -24,9 +25,16 @@ STATUS_COLORS: dict[str, tuple[str, str]] = {
     "family": ("#fde68a", "#fef3c7"),
 }
 UNLINKED_COLOR = "#fef9c3"
+#: A drug class ("statins"): one colour whatever its status, outlined rather than filled like a drug.
+CLASS_COLOR = "#e0f2fe"
+CLASS_BORDER = "#0369a1"
+CLASS_STYLE = (f"background-color:{CLASS_COLOR};padding:0 0.15rem;border-radius:0.2rem;font-style:italic;"
+               f"outline:1px dashed {CLASS_BORDER};")
 
 
 def _style(span: Span) -> str:
+    if span.label == DRUG_CLASS_LABEL:
+        return CLASS_STYLE
     drug, attr = STATUS_COLORS.get(span.status or "current", STATUS_COLORS["current"])
     if span.label == "DRUG":
         return f"background-color:{drug};padding:0 0.15rem;border-radius:0.2rem;font-weight:600;"
@@ -37,9 +45,15 @@ def _style(span: Span) -> str:
 
 def _title(result: DrugResult):
     mentions = {m.span.group: m for m in result.mentions}
+    classes = {c.span.group: c for c in result.classes}
 
     def title(span: Span) -> str:
         score = f" · confidence {span.score:.0%}" if span.score is not None else ""
+        if span.label == DRUG_CLASS_LABEL:
+            c = classes.get(span.group)
+            name = c.identity.name if c is not None and c.identity is not None else "class not in the class table"
+            return (f"drug class (not a medication) · {name} · "
+                    f"{DRUG_STATUS_TEXT.get(span.status or '', span.status)}{score}")
         if span.label == "DRUG":
             m = mentions.get(span.group)
             ident = "unresolved (not in the drug dictionary)"
@@ -57,7 +71,7 @@ def _title(result: DrugResult):
 
 def note_html(text: str, result: DrugResult) -> str:
     """The note as escaped HTML with drugs and attributes highlighted (tooltip: status, identity, confidence)."""
-    return highlight_spans_html(text, result.render_spans(), lambda s: f"nl-{s.label.lower()}",
+    return highlight_spans_html(text, result.render_spans(), lambda s: f"nl-{s.label.lower().replace('_', '-')}",
                                 title_for=_title(result), style_for=_style)
 
 
@@ -66,6 +80,7 @@ def legend_html() -> str:
              f"{html.escape(DRUG_STATUS_TEXT[s])}</span>" for s, (drug, _) in STATUS_COLORS.items()]
     items.append(f'<span style="background-color:{UNLINKED_COLOR};padding:0 0.3rem;border-bottom:1px dashed #a16207">'
                  "attribute not linked to a drug</span>")
+    items.append(f'<span style="{CLASS_STYLE}margin-right:0.4rem">drug class (not a medication)</span>')
     return ('<div style="font-size:0.85rem;line-height:1.9">Drugs in bold, their attributes underlined in the '
             "drug's colour: " + " ".join(items) + "</div>")
 
@@ -94,3 +109,10 @@ def medication_rows(result: DrugResult) -> list[dict[str, Any]]:
         row["confidence"] = m.span.score
         rows.append(row)
     return rows
+
+
+def class_rows(result: DrugResult) -> list[dict[str, Any]]:
+    """One row per drug class the note names: as written, the class the knowledge base calls it, its status."""
+    return [{"class (as written)": c.text, "class": c.identity.name if c.identity else "not in the class table",
+             "status": DRUG_STATUS_TEXT.get(c.status, c.status), "confidence": c.span.score}
+            for c in result.classes]

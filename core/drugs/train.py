@@ -27,11 +27,16 @@ class DrugTrainConfig(SpanTrainConfig):
     n_passages: int = 3000
     val_passages: int = 120
     unknown_min_score: float = 0.9    # a drug the dictionary does not know is kept only at this confidence
+    #: Literature passages label only compound names that are medicines (see core.synth.literature.LiteratureWriter);
+    #: False also labels investigational and foreign-only names (the models before DRUG_CLASS were trained so).
+    medicines_only: bool = True
 
 
 def synthetic_docs(cfg: DrugTrainConfig, split: str = "train", *, n_notes: int | None = None,
                    n_passages: int | None = None, seed: int | None = None) -> list[AnnotatedDoc]:
-    """Synthesized notes and literature passages with drug/attribute spans (``split``: train/heldout/all)."""
+    """Synthesized notes and literature passages with drug, attribute and drug-class spans (``split``:
+    train/heldout/all); what is no medicine (lab values, enzymes, names, research chemicals) is in the text unlabelled.
+    """
     from core.synth.generator import NoteSynthesizer
     from core.synth.literature import LiteratureWriter
 
@@ -45,7 +50,7 @@ def synthetic_docs(cfg: DrugTrainConfig, split: str = "train", *, n_notes: int |
     def allowed(key: str) -> bool:
         return {"train": key not in held, "heldout": key in held, "all": True}[split]
 
-    writer = LiteratureWriter(seed + 1, allowed=allowed)
+    writer = LiteratureWriter(seed + 1, allowed=allowed, medicines_only=cfg.medicines_only)
     for p in writer.generate(cfg.n_passages if n_passages is None else n_passages):
         docs.append(AnnotatedDoc(p.text, p.spans))
     return docs

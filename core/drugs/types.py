@@ -2,7 +2,8 @@
 
 Entities are :class:`core.spans.Span` objects over the original note text; a :class:`DrugMention`
 gathers one ``DRUG`` span with the attribute spans linked to it, its assertion status and its
-normalized identity.
+normalized identity. A :class:`DrugClassMention` is a ``DRUG_CLASS`` span ("statins"): named apart, never a
+medication the patient takes (not in ``mentions``, the FHIR export or the treatment checks' current drugs).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.labels import TAKEN_STATUSES
+from core.labels import DRUG_CLASS_LABEL, TAKEN_STATUSES
+from core.lexicon.drug_classes import ClassIdentity
 from core.spans import Mention, Span
 
 
@@ -89,6 +91,24 @@ class DrugMention(Mention):
 
 
 @dataclass(frozen=True)
+class DrugClassMention(Mention):
+    """A drug class named in the note ("on a statin", "allergic to penicillins").
+
+    Attributes:
+        span: The ``DRUG_CLASS`` span (``group`` its index among the classes, ``status`` its assertion status).
+        identity: The class as the knowledge base names it, or ``None`` when the class table does not know it.
+        status: Assertion status, one of :data:`core.labels.DRUG_STATUSES` (``allergy`` in an allergy list).
+    """
+
+    identity: ClassIdentity | None = None
+    status: str = "current"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.span.start, "end": self.span.end, "text": self.text, "score": self.span.score,
+                "status": self.status, "identity": self.identity.to_dict() if self.identity else None}
+
+
+@dataclass(frozen=True)
 class DrugResult:
     """Everything the drug pipeline found in one note.
 
@@ -98,6 +118,7 @@ class DrugResult:
         model_version: Version of the token-classification model.
         n_tokens: Tokens in the note.
         n_windows: Overlapping windows the note was split into.
+        classes: Drug classes named in the note, in text order (not medications: never in ``mentions``).
     """
 
     mentions: tuple[DrugMention, ...]
@@ -105,24 +126,28 @@ class DrugResult:
     model_version: str
     n_tokens: int = 0
     n_windows: int = 1
+    classes: tuple[DrugClassMention, ...] = ()
 
     @property
     def orphan_attributes(self) -> list[Span]:
         """Attribute spans not linked to any drug."""
         linked = {(a.start, a.end) for m in self.mentions for a in m.attributes}
-        return [e for e in self.entities if e.label != "DRUG" and (e.start, e.end) not in linked]
+        return [e for e in self.entities if e.label not in ("DRUG", DRUG_CLASS_LABEL)
+                and (e.start, e.end) not in linked]
 
     def render_spans(self) -> list[Span]:
-        """Spans for highlighting: drugs (with status) and their attributes (inheriting the drug's status)."""
+        """Spans for highlighting: drugs (with status), their attributes (inheriting the drug's status), classes."""
         out: list[Span] = []
         for m in self.mentions:
             out.append(m.span)
             out.extend(Span(a.start, a.end, a.label, group=m.span.group, status=m.status, score=a.score)
                        for a in m.attributes)
         out.extend(self.orphan_attributes)
+        out.extend(c.span for c in self.classes)
         return sorted(out, key=lambda s: (s.start, s.end))
 
     def to_dict(self) -> dict[str, Any]:
         return {"model_version": self.model_version, "n_tokens": self.n_tokens, "n_windows": self.n_windows,
                 "mentions": [m.to_dict() for m in self.mentions],
+                "classes": [c.to_dict() for c in self.classes],
                 "entities": [e.to_dict() for e in self.entities]}

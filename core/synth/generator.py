@@ -139,7 +139,9 @@ class NoteSynthesizer:
         if service not in SERVICES:
             raise ValueError(f"unknown service {service!r}")
         rng = random.Random(seed_str)
-        ctx = NoteWriter(self, service, rng)
+        # what the drug model must learn not to call a drug (and drug classes) is drawn from a stream of its own, so
+        # that the rest of a seeded note keeps its draws (a header can only spare a short note an extra section)
+        ctx = NoteWriter(self, service, rng, extra_rng=random.Random(f"{seed_str}/negatives"))
         ctx.write()
         spans = tuple(sorted(ctx.b.spans, key=lambda s: (s.start, s.end)))
         return SyntheticNote(ctx.b.text, service, spans, ctx.style, seed_str,

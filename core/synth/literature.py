@@ -8,6 +8,10 @@ named, so that it finds names it has never seen. Every name comes from the drug 
 project's short lists; those and the sentence templates, the project's own, are data
 (``core/synth/data/literature.yaml``). Held-out drug identities (see
 :class:`core.synth.generator.NoteSynthesizer`) are never written in the training split.
+
+A drug is a medicine a patient could take: drug classes ("statins") are ``DRUG_CLASS`` spans, and what is no
+medicine (research chemicals, plant compounds, toxins, enzymes, assay and study words:
+:mod:`core.synth.negatives`) is written without a span.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.labels import DRUG_CLASS_LABEL
 from core.lexicon import drugs as lex
 from core.lexicon import icd
+from core.lexicon.drug_classes import class_forms, normalize_class, plural
 from core.lexicon.mesh import disease_dictionary
 from core.spans import Span
 from core.synth import tables
@@ -137,13 +143,28 @@ class LiteratureWriter:
     Args:
         seed: Random seed (passages are reproducible).
         allowed: Predicate over canonical drug keys; names it rejects are never written (held-out split).
+        medicines_only: Label only dictionary names that are medicines (:func:`core.synth.negatives.is_medicine`:
+            a MedlinePlus or NHS page, or a brand); other compound names (investigational, withdrawn, foreign-only)
+            are then not written at all, since nothing in their name says whether a patient could take them.
+            Research chemicals, plant compounds and toxins are written without a span either way.
     """
 
-    def __init__(self, seed: int = 29, allowed=None) -> None:
+    def __init__(self, seed: int = 29, allowed=None, *, medicines_only: bool = True) -> None:
         self.rng = random.Random(seed)
+        from core.synth import negatives as neg
+
         self.vocab = tables.literature()
+        self.medicines_only = medicines_only
+        self.neg = neg.negatives()
+        non_medicines = neg.non_medicine_keys()
         names = chemical_names()
-        self.names = [n for n in names if allowed is None or allowed(n[1])]
+        self.names = [n for n in names if (allowed is None or allowed(n[1])) and n[1] not in non_medicines
+                      and (not medicines_only or neg.is_medicine(n[1]))]
+        self.research = neg.research_chemicals()
+        self.supplements = neg.supplements()
+        forms = class_forms()
+        self.class_singular = [f for f in forms if not f.endswith("s")]
+        self.class_plural = sorted({plural(f) for f in forms} | set(self.vocab.classes))
         self.common = [n for n in self.names if n[2]]
         self.endogenous = [e for e in self.vocab.endogenous if allowed is None or allowed(e.lower())]
         self.diseases = list(disease_names())
@@ -160,11 +181,11 @@ class LiteratureWriter:
         elif r < 0.80:
             name = rng.choice(self.endogenous)
         elif r < 0.86:
-            name = code_name(rng)
+            name = rng.choice(self.common)[0]
         else:
             name = rng.choice(self.names)[0]
             parts = name.split(" ")
-            if len(parts) == 1 and rng.random() < 0.5:
+            if len(parts) == 1 and rng.random() < 0.5 and not self.medicines_only:   # "N-acetyl-x": a research tool
                 name = rng.choice(("L-", "D-", "alpha-", "N-acetyl-", "5-", "2-", "beta-")) + name
         case = rng.random()
         if name.islower():
@@ -173,6 +194,21 @@ class LiteratureWriter:
             elif case < 0.28:
                 name = name.upper()
         return name
+
+    def _not_medicine(self) -> str:
+        """A substance that is no medicine (written without a span)."""
+        rng = self.rng
+        r = rng.random()
+        if r < 0.35:
+            return rng.choice(self.research)
+        if r < 0.65:
+            return rng.choice(self.supplements)
+        if r < 0.85:
+            return rng.choice(self.neg.substances)
+        return code_name(rng)
+
+    def _enzyme(self) -> str:
+        return self.rng.choice(self.neg.enzymes) if self.rng.random() < 0.7 else gene_symbol(self.rng)
 
     def _dose(self) -> str:
         rng = self.rng
@@ -198,7 +234,8 @@ class LiteratureWriter:
             abbrev = negative
         rng, v = self.rng, self.vocab
         spaced = rng.random() < 0.5  # tokenized corpora put spaces around punctuation
-        for piece in re.split(r"(\{[A-Z0-9]+\})", template):
+        one_class = rng.choice(self.class_singular) if "{CS}" in template else ""
+        for piece in re.split(r"(\{[A-Za-z0-9]+\})", template):
             if not piece:
                 continue
             if piece.startswith("{"):
@@ -211,7 +248,23 @@ class LiteratureWriter:
                 elif slot == "A":
                     b.span(abbrev[1] if abbrev else self._chem(), "DRUG")
                 elif slot == "CL":
-                    b.span(rng.choice(v.classes), "DRUG")
+                    b.span(rng.choice(self.class_plural), DRUG_CLASS_LABEL)
+                elif slot == "CS":
+                    b.span(one_class, DRUG_CLASS_LABEL)
+                elif slot == "a":
+                    from core.synth.negatives import article
+
+                    b.raw(article(one_class))
+                elif slot == "E":
+                    b.raw(self._enzyme())
+                elif slot == "AY":
+                    b.raw(rng.choice(self.neg.assays))
+                elif slot == "PK":
+                    b.raw(rng.choice(self.neg.pk_measures))
+                elif slot == "SD":
+                    b.raw(rng.choice(self.neg.study_terms))
+                elif slot == "NC":
+                    b.raw(self._not_medicine())
                 elif slot in ("D", "D2"):
                     b.raw(rng.choice(self.diseases if rng.random() < 0.5 else self.findings))
                 elif slot == "O":
@@ -256,7 +309,10 @@ class LiteratureWriter:
         abbrev = None
         if rng.random() < 0.45:
             full = self._chem()
-            abbrev = (full, _abbreviate(rng, full) if rng.random() < 0.8 else code_name(rng))
+            short = _abbreviate(rng, full) if rng.random() < 0.8 else code_name(rng)
+            if normalize_class(short) is not None:   # "TCA" names a class: the pipeline would read it as one
+                short = code_name(rng)
+            abbrev = (full, short)
             self._sentence(b, rng.choice(v.abbreviation_intros), abbrev, intro=True)
             for _ in range(rng.randrange(1, 4)):
                 t = rng.choice(v.abbreviation_uses) if rng.random() < 0.6 else rng.choice(v.templates)

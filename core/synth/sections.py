@@ -4,11 +4,23 @@ systems, exam, data, assessment and plan), each written with exact spans into th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from core.labels import SERVICES
+from core.labels import DRUG_CLASS_LABEL, SERVICES
 from core.lexicon import drugs as lex
+from core.lexicon.drug_classes import class_forms, plural
+from core.synth import negatives as neg
 from core.synth.kb import Sym
 from core.synth.writer import WriterBase
+
+_SLOT = re.compile(r"(\{\w+\})")
+
+
+@lru_cache(maxsize=1)
+def _written_classes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(singular, plural) forms of the classes notes name (a form already plural has no singular)."""
+    forms = class_forms(written_only=True)
+    return tuple(f for f in forms if not f.endswith("s")), tuple(plural(f) for f in forms)
 
 
 class SectionWriter(WriterBase):
@@ -139,6 +151,30 @@ class SectionWriter(WriterBase):
                 b.add(rng.choice((f"{He} takes ", f"{He} is currently on ", f"{He} has been taking ", "Currently on ")))
                 self.dw.mention(e, "current", attrs=rng.random() < 0.6)
                 b.add(rng.choice((". ", " with good effect. ", " and tolerates it well. ", " as prescribed. ")))
+        if self.xr.random() < 0.3:
+            self.class_sentence()
+        if self.xr.random() < 0.1:
+            self.b.raw(neg.fill(self.xr, self.xr.choice(neg.negatives().supplement_sentences), he=self.he) + " ")
+
+    def class_sentence(self) -> None:
+        """A sentence naming a drug class ("Not on any statins."): a ``DRUG_CLASS`` span, never a drug."""
+        xr, b = self.xr, self.b
+        row = xr.choice(neg.negatives().class_sentences)
+        singular, plurals = _written_classes()
+        one, many = xr.choice(singular), xr.choice(plurals)
+        for i, piece in enumerate(_SLOT.split(row.text)):
+            if piece in ("{CL}", "{CLS}"):
+                surface = many if piece == "{CL}" else one
+                if i == 1 and row.text.startswith(piece):   # first word of the sentence
+                    surface = surface[0].upper() + surface[1:]
+                b.span(surface, DRUG_CLASS_LABEL, status=row.status)
+            elif piece == "{a}":
+                b.raw(neg.article(one))
+            elif piece in ("{He}", "{his}"):
+                b.raw(self.he.capitalize() if piece == "{He}" else self.his)
+            elif piece:
+                b.raw(piece)
+        b.raw(" ")
 
     def sec_pmh(self) -> None:
         rng, b = self.rng, self.b
@@ -250,11 +286,18 @@ class SectionWriter(WriterBase):
                 surface = name.capitalize() if rng.random() < 0.6 else name
                 if name == "sulfamethoxazole" and rng.random() < 0.6:
                     surface = rng.choice(("sulfa", "Sulfa", "sulfa drugs"))
-                b.span(surface, "DRUG", group=g, status="allergy", code=info.drugbank_id if info else None,
-                       meta={"drug": name, "canonical": info.canonical if info else name})
+                if surface == "sulfa drugs":   # a class, not the drug
+                    b.span(surface, DRUG_CLASS_LABEL, status="allergy")
+                else:
+                    b.span(surface, "DRUG", group=g, status="allergy", code=info.drugbank_id if info else None,
+                           meta={"drug": name, "canonical": info.canonical if info else name})
             if rng.random() < 0.6:
                 reaction = rng.choice(self.drug_table.allergy_reactions)
                 b.add(rng.choice((f" ({reaction})", f" - {reaction}", f", causes {reaction}", f" ({reaction})")))
+        if self.xr.random() < 0.3:
+            cls = self.xr.choice(neg.negatives().allergy_classes)
+            b.raw(self.xr.choice((", ", "; ", " and ")))
+            b.span(cls if self.xr.random() < 0.6 else cls[0].upper() + cls[1:], DRUG_CLASS_LABEL, status="allergy")
         b.add(".")
 
     def sec_social(self) -> None:
@@ -340,6 +383,9 @@ class SectionWriter(WriterBase):
             b.nl()
             self.say(t)
         self.exam_blocks()
+        if self.xr.random() < 0.15:
+            b.nl()
+            b.raw(neg.lab_line(self.xr))
 
     def exam_blocks(self) -> None:
         """Service-typical structured exam paragraphs (neuro exam, mental status, skin, ENT, eye ...)."""
@@ -358,6 +404,10 @@ class SectionWriter(WriterBase):
         self.hdr("LABORATORY DATA", "LABS", "DIAGNOSTIC DATA", "LABORATORY AND IMAGING", "STUDIES")
         labs = rng.sample(self.k["labs"], min(len(self.k["labs"]), rng.randint(1, 4)))
         b.add(", ".join(self._fill(x) for x in labs).capitalize() + ". ")
+        if self.xr.random() < 0.6:   # analytes with a value are labs, not medications
+            b.raw(neg.lab_line(self.xr) + " ")
+        if self.xr.random() < 0.2:
+            b.raw(neg.fill(self.xr, self.xr.choice(neg.negatives().note_genetics)) + " ")
         if rng.random() < 0.7:
             b.add(self.test[0].upper() + self.test[1:] + rng.choice((": ", ": ", " results: ")))
             self.sentences(self.k["findings"], self.vcount(1, 1, 3))

@@ -4,6 +4,7 @@ summary, letter or progress note contains, in what order and wording (one ``_sty
 
 from __future__ import annotations
 
+from core.synth import negatives as neg
 from core.synth.sections import SectionWriter
 
 
@@ -12,6 +13,10 @@ class NoteWriter(SectionWriter):
 
     # --------------------------------------------------------------------------------- write
     def write(self) -> None:
+        if self.xr.random() < 0.35:   # a header naming the patient and a provider: names are never drugs
+            sep = "," if self.b.layout == "mts" else "\n"
+            self.b.raw(neg.header(self.xr, age=self.age_str, sex=self.sexword, known_surnames=self.common.doctors,
+                                  sep=sep) + sep + ("" if sep == "," else "\n" * self.xr.randint(0, 1)))
         getattr(self, f"_style_{self.style}")()
         extra = [self.sec_data, self.sec_plan, self.sec_family, self.sec_social]
         while len(self.b.text.split()) < 70 and extra:

@@ -30,8 +30,12 @@ _VERBOSITY_SCALE = {"short": 1.0, "medium": 1.0, "long": 1.5, "xlong": 2.2}
 class WriterBase:
     """One note's state: every note-level random choice is made here, in a fixed order (same seed, same note)."""
 
-    def __init__(self, synth: NoteSynthesizer, service: str, rng: random.Random) -> None:
+    def __init__(self, synth: NoteSynthesizer, service: str, rng: random.Random, *,
+                 extra_rng: random.Random | None = None) -> None:
         self.s = synth
+        #: Draws of the negatives and drug classes (:mod:`core.synth.negatives`), apart from ``rng``; they are
+        #: written with ``Builder.raw``/``span``, which draw nothing, so the rest of the note does not change.
+        self.xr = extra_rng if extra_rng is not None else random.Random(f"{service}/negatives")
         self.kb = synth.kb
         self.common = tables.common()
         self.drug_table = tables.drugs()

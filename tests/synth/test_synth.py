@@ -10,13 +10,13 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from core.labels import ATTRIBUTE_LABELS, SERVICES
+from core.labels import ATTRIBUTE_LABELS, DRUG_CLASS_LABEL, SERVICES
 from core.lexicon import drugs as lexicon_drugs
 from core.synth import WRITTEN_CONDITION_STATUSES as CONDITION_STATUSES
 from core.synth import WRITTEN_DRUG_STATUSES as DRUG_STATUSES
 from core.synth import NoteSynthesizer, SyntheticNote
 
-DRUG_FAMILY = {"DRUG", *ATTRIBUTE_LABELS}
+DRUG_FAMILY = {"DRUG", *ATTRIBUTE_LABELS, DRUG_CLASS_LABEL}
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +66,9 @@ def test_statuses_are_valid_and_all_occur(notes: list[SyntheticNote]) -> None:
     seen: dict[str, set[str]] = defaultdict(set)
     for note in notes:
         for sp in note.spans:
-            if sp.label == "DRUG":
+            if sp.label in ("DRUG", DRUG_CLASS_LABEL):
                 assert sp.status in DRUG_STATUSES
-                seen["DRUG"].add(sp.status)
+                seen[sp.label].add(sp.status)
             elif sp.label == "CONDITION":
                 assert sp.status in CONDITION_STATUSES
                 seen["CONDITION"].add(sp.status)

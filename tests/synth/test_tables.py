@@ -11,7 +11,7 @@ import pytest
 from core.knowledge.schema import DataFileError, load_yaml
 from core.labels import SERVICES
 from core.lexicon import clinical
-from core.synth import kb, tables
+from core.synth import kb, negatives, tables
 
 SYNTH = Path(tables.__file__).resolve().parent
 DATA = tables.DATA_DIR
@@ -26,6 +26,7 @@ SCHEMAS = {
     "literature.yaml": tables.LiteratureTable,
     "plan_tags.yaml": tables.PlanTagTable,
     "abbreviations.yaml": tables.AbbreviationTable,
+    "negatives.yaml": negatives.NegativeTable,
 }
 
 
