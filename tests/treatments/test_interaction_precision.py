@@ -113,3 +113,21 @@ def test_dual_antiplatelet_therapy_is_read_within_its_indication_and_warned_outs
     found = checker.check(_ref("aspirin"), _ref("clopidogrel"))
     assert [i.severity for i in found] == ["moderate"]
     assert "ASSOCIATION DECONSEILLEE: : - en dehors des indications" in found[0].advice   # the warning stays
+
+
+def test_the_command_prints_precision_and_burden_under_their_keys():
+    import json
+
+    from typer.testing import CliRunner
+
+    from core.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["evaluate", "interactions", "--standard", "--burden", "5", "--seed", "3"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert set(out) == {"standard", "burden"}
+    assert out["standard"]["n_pairs"] == len(standard_combinations().combinations) and out["standard"]["meets_target"]
+    assert out["burden"]["n_notes"] == 5 and out["burden"]["seed"] == 3
+    res = runner.invoke(app, ["evaluate", "interactions"])
+    assert res.exit_code == 2 and "--standard" in res.output
