@@ -175,6 +175,11 @@ class TreatmentEngine:
             elif m.status == "current":
                 name = ident.canonical if ident else m.text.lower()
                 current.append(CurrentDrug(DrugRef(name, ident.drugbank_id if ident else None), ev))
+        # a drug class is never a current drug, but "allergic to penicillins" is an allergy to all of them
+        for c in (getattr(drug_result, "classes", ()) if drug_result is not None else ()):
+            if c.status == "allergy":
+                allergies.append(Allergy(c.text, c.span.start, c.span.end, None,
+                                         c.identity.name.lower() if c.identity else None))
         found: dict[str, list[ConditionMention]] = {}
         unmatched = []
         for m in cres.mentions:
