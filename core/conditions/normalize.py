@@ -108,6 +108,26 @@ def dictionary_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _kb_pattern().finditer(text)]
 
 
+@lru_cache(maxsize=1)
+def _mesh_names() -> frozenset[str]:
+    from core.lexicon.mesh import disease_variants
+
+    return frozenset(n for n, _ in disease_variants())
+
+
+def is_known(mention: str, text: str = "") -> bool:
+    """Whether a lexicon knows the mention: a knowledge-base, clinical, ICD-10-CM or MeSH disease name (or one
+    :func:`normalize` resolves), or an abbreviation ``text`` defines in parentheses ("myotonic dystrophy (DM)")."""
+    m = mention.strip()
+    if not m:
+        return False
+    if m.lower() in _mesh_names() or key(m) in index().exact:
+        return True
+    if m.isupper() and re.search(r"\(\s*" + re.escape(m) + r"\s*\)", text):
+        return True
+    return normalize(m) is not None
+
+
 def lexicon_spans(text: str) -> list[tuple[int, int]]:
     """Condition names the dictionaries alone find: MeSH disease names and variants
     (:func:`core.lexicon.mesh.disease_spans`) and the knowledge base's names, the longest where they overlap.
@@ -127,3 +147,4 @@ def warm() -> None:
     """Build the indexes now (about 2 s) rather than on the first note."""
     index()
     _kb_pattern()
+    _mesh_names()

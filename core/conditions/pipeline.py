@@ -10,6 +10,7 @@ conditions drive treatment suggestions.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -17,6 +18,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from transformers import PreTrainedTokenizerBase
 
 from core.conditions.types import ConditionMention, ConditionResult
+from core.modeling import ArtifactInfo
 from core.ner.tagger import SpanTagger
 from core.spans import Span
 
@@ -36,6 +38,9 @@ class ConditionPipeline(SpanTagger):
         model: A ``BertForTokenClassification`` over :data:`core.conditions.types.TAGS`.
         tokenizer: Its fast tokenizer.
         dictionary: Add knowledge-base condition names the model missed.
+        unknown_min_score: A name no lexicon knows (:func:`core.conditions.normalize.is_known`) is kept only
+            when the model's confidence reaches it (0: every name): gene symbols, processes and common nouns the
+            model takes for a condition are rarely in a disease lexicon, and rarely confident.
         normalize: Resolve mentions to ICD-10-CM and the knowledge base.
         assertion: Run medspacy ConText for the status.
         **kwargs: See :class:`core.ner.SpanTagger`.
@@ -45,9 +50,15 @@ class ConditionPipeline(SpanTagger):
     assertion_kind = "condition"
 
     def __init__(self, model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase, *, dictionary: bool = True,
-                 **kwargs: Any) -> None:
+                 unknown_min_score: float = 0.0, **kwargs: Any) -> None:
         super().__init__(model, tokenizer, **kwargs)
         self.dictionary = dictionary
+        self.unknown_min_score = unknown_min_score
+
+    @classmethod
+    def artifact_params(cls, path: Path, info: ArtifactInfo) -> dict[str, Any]:
+        return {**super().artifact_params(path, info),
+                "unknown_min_score": info.training.get("unknown_min_score", 0.0)}
 
     def keep(self, text: str, start: int, end: int, label: str) -> bool:
         surface = text[start:end]
@@ -57,12 +68,17 @@ class ConditionPipeline(SpanTagger):
         return sum(map(len, words)) >= 2 and any(w not in NOT_A_NAME for w in words)
 
     def filter(self, text: str, spans: list[Span]) -> list[Span]:
-        """Add knowledge-base names the model missed; a name wider than the model's overlapping spans
+        """Drop names no lexicon knows below :attr:`unknown_min_score`; add knowledge-base names the model
+        missed; a name wider than the model's overlapping spans
         replaces them (the model found part of a known condition: "disease of bone" in "Paget's disease
         of bone"); a model span wider than the name is kept."""
+        from core.conditions.normalize import dictionary_spans, is_known
+
+        if self.unknown_min_score > 0:
+            spans = [s for s in spans if (s.score or 0.0) >= self.unknown_min_score
+                     or is_known(text[s.start:s.end], text)]
         if not self.dictionary:
             return spans
-        from core.conditions.normalize import dictionary_spans
 
         out = list(spans)
         for a, b in dictionary_spans(text):

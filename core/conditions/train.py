@@ -29,6 +29,7 @@ class ConditionTrainConfig(SpanTrainConfig):
     n_passages: int = 4500
     val_passages: int = 240
     literature_share: float = 0.5     # of the passages, literature-style ones (the rest problem lists)
+    unknown_min_score: float = 0.9    # a name no lexicon knows is kept only at this confidence (as for drugs)
 
 
 def synthetic_docs(cfg: ConditionTrainConfig, split: str = "train", *, n_notes: int | None = None,

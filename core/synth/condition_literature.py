@@ -52,6 +52,9 @@ class ConditionLiteratureTable(Row):
     stats: _Some
     mutations: _Some
     chromosomes: _Some
+    processes: _Some
+    gene_words: _Some
+    generic: _Some
 
 
 def table() -> ConditionLiteratureTable:
@@ -60,7 +63,7 @@ def table() -> ConditionLiteratureTable:
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9 \-']{2,58}[a-z0-9]")
 _GENERIC = {"disease", "diseases", "syndrome", "disorder", "disorders", "infection", "infections", "cancer",
-            "tumor", "tumors", "lesion", "lesions", "injury", "injuries", "pain"}
+            "tumor", "tumors", "lesion", "lesions", "injury", "injuries", "pain"}  # generic names: drawn apart
 
 
 @lru_cache(maxsize=2)
@@ -120,7 +123,10 @@ class ConditionLiteratureWriter:
 
     def _name(self, *, sentence_start: bool) -> str:
         rng = self.rng
-        if self.head_keys and rng.random() < 0.08:
+        r = rng.random()
+        if r < 0.06:  # "cancer", "tumours": a generic name is still a condition
+            name = rng.choice(self.t.generic)
+        elif self.head_keys and r < 0.14:
             head = rng.choice(self.head_keys)
             a, b = rng.sample(self.heads[head], 2)
             name = f"{a} {rng.choice(('and', 'and', 'or'))} {b} {head}"
@@ -164,10 +170,22 @@ class ConditionLiteratureWriter:
             first = False
         b.raw(" ")
 
+    def gene(self) -> str:
+        """A gene or protein symbol: the synthesizer's stems, or letters and digits as human (``BRCA1``,
+        ``DMPK``, ``MSH3``) and mouse (``Brca1``) genes are written, which look like disease abbreviations."""
+        rng = self.rng
+        if rng.random() < 0.5:
+            return gene_symbol(rng)
+        letters = "".join(rng.choice("ABCDEFGHIKLMNPRSTVW") for _ in range(rng.randint(2, 5)))
+        symbol = letters + (str(rng.randint(1, 12)) if rng.random() < 0.6 else "")
+        return symbol[0] + symbol[1:].lower() if rng.random() < 0.2 else symbol
+
     def _filler(self, slot: str) -> str:
         rng, t = self.rng, self.t
         if slot == "G":
-            return gene_symbol(rng)
+            return self.gene()
+        if slot == "DP":  # "Wiskott-Aldrich syndrome protein": a gene named after a disease is not one
+            return f"{rng.choice(self.names)} {rng.choice(t.gene_words)}"
         if slot == "C":
             return rng.choice(self.chemicals)
         if slot == "N":
@@ -178,7 +196,7 @@ class ConditionLiteratureWriter:
             return rng.choice(("(1)", "(2-4)", "[12]", "(refs. 3, 5)", "(7, 8)", ""))
         vocab = {"Q": t.qualifiers, "KIND": t.kinds, "INH": t.inheritance, "POP": t.populations, "AN": t.anatomy,
                  "PR": t.procedures, "AS": t.assays, "CELL": t.cells, "SIGN": t.signs, "STAT": t.stats,
-                 "MUT": t.mutations, "CHR": t.chromosomes, "M": t.signs}
+                 "MUT": t.mutations, "CHR": t.chromosomes, "M": t.signs, "PROC": t.processes}
         return rng.choice(vocab[slot])
 
     def passage(self) -> Passage:
@@ -192,7 +210,7 @@ class ConditionLiteratureWriter:
                 self._sentence(b, rng.choice(t.uses) if rng.random() < 0.6 else rng.choice(t.templates), abbrev)
         for _ in range(rng.randrange(2, 5)):
             self._sentence(b, rng.choice(t.templates), abbrev)
-        for _ in range(rng.choice((1, 1, 2, 3))):
+        for _ in range(rng.choice((1, 2, 2, 3))):
             self._sentence(b, rng.choice(t.negative_templates), abbrev)
         text = b.text.rstrip()
         return Passage(text, tuple(s for s in b.spans if s.end <= len(text)))
