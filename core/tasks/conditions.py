@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from core.conditions.pipeline import ConditionPipeline
 from core.conditions.train import ConditionTrainConfig, heldout_recall, synthetic_docs
@@ -22,6 +22,8 @@ class ConditionTask(SpanTask[ConditionTrainConfig]):
     pipeline_class = ConditionPipeline
     synthesize = staticmethod(synthetic_docs)
     heldout = ("heldout_names", heldout_recall)
+    # The user's annotations define what counts: no lexicon-based filter on names it does not know.
+    user_data_config: ClassVar[dict[str, Any]] = {**SpanTask.user_data_config, "unknown_min_score": 0.0}
     feedback_weight = 2
 
     def warm(self) -> None:

@@ -50,3 +50,44 @@ def test_function_and_status_words_alone_are_not_conditions(tiny_conditions):
     assert not keep(text, at("to "), at("to ") + 2, "CONDITION")
     assert keep(text, 0, len("Diabetes"), "CONDITION")
     assert keep(text, at("ALL"), at("ALL") + 3, "CONDITION")  # an abbreviation, not the word "all"
+
+
+def test_is_known_reads_every_lexicon_and_defined_abbreviations():
+    from core.conditions.normalize import is_known
+
+    assert is_known("hypertension")                 # knowledge base
+    assert is_known("myotonic dystrophy")           # MeSH
+    assert is_known("Breast Neoplasms")             # MeSH, any case
+    text = "Patients with myotonic dystrophy (DM) were studied. DM is inherited."
+    assert is_known("DM", text) and not is_known("DMPK", text)
+    assert not is_known("BRCA1") and not is_known("apoptosis") and not is_known("sequence homology")
+    assert not is_known("  ")
+
+
+def test_unknown_names_are_kept_only_when_the_model_is_confident(tiny_conditions):
+    from core.spans import Span
+
+    text = "BRCA1 protein and myotonic dystrophy in carriers."
+    brca = Span(0, 5, "CONDITION", score=0.6)
+    dm = Span(text.index("myotonic"), text.index(" in carriers"), "CONDITION", score=0.6)
+    sure = Span(0, 5, "CONDITION", score=0.95)
+    old = tiny_conditions.unknown_min_score, tiny_conditions.dictionary
+    try:
+        tiny_conditions.dictionary = False
+        tiny_conditions.unknown_min_score = 0.9
+        assert tiny_conditions.filter(text, [brca, dm]) == [dm]
+        assert tiny_conditions.filter(text, [sure, dm]) == [sure, dm]
+        tiny_conditions.unknown_min_score = 0.0          # user-trained models: every name the model finds
+        assert tiny_conditions.filter(text, [brca, dm]) == [brca, dm]
+    finally:
+        tiny_conditions.unknown_min_score, tiny_conditions.dictionary = old
+
+
+def test_the_threshold_comes_from_the_artifact(tiny_condition_artifact):
+    from core.conditions.pipeline import ConditionPipeline
+    from core.modeling import load_info
+
+    info = load_info(tiny_condition_artifact)
+    pipe = ConditionPipeline.from_artifact(tiny_condition_artifact)
+    assert pipe.unknown_min_score == info.training.get("unknown_min_score", 0.0)
+    assert ConditionPipeline.from_artifact(tiny_condition_artifact, unknown_min_score=0.5).unknown_min_score == 0.5
