@@ -116,3 +116,31 @@ def test_a_note_without_drugs_offers_only_adding_one(app):
     send_correction(app)  # default kind: "Not a drug"
     assert not app.exception, app.exception
     assert any("Choose the drug" in e.value for e in app.error)
+
+
+def test_drug_classes_are_shown_apart_and_not_counted(app, monkeypatch):
+    """A class the model tags (here added to the tiny model's spans) gets its own colour and table, and is neither a
+    medication mention nor exported."""
+    import re
+
+    from core.drugs.pipeline import DrugPipeline
+    from core.labels import DRUG_CLASS_LABEL
+    from core.spans import Span
+
+    original = DrugPipeline.filter
+
+    def with_classes(self, text, spans):
+        extra = [Span(m.start(), m.end(), DRUG_CLASS_LABEL, score=0.9) for m in re.finditer(r"statins", text)]
+        kept = [s for s in original(self, text, spans) if not any(s.start < e.end and e.start < s.end for e in extra)]
+        return sorted(kept + extra, key=lambda s: s.start)
+
+    monkeypatch.setattr(DrugPipeline, "filter", with_classes)
+    find(app, "Continue metoprolol 25 mg PO BID and lisinopril 10 mg daily. Not on statins.")
+    body = highlighted(app)
+    assert '<mark class="nl-drug-class"' in body and ">statins</mark>" in body
+    assert app.subheader[0].value.startswith("2 medication mentions")
+    assert list(app.dataframe[0].value["drug (as written)"]) == ["metoprolol", "lisinopril"]
+    classes = next(d.value for d in app.dataframe if "class (as written)" in d.value.columns)
+    assert list(classes["class (as written)"]) == ["statins"] and list(classes["class"]) == ["statin"]
+    assert any("Drug classes named (1)" in md.value for md in app.markdown)
+    assert any("drug class (not a medication)" in el.proto.body for el in app.get("html"))
