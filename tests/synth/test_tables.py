@@ -11,7 +11,7 @@ import pytest
 from core.knowledge.schema import DataFileError, load_yaml
 from core.labels import SERVICES
 from core.lexicon import clinical
-from core.synth import kb, negatives, tables
+from core.synth import condition_literature, kb, negatives, tables
 
 SYNTH = Path(tables.__file__).resolve().parent
 DATA = tables.DATA_DIR
@@ -27,6 +27,7 @@ SCHEMAS = {
     "plan_tags.yaml": tables.PlanTagTable,
     "abbreviations.yaml": tables.AbbreviationTable,
     "negatives.yaml": negatives.NegativeTable,
+    "condition_literature.yaml": condition_literature.ConditionLiteratureTable,
 }
 
 
