@@ -130,9 +130,9 @@ def is_known(mention: str, text: str = "") -> bool:
 
 def lexicon_spans(text: str) -> list[tuple[int, int]]:
     """Condition names the dictionaries alone find: MeSH disease names and variants
-    (:func:`core.lexicon.mesh.disease_spans`) and the knowledge base's names, the longest where they overlap.
-    Not used to serve a note (MeSH names include many a clinician would not call a diagnosis); it is the floor
-    ``notelens evaluate conditions --dictionary`` measures."""
+    (:func:`core.lexicon.mesh.disease_spans`) and the knowledge base's names, the longest where they overlap:
+    what the pipeline adds to the model's spans, and alone the floor ``notelens evaluate conditions --dictionary``
+    measures."""
     from core.lexicon.mesh import disease_spans
 
     found = sorted({*disease_spans(text), *dictionary_spans(text)}, key=lambda s: (s[0] - s[1], s[0]))
@@ -145,6 +145,9 @@ def lexicon_spans(text: str) -> list[tuple[int, int]]:
 
 def warm() -> None:
     """Build the indexes now (about 2 s) rather than on the first note."""
+    from core.lexicon.mesh import disease_spans
+
     index()
     _kb_pattern()
     _mesh_names()
+    disease_spans("")

@@ -1,10 +1,10 @@
 """Condition inference: token classification, knowledge-base names, ICD-10-CM codes, ConText status.
 
-Same shape as the drug pipeline (:class:`core.ner.SpanTagger`): the model's CONDITION spans, plus any
-knowledge-base condition name the model missed (so a condition the treatment knowledge base knows is
-never lost to a model miss), each normalized (:mod:`core.conditions.normalize`) and given an assertion
-status by medspacy ConText (present, negated, historical, family, hypothetical). Only present
-conditions drive treatment suggestions.
+Same shape as the drug pipeline (:class:`core.ner.SpanTagger`): the model's CONDITION spans (a name no lexicon
+knows only when the model is confident), plus any knowledge-base condition or MeSH disease name the model
+missed (so a condition the treatment knowledge base knows is never lost to a model miss), each normalized
+(:mod:`core.conditions.normalize`) and given an assertion status by medspacy ConText (present, negated,
+historical, family, hypothetical). Only present conditions drive treatment suggestions.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class ConditionPipeline(SpanTagger):
     Args:
         model: A ``BertForTokenClassification`` over :data:`core.conditions.types.TAGS`.
         tokenizer: Its fast tokenizer.
-        dictionary: Add knowledge-base condition names the model missed.
+        dictionary: Add knowledge-base condition names and MeSH disease names the model missed.
         unknown_min_score: A name no lexicon knows (:func:`core.conditions.normalize.is_known`) is kept only
             when the model's confidence reaches it (0: every name): gene symbols, processes and common nouns the
             model takes for a condition are rarely in a disease lexicon, and rarely confident.
@@ -68,11 +68,11 @@ class ConditionPipeline(SpanTagger):
         return sum(map(len, words)) >= 2 and any(w not in NOT_A_NAME for w in words)
 
     def filter(self, text: str, spans: list[Span]) -> list[Span]:
-        """Drop names no lexicon knows below :attr:`unknown_min_score`; add knowledge-base names the model
-        missed; a name wider than the model's overlapping spans
+        """Drop names no lexicon knows below :attr:`unknown_min_score`; add knowledge-base and MeSH disease
+        names the model missed; a name wider than the model's overlapping spans
         replaces them (the model found part of a known condition: "disease of bone" in "Paget's disease
         of bone"); a model span wider than the name is kept."""
-        from core.conditions.normalize import dictionary_spans, is_known
+        from core.conditions.normalize import is_known, lexicon_spans
 
         if self.unknown_min_score > 0:
             spans = [s for s in spans if (s.score or 0.0) >= self.unknown_min_score
@@ -81,7 +81,7 @@ class ConditionPipeline(SpanTagger):
             return spans
 
         out = list(spans)
-        for a, b in dictionary_spans(text):
+        for a, b in lexicon_spans(text):
             hits = [s for s in out if s.start < b and a < s.end]
             if hits and not all(a <= s.start and s.end <= b and s.end - s.start < b - a for s in hits):
                 continue

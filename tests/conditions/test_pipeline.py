@@ -91,3 +91,12 @@ def test_the_threshold_comes_from_the_artifact(tiny_condition_artifact):
     pipe = ConditionPipeline.from_artifact(tiny_condition_artifact)
     assert pipe.unknown_min_score == info.training.get("unknown_min_score", 0.0)
     assert ConditionPipeline.from_artifact(tiny_condition_artifact, unknown_min_score=0.5).unknown_min_score == 0.5
+
+
+def test_mesh_disease_names_the_model_missed_are_added(tiny_conditions):
+    from core.knowledge.kb import load_kb
+
+    assert not any("myotonic dystrophy" in (c.name.lower(), *c.synonyms) for c in load_kb().conditions)
+    text = "Family studied for myotonic dystrophy, then discharged."
+    added = tiny_conditions.filter(text, [])   # what the model found: nothing
+    assert [(text[s.start:s.end], s.meta["source"]) for s in added] == [("myotonic dystrophy", "dictionary")]
