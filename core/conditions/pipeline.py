@@ -31,6 +31,30 @@ NOT_A_NAME: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | {
     "patient", "patients", "noted", "denies", "positive", "negative", "normal", "abnormal"}
 
 
+#: "(DM)" right after a condition name: the abbreviation it defines.
+_DEFINED = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9\-]{0,8}[A-Z0-9])\s*\)")
+
+
+def defined_abbreviations(text: str, spans: list[Span]) -> list[Span]:
+    """Every later use of an abbreviation a condition span defines ("myotonic dystrophy (DM) ... DM patients"),
+    as a condition span of its own (source ``abbreviation``), where nothing else was found. The abbreviation's
+    first letter must be the first letter of a word of the name, as in Schwartz and Hearst's rule."""
+    out = list(spans)
+    for s in spans:
+        m = _DEFINED.match(text, s.end)
+        if not m:
+            continue
+        abbr = m.group(1)
+        initials = {w[0].lower() for w in re.findall(r"[A-Za-z0-9]+", text[s.start:s.end])}
+        if abbr[0].lower() not in initials:
+            continue
+        for occ in re.finditer(r"(?<![\w-])" + re.escape(abbr) + r"(?![\w-])", text):
+            a, b = occ.span()
+            if all(b <= x.start or x.end <= a for x in out):
+                out.append(Span(a, b, "CONDITION", score=s.score, meta={"source": "abbreviation"}))
+    return sorted(out, key=lambda x: x.start)
+
+
 class ConditionPipeline(SpanTagger):
     """Finds condition mentions in a note.
 
@@ -69,7 +93,8 @@ class ConditionPipeline(SpanTagger):
 
     def filter(self, text: str, spans: list[Span]) -> list[Span]:
         """Drop names no lexicon knows below :attr:`unknown_min_score`; add knowledge-base and MeSH disease
-        names the model missed; a name wider than the model's overlapping spans
+        names the model missed, and the later uses of an abbreviation a condition defines; a name wider than the
+        model's overlapping spans
         replaces them (the model found part of a known condition: "disease of bone" in "Paget's disease
         of bone"); a model span wider than the name is kept."""
         from core.conditions.normalize import is_known, lexicon_spans
@@ -88,7 +113,7 @@ class ConditionPipeline(SpanTagger):
             out = [s for s in out if s not in hits]
             out.append(Span(a, b, "CONDITION", score=max((s.score or 0.0 for s in hits), default=None),
                             meta={"source": "dictionary"}))
-        return sorted(out, key=lambda s: s.start)
+        return defined_abbreviations(text, sorted(out, key=lambda s: s.start))
 
     def postprocess(self, text: str, entities: list[Span]) -> ConditionResult:
         """Normalize the mentions and assert their status."""

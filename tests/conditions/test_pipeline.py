@@ -100,3 +100,17 @@ def test_mesh_disease_names_the_model_missed_are_added(tiny_conditions):
     text = "Family studied for myotonic dystrophy, then discharged."
     added = tiny_conditions.filter(text, [])   # what the model found: nothing
     assert [(text[s.start:s.end], s.meta["source"]) for s in added] == [("myotonic dystrophy", "dictionary")]
+
+
+def test_an_abbreviation_a_condition_defines_is_a_condition_where_it_is_used():
+    from core.conditions.pipeline import defined_abbreviations
+    from core.spans import Span
+
+    text = "Patients with myotonic dystrophy (DM) were studied. DM is common; the DMPK gene. Gout (XY) x. XY"
+    dm = Span(text.index("myotonic"), text.index(" (DM)"), "CONDITION", score=0.8)
+    gout = Span(text.index("Gout"), text.index("Gout") + 4, "CONDITION", score=0.8)
+    out = defined_abbreviations(text, [dm, gout])
+    found = [(text[s.start:s.end], s.start, (s.meta or {}).get("source")) for s in out]
+    uses = [i for i in range(len(text)) if text.startswith("DM", i) and not text.startswith("DMPK", i)]
+    assert [f for f in found if f[0] == "DM"] == [("DM", i, "abbreviation") for i in uses]
+    assert not any(f[0] in ("DMPK", "XY") for f in found)   # XY: no word of "Gout" starts with X
