@@ -21,7 +21,7 @@ def test_precision_coverage_and_non_indications(tmp_path, tiny_conditions):
     rows = [("hypertension", first.drug, first.drugbank_id, "DM"),
             ("hypertension", third.drug, third.drugbank_id, "SYM"),
             ("hypertension", second.drug, second.drugbank_id, "NOT"),        # suggested second: a non-indication
-            ("zebra fever of the moon", "aspirin", "DB00945", "DM")]           # no knowledge-base row
+            ("moonlit zebra quux", "aspirin", "DB00945", "DM")]                # no knowledge-base row
     path = write_tsv(tmp_path / "ind.tsv", ("disease", "drug", "drugbank_id", "category"), rows)
     res = evaluate_treatments(engine, read_indications(path))
     assert res["n_diseases"] == 2 and res["coverage"] == 0.5
