@@ -7,8 +7,7 @@ import pytest
 import yaml
 
 from core.conditions.types import ConditionCode, ConditionMention, ConditionResult
-from core.drugs.normalize import normalize
-from core.drugs.types import DrugMention, DrugResult
+from core.drugs.types import DrugResult
 from core.knowledge.kb import load_kb
 from core.labels import THERAPY_LINES
 from core.spans import Span
@@ -17,6 +16,7 @@ from core.treatments.present import ROLE_TEXT, role_text, suggestion_label, sugg
 from core.treatments.ranker import FEATURES, candidate_features, prior_score
 from core.treatments.suggest import BELOW_FIRST_LINE, TreatmentEngine, top_suggestions
 from core.treatments.train import judged_note
+from tests.treatments.test_suggest import drugs_in
 
 # Scores of a ranker that prefers exactly what the rule forbids: supportive, then adjunct, specialist, alternative,
 # first-line rows last (within a role, the knowledge base's order).
@@ -64,15 +64,6 @@ def conditions(text: str, **kb_ids: str) -> ConditionResult:
         span = Span(start, start + len(word), "CONDITION", status="present")
         out.append(ConditionMention(span, word, "present", normalized=ConditionCode("I10", word, kb_id, "kb")))
     return ConditionResult(tuple(out), "test")
-
-
-def drugs_in(text: str, **status_of: str) -> DrugResult:
-    mentions = []
-    for i, (name, status) in enumerate(status_of.items()):
-        start = text.index(name)
-        span = Span(start, start + len(name), "DRUG", group=i, status=status)
-        mentions.append(DrugMention(span, name, (), normalize(name), status, None, None, {}))
-    return DrugResult(tuple(mentions), tuple(m.span for m in mentions), "test")
 
 
 def suggest(kb_or_engine, text: str, drugs: DrugResult | None = None, **kb_ids: str):
