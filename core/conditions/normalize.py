@@ -121,7 +121,7 @@ def is_known(mention: str, text: str = "") -> bool:
     m = mention.strip()
     if not m:
         return False
-    if m.lower() in _mesh_names() or key(m) in index().exact:
+    if m.lower() in _mesh_names():
         return True
     if m.isupper() and re.search(r"\(\s*" + re.escape(m) + r"\s*\)", text):
         return True

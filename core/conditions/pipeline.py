@@ -93,10 +93,9 @@ class ConditionPipeline(SpanTagger):
 
     def filter(self, text: str, spans: list[Span]) -> list[Span]:
         """Drop names no lexicon knows below :attr:`unknown_min_score`; add knowledge-base and MeSH disease
-        names the model missed, and the later uses of an abbreviation a condition defines; a name wider than the
-        model's overlapping spans
-        replaces them (the model found part of a known condition: "disease of bone" in "Paget's disease
-        of bone"); a model span wider than the name is kept."""
+        names the model missed, and the later uses of an abbreviation a condition defines. A dictionary name wider
+        than the model's overlapping spans replaces them (the model found part of a known condition: "disease of
+        bone" in "Paget's disease of bone"); a model span wider than the name is kept."""
         from core.conditions.normalize import is_known, lexicon_spans
 
         if self.unknown_min_score > 0:

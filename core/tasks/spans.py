@@ -26,7 +26,7 @@ class DictionaryTagger:
     def __init__(self, find: Callable[[str], list[tuple[int, int]]], label: str) -> None:
         self.find, self.label = find, label
         self.entity_labels = (label,)
-        self.version = "dictionary"
+        self.version = "dictionary alone"
 
     def entities(self, texts: Sequence[str]) -> list[list[Span]]:
         return [[Span(a, b, self.label) for a, b in self.find(t)] for t in texts]

@@ -172,7 +172,7 @@ def evaluate(task: Task, *, data: Path | None = None, label_map: dict[str, str] 
         floor = task.floor()
         examples = task.read_data(data, label_map)
         result = task.evaluate(floor, examples, progress=progress)
-        return {**result, "model_version": "dictionary alone"}
+        return {**result, "model_version": floor.version}
     loaded = task.load(model)
     artifact = model or task.current()
     if data is not None:

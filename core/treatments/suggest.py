@@ -17,10 +17,12 @@ it rests on, and its flags; the clinician decides.
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from core.conditions.types import ConditionMention, ConditionResult
@@ -270,9 +272,4 @@ def _with_rank(s: Suggestion, rank: int) -> Suggestion:
 def top_suggestions(result: TreatmentResult, k: int) -> list[Suggestion]:
     """The note's ``k`` best suggestions over all its conditions: each condition's in its order (so the first-line
     rule holds here too), merged by the next one of each (unflagged first, then by score)."""
-    queues = [list(items) for items in result.by_condition().values()]
-    out: list[Suggestion] = []
-    while len(out) < k and any(queues):
-        best = min((q for q in queues if q), key=lambda q: _order(q[0]))
-        out.append(best.pop(0))
-    return out
+    return list(islice(heapq.merge(*result.by_condition().values(), key=_order), k))
