@@ -3,30 +3,20 @@ with the file, line and row, and every drug it names is one the drug dictionary 
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from core.drugs.normalize import normalize
 from core.knowledge.interactions import STANDARD_COMBINATIONS_PATH, StandardCombinations, standard_combinations
-from core.knowledge.schema import DataFileError, load_yaml
+from tests.knowledge.test_tables import _broken as broken_copy
 
 
 def _broken(change: Callable[[dict[str, Any]], Any], tmp_path: Path) -> str:
-    raw = copy.deepcopy(yaml.safe_load(STANDARD_COMBINATIONS_PATH.read_text(encoding="utf-8")))
-    change(raw)
-    path = tmp_path / "standard_combinations.yaml"
-    path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
-    with pytest.raises(DataFileError) as err:
-        load_yaml(path, StandardCombinations)
-    message = str(err.value)
-    assert re.match(rf"{re.escape(str(path))}:\d+: ", message), message   # the file and the line
-    return message
+    return broken_copy(STANDARD_COMBINATIONS_PATH, StandardCombinations, change, tmp_path)
 
 
 def _row(raw: dict[str, Any], row_id: str) -> dict[str, Any]:
