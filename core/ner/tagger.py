@@ -25,11 +25,13 @@ _EDGE_PUNCT = " \t\r\n,;:.()[]{}\"'"
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``[start, end)`` past surrounding whitespace and unbalanced edge punctuation."""
-    while start < end and text[start] in _EDGE_PUNCT and not (text[start] == "(" and ")" in text[start:end]):
+    """Shrink ``[start, end)`` past surrounding whitespace (any ``str.isspace``: the tokenizer keeps ``\\x1f`` as a
+    character of its own) and unbalanced edge punctuation."""
+    while start < end and (text[start].isspace() or text[start] in _EDGE_PUNCT
+                           and not (text[start] == "(" and ")" in text[start:end])):
         start += 1
-    while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1] in "-+" and end - start > 1
-                           and text[end - 2].isspace()):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _EDGE_PUNCT
+                           or text[end - 1] in "-+" and end - start > 1 and text[end - 2].isspace()):
         ch = text[end - 1]
         if ch == ")" and "(" in text[start:end - 1]:
             break
