@@ -84,9 +84,9 @@ def _cases(svc: str, diagnoses: dict[str, tuple[clinical.Condition, ...]]) -> tu
             f"core/synth/data/cases/{svc}.yaml and {clinical.CLINICAL_CONDITIONS_PATH.name} (case_diagnoses > {svc}) "
             f"must name the same cases: only in the cases {sorted(set(ids) - set(diagnoses))}, "
             f"only in the diagnoses {sorted(set(diagnoses) - set(ids))}")
-    return tuple({"procs": list(c.procs), "dx": _conds(diagnoses[c.id]), "phrases": list(c.phrases),
+    return tuple({"id": c.id, "procs": list(c.procs), "dx": _conds(diagnoses[c.id]), "phrases": list(c.phrases),
                   "exam": list(c.exam), "findings": list(c.findings), "details": list(c.details),
-                  "plan": list(c.plan)} for c in own)
+                  "plan": list(c.plan), "ages": c.ages} for c in own)
 
 
 def _service(svc: str, conditions: clinical.ClinicalConditions, drugs: dict[str, DrugEntry]) -> dict:

@@ -89,6 +89,15 @@ class Case(Row):
     findings: _Texts = ()
     details: _Texts = ()
     plan: _Texts = ()
+    #: [youngest, oldest] when the encounter belongs to an age range (a neonatal circumcision, a well-child visit):
+    #: a note that picks the case redraws its patient's age in it.
+    ages: tuple[int, int] | None = None
+
+    @model_validator(mode="after")
+    def _ages_in_order(self) -> Case:
+        if self.ages is not None and not 0 <= self.ages[0] <= self.ages[1] <= 110:
+            raise ValueError(f"ages must be [youngest, oldest] within 0-110, got {list(self.ages)}")
+        return self
 
 
 class CaseFile(Row):

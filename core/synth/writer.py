@@ -57,29 +57,7 @@ class WriterBase:
         self.female = female
         self.he, self.his, self.him = ("she", "her", "her") if female else ("he", "his", "him")
         self.sexword = rng.choice(("female", "woman", "lady") if female else ("male", "man", "gentleman"))
-        lo, hi = self.k["ages"]
-        if service == "pediatrics":
-            self.age_years = rng.choices((0, rng.randint(1, 5), rng.randint(6, 17)), weights=(4, 4, 3))[0]
-        else:
-            self.age_years = rng.randint(lo, hi)
-        if self.age_years < 18:
-            if self.age_years == 0:
-                self.sexword = rng.choice(("female infant", "baby girl", "infant") if female
-                                          else ("male infant", "baby boy", "infant"))
-            elif self.age_years < 13:
-                self.sexword = rng.choice(("girl", "female") if female else ("boy", "male"))
-            else:
-                self.sexword = rng.choice(("adolescent female", "girl", "female") if female
-                                          else ("adolescent male", "boy", "male"))
-        self.age_str = self._age_string()
-        self.is_child = self.age_years < 18
-        if service == "pediatrics":
-            infant = re.compile(r"baby|diaper|breastfeed|Born at|feeding well|fontanelle|Red reflex|newborn|infant",
-                                re.I)
-            keep_infant = self.age_years < 2
-            self.k = dict(self.k)
-            for key in ("phrases", "plan", "exam", "findings"):
-                self.k[key] = [t for t in self.k[key] if bool(infant.search(t)) == keep_infant or not infant.search(t)]
+        self._draw_age(*self.k["ages"])
         # clinical content
         self.main = self._main_condition()
         self.second = self._main_condition()
@@ -93,6 +71,35 @@ class WriterBase:
         self._pick_case()
 
     # ------------------------------------------------------------------------------- choices
+    def _draw_age(self, lo: int, hi: int, *, redraw: bool = False) -> None:
+        """The patient's age and the words for it. A pediatrics note mixes infants, small and older children; a
+        ``redraw`` (a case for another age range) also rewords an adult."""
+        rng, female, service = self.rng, self.female, self.service
+        if service == "pediatrics" and (lo, hi) == tuple(self.k["ages"]):
+            self.age_years = rng.choices((0, rng.randint(1, 5), rng.randint(6, 17)), weights=(4, 4, 3))[0]
+        else:
+            self.age_years = rng.randint(lo, hi)
+        if self.age_years < 18:
+            if self.age_years == 0:
+                self.sexword = rng.choice(("female infant", "baby girl", "infant") if female
+                                          else ("male infant", "baby boy", "infant"))
+            elif self.age_years < 13:
+                self.sexword = rng.choice(("girl", "female") if female else ("boy", "male"))
+            else:
+                self.sexword = rng.choice(("adolescent female", "girl", "female") if female
+                                          else ("adolescent male", "boy", "male"))
+        elif redraw:
+            self.sexword = rng.choice(("female", "woman", "lady") if female else ("male", "man", "gentleman"))
+        self.age_str = self._age_string()
+        self.is_child = self.age_years < 18
+        if service == "pediatrics":
+            infant = re.compile(r"baby|diaper|breastfeed|Born at|feeding well|fontanelle|Red reflex|newborn|infant",
+                                re.I)
+            keep_infant = self.age_years < 2
+            self.k = dict(self.k)
+            for key in ("phrases", "plan", "exam", "findings"):
+                self.k[key] = [t for t in self.k[key] if bool(infant.search(t)) == keep_infant or not infant.search(t)]
+
     def _pick_case(self) -> None:
         """Maybe focus the note on one encounter type (procedure + matching diagnoses and wording)."""
         rng = self.rng
@@ -101,6 +108,11 @@ class WriterBase:
             return
         case = cases[rng.randrange(len(cases))]
         self.case = case
+        if case.get("ages") and not case["ages"][0] <= self.age_years <= case["ages"][1]:
+            # an encounter of children (a neonatal circumcision) or adults only: the patient is redrawn for it
+            self._draw_age(*case["ages"], redraw=True)
+            self.comorbid = [c for c in self._comorbidities() if c.code != self.main.code]
+            self.meds = self._med_list()
         self.proc = rng.choice(case["procs"])
         if case["dx"]:
             self.main = rng.choice(case["dx"])
