@@ -99,6 +99,12 @@ def abbreviation(name: str) -> str:
     return words[0][:3].upper() if words else name.upper()
 
 
+def tokenized(name: str) -> str:
+    """A name as a tokenized corpus writes it: ``ataxia - telangiectasia``, ``Addison ' s disease`` (the passage
+    around it is spaced the same way)."""
+    return re.sub(r"\s*([-'/])\s*", r" \1 ", name).replace("  ", " ").strip()
+
+
 class ConditionLiteratureWriter:
     """Writes abstract-like passages (3 to 6 sentences) with exact CONDITION spans.
 
@@ -152,9 +158,10 @@ class ConditionLiteratureWriter:
                     name = self._name(sentence_start=at_start)
                     abbrev[0] = name
                     abbrev[1] = abbreviation(name)
-                    b.span(name, "CONDITION")
+                    b.span(tokenized(name) if spaced else name, "CONDITION")
                 elif slot in ("D", "D2", "D3"):
-                    b.span(self._name(sentence_start=at_start), "CONDITION")
+                    name = self._name(sentence_start=at_start)
+                    b.span(tokenized(name) if spaced else name, "CONDITION")
                 elif slot == "A":
                     b.span(abbrev[1] if abbrev and abbrev[1] else abbreviation(self._name(sentence_start=False)),
                            "CONDITION")

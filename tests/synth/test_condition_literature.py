@@ -55,3 +55,13 @@ def test_abbreviations_and_composites_are_written():
     assert any(re.search(r" (and|or) ", s) for s in spans)        # "breast and ovarian neoplasms"
     assert any(s.isupper() and 2 <= len(s) <= 6 for s in spans)  # "(DMD)" and its later uses
     assert abbreviation("duchenne muscular dystrophy") == "DMD"
+
+
+def test_tokenized_names_keep_the_span_on_the_spaced_name() -> None:
+    from core.synth.condition_literature import tokenized
+
+    assert tokenized("Addison's disease") == "Addison ' s disease"
+    assert tokenized("ataxia-telangiectasia") == "ataxia - telangiectasia"
+    writer = ConditionLiteratureWriter(seed=11)
+    spaced = [p.text[s.start:s.end] for p in writer.generate(400) for s in p.spans if " - " in p.text[s.start:s.end]]
+    assert spaced and all(not n.startswith((" ", "-")) and not n.endswith((" ", "-")) for n in spaced)
