@@ -66,13 +66,13 @@ def test_a_missing_field_names_the_file_and_the_row(tmp_path: Path) -> None:
 
 
 def test_an_unknown_key_names_the_file_and_the_row(tmp_path: Path) -> None:
-    path = _broken_copy(tmp_path, "cases/cardiology_pulmonology.yaml", "  - id: dialysis_access\n",
+    path = _broken_copy(tmp_path, "cases/nephrology.yaml", "  - id: dialysis_access\n",
                         "  - id: dialysis_access\n    diagnoses: [ESRD]\n")
     with pytest.raises(DataFileError) as err:
         load_yaml(path, tables.CaseFile)
     msg = str(err.value)
     assert str(path) in msg
-    assert "cases[1] (dialysis_access) > diagnoses: Extra inputs are not permitted" in msg
+    assert "cases[4] (dialysis_access) > diagnoses: Extra inputs are not permitted" in msg
 
 
 def test_a_service_file_missing_a_pool_or_misordering_styles_fails(tmp_path: Path) -> None:
