@@ -146,4 +146,5 @@ class NoteSynthesizer:
         spans = tuple(sorted(ctx.b.spans, key=lambda s: (s.start, s.end)))
         return SyntheticNote(ctx.b.text, service, spans, ctx.style, seed_str,
                              {"verbosity": ctx.verbosity, "layout": ctx.b.layout, "age_years": ctx.age_years,
+                              "sex": "female" if ctx.female else "male",
                               "case": ctx.case["id"] if ctx.case else None})

@@ -86,7 +86,7 @@ def _cases(svc: str, diagnoses: dict[str, tuple[clinical.Condition, ...]]) -> tu
             f"only in the diagnoses {sorted(set(diagnoses) - set(ids))}")
     return tuple({"id": c.id, "procs": list(c.procs), "dx": _conds(diagnoses[c.id]), "phrases": list(c.phrases),
                   "exam": list(c.exam), "findings": list(c.findings), "details": list(c.details),
-                  "plan": list(c.plan), "ages": c.ages} for c in own)
+                  "plan": list(c.plan), "ages": c.ages, "sex": c.sex} for c in own)
 
 
 def _service(svc: str, conditions: clinical.ClinicalConditions, drugs: dict[str, DrugEntry]) -> dict:

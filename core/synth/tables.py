@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -92,6 +92,8 @@ class Case(Row):
     #: [youngest, oldest] when the encounter belongs to an age range (a neonatal circumcision, a well-child visit):
     #: a note that picks the case redraws its patient's age in it.
     ages: tuple[int, int] | None = None
+    #: ``male``/``female`` when the encounter belongs to one sex (a circumcision, an orchiopexy).
+    sex: Literal["male", "female"] | None = None
 
     @model_validator(mode="after")
     def _ages_in_order(self) -> Case:

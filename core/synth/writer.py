@@ -71,6 +71,12 @@ class WriterBase:
         self._pick_case()
 
     # ------------------------------------------------------------------------------- choices
+    def _set_sex(self, female: bool) -> None:
+        """The patient's sex, pronouns and the word for an adult (a case of one sex changes them)."""
+        self.female = female
+        self.he, self.his, self.him = ("she", "her", "her") if female else ("he", "his", "him")
+        self._draw_age(self.age_years, self.age_years, redraw=True)
+
     def _draw_age(self, lo: int, hi: int, *, redraw: bool = False) -> None:
         """The patient's age and the words for it. A pediatrics note mixes infants, small and older children; a
         ``redraw`` (a case for another age range) also rewords an adult."""
@@ -108,6 +114,8 @@ class WriterBase:
             return
         case = cases[rng.randrange(len(cases))]
         self.case = case
+        if case.get("sex") and (case["sex"] == "female") != self.female:
+            self._set_sex(case["sex"] == "female")
         if case.get("ages") and not case["ages"][0] <= self.age_years <= case["ages"][1]:
             # an encounter of children (a neonatal circumcision) or adults only: the patient is redrawn for it
             self._draw_age(*case["ages"], redraw=True)
