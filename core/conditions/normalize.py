@@ -92,8 +92,10 @@ def kb_phrases() -> tuple[tuple[str, str], ...]:
 
 @lru_cache(maxsize=1)
 def _kb_pattern() -> re.Pattern[str]:
+    from core.lexicon.mesh import flexible
+
     names = [n for n, _ in kb_phrases() if len(n) >= 3]
-    lower = sorted({re.escape(n) for n in names if not n.isupper()}, key=len, reverse=True)
+    lower = [flexible(n) for n in sorted({n for n in names if not n.isupper()}, key=len, reverse=True)]
     upper = sorted({re.escape(n) for n in names if n.isupper()}, key=len, reverse=True)
     parts = []
     if lower:
@@ -115,17 +117,23 @@ def _mesh_names() -> frozenset[str]:
     return frozenset(n for n, _ in disease_variants())
 
 
+def unspaced(mention: str) -> str:
+    """A mention as written outside a tokenized corpus: ``ataxia - telangiectasia`` -> ``ataxia-telangiectasia``,
+    ``Addison ' s disease`` -> ``Addison's disease``."""
+    return re.sub(r"\s*'\s*s\b", "'s", re.sub(r"\s+-\s+", "-", mention))
+
+
 def is_known(mention: str, text: str = "") -> bool:
     """Whether a lexicon knows the mention: a knowledge-base, clinical, ICD-10-CM or MeSH disease name (or one
     :func:`normalize` resolves), or an abbreviation ``text`` defines in parentheses ("myotonic dystrophy (DM)")."""
     m = mention.strip()
     if not m:
         return False
-    if m.lower() in _mesh_names():
+    if m.lower() in _mesh_names() or unspaced(m).lower() in _mesh_names():
         return True
     if m.isupper() and re.search(r"\(\s*" + re.escape(m) + r"\s*\)", text):
         return True
-    return normalize(m) is not None
+    return normalize(m) is not None or normalize(unspaced(m)) is not None
 
 
 def lexicon_spans(text: str) -> list[tuple[int, int]]:

@@ -45,13 +45,68 @@ def disease_variants() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(out))
 
 
+#: Between two words of a name: a space, or a hyphen as written or as a tokenized corpus spaces it
+#: ("ataxia-telangiectasia", "ataxia - telangiectasia", "ataxia telangiectasia"), after an optional possessive
+#: ("Addison's disease", "Addison ' s disease" for MeSH's "addison disease").
+WORD_GAP = r"(?:\s*'\s*s)?(?:\s*-\s*|\s+)"
+
+
+def flexible(name: str) -> str:
+    """A regex of ``name`` that any :data:`WORD_GAP` may separate its words in (longest names first is the
+    caller's part)."""
+    words = [w for w in re.split(r"(?:'s)?(?:\s*-\s*|\s+)", name) if w]
+    return WORD_GAP.join(re.escape(w) for w in words) if words else re.escape(name)
+
+
+#: A token of a name or a text: a word with its possessive ("Addison's", "Addison ' s", "Graves'"), or one
+#: punctuation mark other than a hyphen or an apostrophe.
+_TOKEN = re.compile(r"(\w+)(?:\s*'\s*s\b|')?|([^\w\s'-])")
+#: What may stand between two tokens of a name: nothing (before or after punctuation), spaces, or a hyphen as
+#: written or as a tokenized corpus spaces it ("ataxia-telangiectasia", "ataxia - telangiectasia").
+_GAP = re.compile(r"\s*-\s*|\s*")
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), (m.group(1) or m.group(2)).lower()) for m in _TOKEN.finditer(text)]
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """The words of a name, lower case, possessives, hyphens and spacing aside: ``Addison's disease``,
+    ``addison disease`` and ``Addison ' s disease`` share a key."""
+    return tuple(t for _, _, t in _tokens(name))
+
+
 @lru_cache(maxsize=1)
-def _variant_pattern() -> re.Pattern[str]:
-    names = sorted({re.escape(n) for n, _ in disease_variants()}, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?i:" + "|".join(names) + r")(?![\w-])")
+def _variant_keys() -> tuple[frozenset[tuple[str, ...]], int]:
+    keys = frozenset(k for k in (name_key(n) for n, _ in disease_variants()) if k)
+    return keys, max(map(len, keys))
 
 
 def disease_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of MeSH disease names in ``text``, longest match first, no overlaps (a dictionary
-    tagger: the floor a condition model has to beat)."""
-    return [(m.start(), m.end()) for m in _variant_pattern().finditer(text)]
+    """Character spans of MeSH disease names in ``text``, left to right, longest match first, no overlaps (a
+    dictionary tagger: the floor a condition model has to beat). A name matches however the text spaces its
+    hyphens and possessives, never inside a hyphenated word ("small cell lung cancer" in "non-small cell ...")."""
+    keys, longest = _variant_keys()
+    toks = _tokens(text)
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(toks):
+        if i and "-" in text[toks[i - 1][1]:toks[i][0]] and _GAP.fullmatch(text[toks[i - 1][1]:toks[i][0]]):
+            i += 1  # the second half of a hyphenated word
+            continue
+        found = 0
+        j = i
+        while j < len(toks) and j - i < longest:
+            if j > i and not _GAP.fullmatch(text[toks[j - 1][1]:toks[j][0]]):
+                break
+            j += 1
+            if tuple(t for _, _, t in toks[i:j]) in keys and not (
+                    j < len(toks) and "-" in text[toks[j - 1][1]:toks[j][0]]
+                    and _GAP.fullmatch(text[toks[j - 1][1]:toks[j][0]])):
+                found = j
+        if found:
+            out.append((toks[i][0], toks[found - 1][1]))
+            i = found
+        else:
+            i += 1
+    return out

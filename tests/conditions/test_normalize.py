@@ -45,3 +45,13 @@ def test_dictionary_spans_find_kb_names_with_word_boundaries():
     found = [text[a:b] for a, b in dictionary_spans(text)]
     assert "HTN" in found and "gout" in found
     assert all(f not in ("hypertensive",) for f in found)
+
+
+def test_a_tokenized_name_is_known_and_found_whole() -> None:
+    from core.conditions.normalize import is_known, lexicon_spans, unspaced
+
+    assert unspaced("Addison ' s disease") == "Addison's disease"
+    assert unspaced("ataxia - telangiectasia") == "ataxia-telangiectasia"
+    assert is_known("ataxia - telangiectasia") and is_known("Addison ' s disease")
+    text = "Ataxia - telangiectasia and Addison ' s disease."
+    assert [text[a:b] for a, b in lexicon_spans(text)] == ["Ataxia - telangiectasia", "Addison ' s disease"]
