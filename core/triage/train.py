@@ -36,7 +36,7 @@ class TriageTrainConfig(TrainConfig):
     """Knobs of one triage training run (defaults: the shipped model; saved in the artifact's metadata)."""
 
     seed: int = 13
-    n_notes: int = 2000          # synthetic notes for the default model
+    n_notes: int = 3000          # synthetic notes for the default model (2,000 before the weak services' cases)
     val_notes: int = 240         # held-out synthetic notes for calibration and metrics
     max_length: int = 256        # training window, in tokens
     infer_max_length: int = 512  # inference window
