@@ -19,7 +19,7 @@ from transformers import PreTrainedTokenizerBase
 
 from core.conditions.types import ConditionMention, ConditionResult
 from core.modeling import ArtifactInfo
-from core.ner.tagger import SpanTagger
+from core.ner.tagger import SpanTagger, trim
 from core.spans import Span
 
 #: Words that cannot make a condition name on their own: English function words and the status and severity
@@ -29,6 +29,14 @@ NOT_A_NAME: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | {
     "resolving", "chronic", "acute", "mild", "moderate", "severe", "history", "status", "known", "new", "old",
     "likely", "possible", "probable", "suspected", "recurrent", "bilateral", "left", "right", "diagnosis", "risk",
     "patient", "patients", "noted", "denies", "positive", "negative", "normal", "abnormal"}
+
+
+#: Words a condition name never starts or ends with ("the", "of", "and"): a span the model runs on into them ("the
+#: spinal cord and", "of prostatic adenocarcinoma") is cut back to the words between.
+EDGE_WORDS: frozenset[str] = frozenset({
+    "the", "a", "an", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "as", "than", "that",
+    "this", "these", "those", "its", "their", "his", "her", "such", "including", "only", "all", "other", "which",
+    "is", "are", "was", "were", "be", "been"})
 
 
 #: "(DM)" right after a condition name: the abbreviation it defines.
@@ -83,6 +91,18 @@ class ConditionPipeline(SpanTagger):
     def artifact_params(cls, path: Path, info: ArtifactInfo) -> dict[str, Any]:
         return {**super().artifact_params(path, info),
                 "unknown_min_score": info.training.get("unknown_min_score", 0.0)}
+
+    def edges(self, text: str, start: int, end: int, label: str) -> tuple[int, int]:
+        while start < end:
+            first = re.match(r"(\w+)\b", text[start:end])
+            last = re.search(r"\b(\w+)$", text[start:end])
+            if first and first.group(1).lower() in EDGE_WORDS:
+                start, end = trim(text, start + first.end(), end)
+            elif last and last.group(1).lower() in EDGE_WORDS:
+                start, end = trim(text, start, start + last.start())
+            else:
+                break
+        return start, end
 
     def keep(self, text: str, start: int, end: int, label: str) -> bool:
         surface = text[start:end]

@@ -100,6 +100,10 @@ class SpanTagger(Pipeline):
             out[i] = self.filter(texts[i], self._spans(texts[i], ents))
         return out
 
+    def edges(self, text: str, start: int, end: int, label: str) -> tuple[int, int]:
+        """A predicted span's final edges (subclasses shrink it past words a name never starts or ends with)."""
+        return start, end
+
     def keep(self, text: str, start: int, end: int, label: str) -> bool:
         """Whether a predicted span is plausible (subclasses narrow this)."""
         return any(c.isalnum() for c in text[start:end])
@@ -113,8 +117,8 @@ class SpanTagger(Pipeline):
         for e in sorted(ents, key=lambda e: (e["start"], e["end"])):
             if e.get("start") is None:
                 continue
-            start, end = trim(text, int(e["start"]), int(e["end"]))
             label = str(e["entity_group"])
+            start, end = self.edges(text, *trim(text, int(e["start"]), int(e["end"])), label)
             if end <= start or not self.keep(text, start, end, label):
                 continue
             if spans and spans[-1].end > start:

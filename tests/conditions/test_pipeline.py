@@ -1,5 +1,7 @@
 """The condition pipeline: model spans, knowledge-base names it missed, ICD codes and ConText status."""
 
+import pytest
+
 from core.conditions.types import ConditionResult
 
 
@@ -114,3 +116,16 @@ def test_an_abbreviation_a_condition_defines_is_a_condition_where_it_is_used():
     uses = [i for i in range(len(text)) if text.startswith("DM", i) and not text.startswith("DMPK", i)]
     assert [f for f in found if f[0] == "DM"] == [("DM", i, "abbreviation") for i in uses]
     assert not any(f[0] in ("DMPK", "XY") for f in found)   # XY: no word of "Gout" starts with X
+
+
+@pytest.mark.parametrize(("span", "expected"), [
+    ("the spinal cord and", "spinal cord"),
+    ("of prostatic adenocarcinoma", "prostatic adenocarcinoma"),
+    ("breast cancer, and the", "breast cancer"),
+    ("cancer of the breast", "cancer of the breast"),   # inner function words stay
+    ("and or the", ""),
+])
+def test_a_span_never_starts_or_ends_with_a_function_word(tiny_conditions, span, expected):
+    text = f"Seen for {span} today."
+    start, end = tiny_conditions.edges(text, 9, 9 + len(span), "CONDITION")
+    assert text[start:end] == expected
