@@ -95,3 +95,8 @@ def severity_rank(severity: str) -> int:
 #: Role of a knowledge-base treatment row: ``first`` line, ``alternative``, ``adjunct`` (added to a primary agent),
 #: ``supportive`` (symptom relief or prevention around the disease) or ``specialist`` (started by a specialist only).
 THERAPY_LINES: tuple[str, ...] = ("first", "alternative", "adjunct", "supportive", "specialist")
+
+# -- people -------------------------------------------------------------------------------------------------
+#: Roles of signed-in users, least privileged first (each role may do what the ones before it may:
+#: :data:`core.auth.PERMISSIONS`).
+ROLES: tuple[str, ...] = ("clinician", "annotator", "admin")

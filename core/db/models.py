@@ -1,4 +1,4 @@
-"""Typed SQLAlchemy models: model predictions and the human feedback on them.
+"""Typed SQLAlchemy models: model predictions and the human feedback on them, users, and the audit trail.
 
 Privacy rule: a :class:`Prediction` never holds the note text, only its SHA-256 (``input_hash``).
 The note text is stored only on :class:`Feedback` rows, and only when the person giving feedback
@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -117,3 +117,46 @@ class Feedback(Base):
             f"Feedback(id={self.id!r}, prediction_id={self.prediction_id!r}, "
             f"verdict={self.verdict!r}, user_role={self.user_role!r})"
         )
+
+
+class User(Base):
+    """A person who signs in: a role (:data:`core.labels.ROLES`) and an argon2id hash, never the password."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Consecutive failed sign-ins (reset by a successful one or when a lock expires).
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_sign_in: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    def __repr__(self) -> str:
+        return f"User(id={self.id!r}, name={self.name!r}, role={self.role!r}, disabled={self.disabled!r})"
+
+
+class AuditEvent(Base):
+    """One append-only audit row, chained to the one before it: ``hash = sha256(prev_hash + canonical row)``
+    (:mod:`core.db.audit`), so editing or deleting a row breaks the chain from that row on.
+
+    ``target`` is an id (``"feedback:12"``, ``"user:alice"``) and ``details`` a small JSON object: never note text.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_at", "at"), Index("ix_audit_events_action", "action"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(256), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    def __repr__(self) -> str:
+        return f"AuditEvent(id={self.id!r}, action={self.action!r}, actor={self.actor!r}, target={self.target!r})"

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from core.config import get_settings
+from core.db.audit import append_event
 from core.db.engine import session_scope, write_session
 from core.db.models import USER_ROLES, VERDICTS, Feedback, Prediction
 
@@ -116,6 +117,8 @@ def record_feedback(
         note_text: the note itself, only if the user agrees to keep it for retraining.
         engine: database engine (default: the settings' database).
 
+    Also appends a ``feedback_written`` audit event (actor ``user_name``; ids and the verdict, never the text).
+
     Returns:
         The new feedback's id.
 
@@ -142,7 +145,8 @@ def record_feedback(
         note_text = note_text if note_text.strip() else None
 
     with write_session(engine) as session:
-        if session.get(Prediction, prediction_id) is None:
+        prediction = session.get(Prediction, prediction_id)
+        if prediction is None:
             raise ValueError(f"unknown prediction id {prediction_id}")
         feedback = Feedback(
             prediction_id=prediction_id,
@@ -155,6 +159,10 @@ def record_feedback(
         )
         session.add(feedback)
         session.flush()
+        # Same transaction: the feedback row and its audit event are committed together or not at all.
+        append_event(session, user_name, "feedback_written", f"feedback:{feedback.id}",
+                     {"prediction_id": prediction_id, "task": prediction.task, "verdict": verdict,
+                      "role": user_role, "corrected": correction is not None, "note_text_kept": note_text is not None})
         return feedback.id
 
 
