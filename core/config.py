@@ -11,6 +11,12 @@ Every path and switch NoteLens uses is read here; environment variables override
 - ``NOTELENS_THREADS``: CPU threads for torch (default: every core).
 - ``NOTELENS_BF16``: ``auto`` (bfloat16 autocast where the hardware runs it natively: CUDA GPUs with
   bf16, CPUs with AVX512-BF16/AMX), ``on`` or ``off``.
+- ``NOTELENS_SESSION_IDLE_MINUTES``: a signed-in session ends after this long without activity (default 30).
+- ``NOTELENS_AUTH_MAX_FAILURES``: consecutive failed sign-ins that lock an account (default 5).
+- ``NOTELENS_AUTH_LOCKOUT_MINUTES``: how long such a lock lasts (default 15).
+
+``NOTELENS_ADMIN_PASSWORD`` (the first admin's password, :func:`core.auth.bootstrap_admin`) is read there, not
+kept here: a secret does not belong in an object that gets printed and logged.
 """
 
 from __future__ import annotations
@@ -31,6 +37,15 @@ def _env_path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _env_positive_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     """NoteLens settings (immutable; build a new one to change them)."""
@@ -44,6 +59,9 @@ class Settings:
     bf16: Literal["auto", "on", "off"] = "auto"
     threads: int = 0
     seed: int = 13
+    session_idle_minutes: int = 30
+    auth_max_failures: int = 5
+    auth_lockout_minutes: int = 15
 
     @property
     def database_url(self) -> str:
@@ -70,6 +88,9 @@ class Settings:
             max_note_chars=int(os.environ.get("NOTELENS_MAX_NOTE_CHARS", "200000")),
             bf16=bf16,  # type: ignore[arg-type]
             threads=int(os.environ.get("NOTELENS_THREADS", "0") or 0),
+            session_idle_minutes=_env_positive_int("NOTELENS_SESSION_IDLE_MINUTES", 30),
+            auth_max_failures=_env_positive_int("NOTELENS_AUTH_MAX_FAILURES", 5),
+            auth_lockout_minutes=_env_positive_int("NOTELENS_AUTH_LOCKOUT_MINUTES", 15),
         )
 
 

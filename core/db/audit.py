@@ -29,8 +29,8 @@ GENESIS = "0" * 64
 SYSTEM = "system"
 #: What can be audited. A fixed list, so a typo fails loudly instead of writing rows no one will look for.
 ACTIONS: tuple[str, ...] = (
-    "sign_in", "sign_in_failed", "sign_out", "user_added", "role_changed", "user_disabled", "password_changed",
-    "feedback_written", "note_text_viewed", "export", "purge", "model_promoted",
+    "sign_in", "sign_in_failed", "sign_out", "user_added", "role_changed", "user_disabled", "user_enabled",
+    "password_changed", "feedback_written", "note_text_viewed", "export", "purge", "model_promoted",
 )
 #: Longest canonical JSON of ``details``, and longest string value in it: details are ids and counts, so a long
 #: string there is most likely a note pasted by mistake, which the trail must never hold.
