@@ -1,5 +1,6 @@
 # NoteLens: two commands on a fresh machine.
-#   make run   create .venv, install, train the default models if missing, serve http://localhost:8501
+#   make run   create .venv, install, train the default models if missing, create the first admin if no user
+#              exists (prints its one-time password), serve http://localhost:8501
 #   make test  install the dev requirements (and Debian's chromium), run the whole test suite
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -38,7 +39,10 @@ install-dev: $(VENV)/.installed-dev
 models: install
 	$(BIN)/notelens train all --if-missing
 
+# `users bootstrap` creates the first user, admin, only while there is none, and prints its one-time password
+# (or uses NOTELENS_ADMIN_PASSWORD); once users exist it prints nothing.
 run: models
+	$(BIN)/notelens users bootstrap
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
 
 test: install-dev
