@@ -267,3 +267,41 @@ def test_session_idle_timeout(monkeypatch):
     with pytest.raises(ValueError, match="NOTELENS_SESSION_IDLE_MINUTES"):
         get_settings()
     get_settings.cache_clear()
+
+
+def _together(n: int, call) -> list:
+    """Run ``call()`` in ``n`` threads released at once; their results (errors re-raised)."""
+    import threading
+
+    results, errors = [], []
+    barrier = threading.Barrier(n)
+
+    def work() -> None:
+        try:
+            barrier.wait()
+            results.append(call())
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    return results
+
+
+def test_concurrent_bootstraps_create_one_admin(engine):
+    results = _together(4, lambda: auth.bootstrap_admin(engine=engine))
+    assert sum(r is not None for r in results) == 1
+    assert [u.name for u in auth.list_users(engine=engine)] == ["admin"]
+    assert verify(engine=engine).as_dict() == {"ok": True, "rows": 1}
+
+
+def test_concurrent_failures_are_all_counted(engine):
+    auth.add_user("alice", "clinician", PASSWORD, engine=engine)
+    results = _together(5, lambda: auth.authenticate("alice", "wrong password!", now=T0, engine=engine))
+    assert sorted(r.status for r in results) == ["bad_credentials"] * 4 + ["locked"]
+    assert auth.get_user("alice", engine=engine).failed_count == 5
+    assert auth.authenticate("alice", PASSWORD, now=T0, engine=engine).status == "locked"
