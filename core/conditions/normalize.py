@@ -117,6 +117,11 @@ def _mesh_names() -> frozenset[str]:
     return frozenset(n for n, _ in disease_variants())
 
 
+#: Normalization methods that say a lexicon names the mention itself; word overlap (``fuzzy``) or a name inside a longer
+#: mention (``contains``: "breast cancer, and the tumours") code a mention but do not make it a condition name.
+EXACT_METHODS = frozenset({"kb", "lexicon", "icd", "tokens"})
+
+
 def unspaced(mention: str) -> str:
     """A mention as written outside a tokenized corpus: ``ataxia - telangiectasia`` -> ``ataxia-telangiectasia``,
     ``Addison ' s disease`` -> ``Addison's disease``."""
@@ -133,7 +138,7 @@ def is_known(mention: str, text: str = "") -> bool:
         return True
     if m.isupper() and re.search(r"\(\s*" + re.escape(m) + r"\s*\)", text):
         return True
-    return normalize(m) is not None or normalize(unspaced(m)) is not None
+    return any(code is not None and code.method in EXACT_METHODS for code in (normalize(m), normalize(unspaced(m))))
 
 
 def lexicon_spans(text: str) -> list[tuple[int, int]]:
