@@ -1,26 +1,42 @@
-"""NoteLens web app: the page router and the frame shared by every page (``streamlit run app.py``)."""
+"""NoteLens web app: the page router and the frame shared by every page (``streamlit run app.py``).
+
+Nothing but the sign-in form is shown until someone signs in; then only the pages their role allows are routed
+(:func:`core.auth.allowed_pages`), and each page checks the role again itself (:func:`pages.state.require`).
+"""
 
 import streamlit as st
 
-from core.db.models import USER_ROLES
-from pages import state
+from core.auth import allowed_pages
+from core.explain.render import escape_markdown
+from pages import auth, state
 
 st.set_page_config(page_title="NoteLens", page_icon=":material/stethoscope:", layout="wide")
 
-page = st.navigation([
-    st.Page("pages/triage.py", title="Triage", icon=":material/alt_route:", default=True),
-    st.Page("pages/drugs.py", title="Medications", icon=":material/medication:"),
-    st.Page("pages/treatments.py", title="Treatments", icon=":material/prescriptions:"),
-    st.Page("pages/feedback.py", title="Feedback review", icon=":material/rate_review:"),
-])
+#: Every page the app can route (file, title, icon), by :data:`core.auth.PAGE_ACTIONS` name.
+PAGES = {
+    "triage": ("pages/triage.py", "Triage", ":material/alt_route:"),
+    "drugs": ("pages/drugs.py", "Medications", ":material/medication:"),
+    "treatments": ("pages/treatments.py", "Treatments", ":material/prescriptions:"),
+    "feedback": ("pages/feedback.py", "Feedback review", ":material/rate_review:"),
+}
+
+account = auth.current_account()
+if account is None:
+    st.navigation([st.Page(auth.sign_in_form, title="Sign in", icon=":material/login:")], position="hidden").run()
+    st.stop()
+user, role = account
+
+allowed = [name for name in allowed_pages(role) if name in PAGES]
+page = st.navigation([st.Page(PAGES[name][0], title=PAGES[name][1], icon=PAGES[name][2], default=(i == 0))
+                      for i, name in enumerate(allowed)])
 
 with st.sidebar:
     st.markdown("### NoteLens")
+    st.caption(f":material/person: Signed in as {escape_markdown(user)} ({role})")
+    st.button("Sign out", icon=":material/logout:", on_click=auth.sign_out, kwargs={"reason": "button"})
     triage = state.model("triage")
     st.caption("  \n".join(f"{name.capitalize()} model: `{version}`" for name, version in state.versions().items())
                + f"  \nDevice: `{triage.device if triage is not None else '-'}`")
-    st.text_input("Your name", key="user_name", placeholder="Needed to send feedback")
-    st.selectbox("Your role", USER_ROLES, key="user_role", format_func=str.capitalize)
     st.caption(":material/lock: Notes are processed in memory and not stored, unless you submit feedback "
                "on one (then its text is kept to retrain the model).")
     st.caption("Decision support only: a clinician reviews every routing, medication list and suggested "

@@ -6,7 +6,10 @@ from core.drugs.fhir import bundle_json, exported_mentions
 from core.drugs.present import class_rows, legend_html, medication_rows, note_html
 from core.explain.render import escape_markdown
 from core.labels import ATTRIBUTE_TEXT, DRUG_STATUS_TEXT
+from pages import state
 from pages.components import explain_picker, explanation, explanation_panel, note_input, require_model, span_corrections
+
+state.require("run")  # first: nothing of the page for someone not signed in or not allowed
 
 st.title("Medications in a note")
 st.caption("NoteLens highlights every medication mention with its strength, dose, route, frequency, form and "

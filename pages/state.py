@@ -32,6 +32,11 @@ SAMPLE_KEY = "sample_choice"
 UPLOAD_KEY = "note_upload"
 INPUT_ERROR_KEY = "input_error"
 _PREDICTIONS_KEY = "recorded_predictions"
+#: Session keys of the signed-in account (set by :mod:`pages.auth`, re-checked by ``app.py`` on every run).
+AUTH_USER_KEY, AUTH_ROLE_KEY = "auth_user", "auth_role"
+#: Feedback role recorded for each sign-in role: the feedback table takes only :data:`core.db.models.USER_ROLES`
+#: (clinician, annotator, reviewer), so an admin's feedback is recorded as a reviewer's, the closest role there.
+FEEDBACK_ROLE = {"clinician": "clinician", "annotator": "annotator", "admin": "reviewer"}
 #: Widget keys of each page's explanation pickers: (what to explain, method).
 EXPLAIN_KEYS = {"triage": ("explain_target", "explain_method"), "drugs": ("drug_explain_choice", "drug_explain_method"),
                 "treatments": ("treat_explain", "treat_explain_method")}
@@ -197,6 +202,27 @@ def clear_run(name: str) -> None:
     st.session_state.pop(_run_key(name), None)
 
 
+# -- access -------------------------------------------------------------------------------------------------
+def require(action: str) -> tuple[str, str]:
+    """(name, role) of the signed-in account; otherwise, or when its role may not do ``action``
+    (:func:`core.auth.can`), show why and stop the page. Every page calls it first, so a page run on its own
+    (not through ``app.py``'s navigation) shows nothing to someone not signed in or not allowed.
+
+    The account is re-read here too (:func:`pages.auth.current_account`: disabled, deleted, idle), not only in
+    ``app.py``: a page must not trust a session that was valid when the router last ran."""
+    from core.auth import can
+    from pages.auth import current_account
+
+    name, role = current_account() or ("", "")
+    if not name:
+        st.error("Sign in to use NoteLens.", icon=":material/lock:")
+        st.stop()
+    if not can(role, action):
+        st.error(f"Your role ({role}) does not allow this page.", icon=":material/block:")
+        st.stop()
+    return name, role
+
+
 # -- explanations -------------------------------------------------------------------------------------------
 def default_method(run: NoteRun) -> str:
     return get_task(run.task).default_method(run.result)
@@ -217,8 +243,9 @@ def explain(run: NoteRun, target: Any, method: str) -> Any:
 
 # -- feedback -----------------------------------------------------------------------------------------------
 def current_user() -> tuple[str, str]:
-    """(name, role) entered in the sidebar."""
-    return (str(st.session_state.get("user_name") or "").strip(), str(st.session_state.get("user_role") or ""))
+    """(name, feedback role) of the signed-in account (``("", "")`` when nobody is signed in)."""
+    name = str(st.session_state.get(AUTH_USER_KEY) or "")
+    return (name, FEEDBACK_ROLE.get(str(st.session_state.get(AUTH_ROLE_KEY) or ""), "")) if name else ("", "")
 
 
 def submit(run: NoteRun, kind: str, *, task: str | None = None, comment: str | None = None,
@@ -232,7 +259,7 @@ def submit(run: NoteRun, kind: str, *, task: str | None = None, comment: str | N
     name = task or run.task
     user, role = current_user()
     if not user:
-        raise ValueError("Enter your name in the sidebar before sending feedback.")
+        raise ValueError("Sign in before sending feedback.")
     result = run.result if name == run.task else getattr(run.result, name)
     correction = get_task(name).correction(run.text, result, kind, **fields)
     prediction_id = run.prediction_id if name == run.task else _record_once(name, run.text, result)[1]

@@ -26,6 +26,8 @@ from pages.components import (
     span_corrections,
 )
 
+state.require("run")  # first: nothing of the page for someone not signed in or not allowed
+
 P = state.PREFIX["treatments"]
 
 st.title("Treatment suggestions")

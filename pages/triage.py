@@ -9,6 +9,8 @@ from core.triage.present import is_severe, outcome_text, red_flag_rows
 from pages import state
 from pages.components import explain_picker, explanation, explanation_panel, note_input, require_model, send
 
+state.require("run")  # first: nothing of the page for someone not signed in or not allowed
+
 st.title("Triage a clinical note")
 st.caption("NoteLens suggests the service a note should be routed to, flags urgent findings and shows which "
            "words drove the suggestion. It supports, and never replaces, a clinician's judgement.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
@@ -10,12 +11,18 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120
+#: Password of every test account (:func:`account`).
+PASSWORD = "test-password-123"
+#: Account open_app signs in unless told otherwise.
+DEFAULT_USER = ("dr.test", "clinician")
 
 
-def open_app(page: str | None, title: str) -> Iterator[AppTest]:
-    """The app (fresh shared caches) on ``page`` (``pages/x.py``; None: the default page), showing ``title``."""
+def open_app(page: str | None, title: str, user: tuple[str, str] = DEFAULT_USER) -> Iterator[AppTest]:
+    """The app (fresh shared caches) on ``page`` (``pages/x.py``; None: the default page), showing ``title``,
+    with ``user`` (name, role) signed in."""
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    sign_in(at, *user)
     at.run()  # the Triage page is the default one (AppTest drops the sidebar after a switch_page)
     if page is not None:
         at.switch_page(page)
@@ -39,12 +46,23 @@ def run_note(at: AppTest, key: str, text: str, label: str) -> AppTest:
     return at
 
 
-def sign_in(at: AppTest, name: str, role: str = "clinician") -> None:
-    """Fill the sidebar's name and role for the next run.
+def account(name: str, role: str = "clinician") -> str:
+    """Make sure the test database has an enabled account ``name`` with ``role`` (password :data:`PASSWORD`)."""
+    from core import auth
+    from core.db.engine import init_db
 
-    AppTest (streamlit 1.67) drops the sidebar's widgets from its tree after the first rerun of an
-    st.navigation app and then resets them, so they are set through session state right before the run
-    that needs them; the browser test types them for real.
-    """
-    at.session_state["user_name"] = name
-    at.session_state["user_role"] = role
+    init_db()
+    if auth.get_user(name) is None:
+        auth.add_user(name, role, PASSWORD)
+    else:
+        auth.enable_user(name)
+        auth.set_role(name, role)
+    return name
+
+
+def sign_in(at: AppTest, name: str, role: str = "clinician") -> None:
+    """Sign ``name`` in with ``role`` for the next run, as the sign-in form would (the form itself is tested in
+    test_auth_pages.py): the account exists in the test database and the session holds it."""
+    at.session_state["auth_user"] = account(name, role)
+    at.session_state["auth_role"] = role
+    at.session_state["auth_last_activity"] = datetime.now(UTC)

@@ -19,8 +19,8 @@ def find(at: AppTest, text: str) -> AppTest:
     return run_note(at, "drugs_note_text", text, "Find medications")
 
 
-def send_correction(at: AppTest, name: str = "Dr Annotator", role: str = "annotator") -> AppTest:
-    """Sign in (through session state: AppTest drops the sidebar after a page switch) and send the form."""
+def send_correction(at: AppTest, name: str = "dr.annotator", role: str = "annotator") -> AppTest:
+    """Sign ``name`` in with ``role`` and send the form."""
     sign_in(at, name, role)
     button(at, "Send correction").click()
     at.run()
@@ -68,7 +68,7 @@ def test_corrections_are_stored_as_feedback_on_the_prediction(app):
     app.text_input(key="drug_fix_text").input("pain")
     send_correction(app)
     assert not app.exception, app.exception
-    rows = [r for r in list_feedback("drugs", limit=20) if r.user_name == "Dr Annotator"]
+    rows = [r for r in list_feedback("drugs", limit=20) if r.user_name == "dr.annotator"]
     assert rows, "no feedback row"
     row = rows[0]
     assert row.verdict == "partially_correct" and row.user_role == "annotator"
@@ -85,7 +85,7 @@ def test_corrections_are_stored_as_feedback_on_the_prediction(app):
     app.selectbox(key="drug_fix_status").select("allergy")
     send_correction(app)
     assert not app.exception and not app.error, [e.value for e in app.error]
-    latest = [r for r in list_feedback("drugs", limit=20) if r.user_name == "Dr Annotator"][0]
+    latest = [r for r in list_feedback("drugs", limit=20) if r.user_name == "dr.annotator"][0]
     assert latest.correction == {"kind": "status", "drug": [NOTE.index("metoprolol"), NOTE.index("metoprolol") + 10],
                                  "status": "allergy", "text": "metoprolol"}
 
@@ -98,10 +98,19 @@ def test_corrections_are_stored_as_feedback_on_the_prediction(app):
     assert "note" not in corrections.columns
 
 
-def test_a_correction_without_a_name_is_refused(app):
+def test_a_correction_after_signing_out_is_refused(app):
+    from core.db.store import list_feedback
+
     find(app, NOTE)
-    send_correction(app, name="")
-    assert any("Enter your name" in e.value for e in app.error)
+    before = len(list_feedback("drugs", limit=500))
+    for key in ("auth_user", "auth_role", "auth_last_activity"):
+        del app.session_state[key]
+    button(app, "Send correction").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert any("Sign in to use NoteLens" in e.value for e in app.error)
+    assert not app.title  # the page stopped before showing anything
+    assert len(list_feedback("drugs", limit=500)) == before
 
 
 def test_empty_note_gets_a_clear_message(app):

@@ -32,6 +32,7 @@ def heatmap(at: AppTest) -> str:
 
 
 def test_triage_explain_and_flag_as_wrong(app):
+    from core.audit import list_events
     from core.db.store import list_feedback
 
     at = app
@@ -60,7 +61,7 @@ def test_triage_explain_and_flag_as_wrong(app):
 
     at.selectbox(key="correct_service").select("orthopedics")
     at.text_area(key="feedback_comment").input("Knee fracture note, not cardiac.")
-    sign_in(at, "Dr Test", "reviewer")
+    sign_in(at, "dr.test", "annotator")  # an annotator may also open the review page below
     button(at, "Flag as wrong").click()
     at.run()
     assert not at.exception, at.exception
@@ -70,7 +71,7 @@ def test_triage_explain_and_flag_as_wrong(app):
     rows = list_feedback(task="triage", limit=10)
     row = next(r for r in rows if r.comment == "Knee fracture note, not cardiac.")
     assert (row.user_name, row.user_role, row.verdict, row.correction) == (
-        "Dr Test", "reviewer", "wrong", "orthopedics")
+        "dr.test", "annotator", "wrong", "orthopedics")
     assert row.note_text == CARDIO
     assert row.output["service"] == "cardiology_pulmonology"
     assert "Chest pain" not in json.dumps(row.output)  # the prediction holds no note text
@@ -92,15 +93,22 @@ def test_triage_explain_and_flag_as_wrong(app):
     at.checkbox[0].check()
     at.run()
     assert CARDIO in set(at.dataframe[0].value["note"])
+    assert list_events(5, actor="dr.test", action="note_text_viewed", target="feedback:triage")
 
 
-def test_feedback_needs_a_name(app):
+def test_feedback_records_the_signed_in_account_and_an_admin_as_reviewer(app):
+    from core.db.store import list_feedback
+
     at = triage(app, CARDIO)
-    sign_in(at, "  ", "clinician")
+    sign_in(at, "dr.admin", "admin")
     at.selectbox(key="correct_service").select("orthopedics")
+    at.text_area(key="feedback_comment").input("Sent by the admin account.")
     button(at, "Flag as wrong").click()
     at.run()
-    assert any("Enter your name" in e.value for e in at.error)
+    assert not at.exception, at.exception
+    assert any("feedback #" in el.value for el in at.success)
+    row = next(r for r in list_feedback(task="triage", limit=20) if r.comment == "Sent by the admin account.")
+    assert (row.user_name, row.user_role) == ("dr.admin", "reviewer")  # the feedback table has no admin role
 
 
 def test_empty_note_shows_the_error_and_keeps_the_text(app):
@@ -137,6 +145,8 @@ def test_sample_note_fills_the_text_box(app):
 
 def test_pages_switch(app):
     at = app
+    sign_in(at, "dr.test", "annotator")
+    at.run()  # the navigation now routes the review page too
     at.switch_page("pages/feedback.py")
     at.run()
     assert not at.exception and at.title[0].value == "Feedback review"
@@ -153,6 +163,7 @@ def test_without_a_model_the_page_says_how_to_train(monkeypatch, tmp_path, tiny_
     st.cache_resource.clear()
     try:
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        sign_in(at, "dr.test")
         at.run()
         assert not at.exception, at.exception
         assert any("No triage model is trained yet" in e.value and "make run" in e.value for e in at.error)

@@ -1,0 +1,102 @@
+"""Sign-in for the app (not a page itself): the form, the account check on every run, and signing out.
+
+:mod:`core.auth` decides (passwords, lockout, roles, idle timeout); this module only keeps the signed-in account in
+``st.session_state`` and shows the form. ``app.py`` calls :func:`current_account` on every run and shows only
+:func:`sign_in_form` until it returns an account; each page then guards itself with :func:`pages.state.require`.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import streamlit as st
+
+from core import audit
+from core import auth as core_auth
+from core.config import get_settings
+from core.db.models import utcnow
+from core.explain.render import escape_markdown
+from pages import state
+
+USER_KEY, ROLE_KEY, ACTIVITY_KEY = state.AUTH_USER_KEY, state.AUTH_ROLE_KEY, "auth_last_activity"
+#: Name (lower-case) -> time.time() before which this session refuses another attempt (``retry_after_s``).
+RETRY_KEY = "auth_retry_until"
+#: Why the session was signed out, shown once above the form.
+NOTICE_KEY = "auth_notice"
+
+
+def sign_out(reason: str = "button") -> None:
+    """Forget the signed-in account (audited as ``sign_out`` with ``reason``) and the session's page state."""
+    user = st.session_state.get(USER_KEY)
+    for key in (USER_KEY, ROLE_KEY, ACTIVITY_KEY):
+        st.session_state.pop(key, None)
+    if user:
+        state.database()
+        audit.record(str(user), "sign_out", f"user:{user}", {"reason": reason})
+
+
+def current_account(now: datetime | None = None) -> tuple[str, str] | None:
+    """(name, role) of the signed-in account, re-read from the database on every run; ``None`` when nobody is
+    signed in, the account is gone or disabled, or the session was idle too long (each of these signs out)."""
+    user = st.session_state.get(USER_KEY)
+    if not user:
+        return None
+    now = now or utcnow()
+    state.database()
+    info = core_auth.get_user(str(user))
+    last = st.session_state.get(ACTIVITY_KEY)
+    if info is None or info.disabled:
+        sign_out("account_disabled" if info is not None else "account_missing")
+        st.session_state[NOTICE_KEY] = "Your account is disabled or no longer exists: you were signed out."
+        return None
+    if not isinstance(last, datetime) or core_auth.session_expired(last, now):
+        sign_out("idle")
+        st.session_state[NOTICE_KEY] = f"Signed out after {get_settings().session_idle_minutes} minutes idle."
+        return None
+    st.session_state[ACTIVITY_KEY] = now
+    st.session_state[ROLE_KEY] = info.role  # a role changed by an administrator applies at once
+    return info.name, info.role
+
+
+def attempt(name: str, password: str) -> str | None:
+    """Try to sign in; on success keep the account in the session and return ``None``, else the message to show.
+
+    A failed attempt makes this session refuse the same name for ``retry_after_s`` seconds (it does not sleep).
+    """
+    key = name.strip().lower()
+    waits: dict[str, float] = st.session_state.setdefault(RETRY_KEY, {})
+    left = waits.get(key, 0.0) - time.time()
+    if left > 0:
+        return f"Wait {left:.0f} s before trying again."
+    state.database()
+    result = core_auth.authenticate(name, password)
+    if not result.ok or result.user is None:
+        if result.retry_after_s > 0:
+            waits[key] = time.time() + result.retry_after_s
+        return result.message
+    waits.pop(key, None)
+    st.session_state.pop(NOTICE_KEY, None)
+    st.session_state[USER_KEY] = result.user.name
+    st.session_state[ROLE_KEY] = result.user.role
+    st.session_state[ACTIVITY_KEY] = utcnow()
+    return None
+
+
+def sign_in_form() -> None:
+    """The only thing shown until someone signs in."""
+    st.title("Sign in to NoteLens")
+    notice = st.session_state.get(NOTICE_KEY)
+    if notice:
+        st.info(escape_markdown(notice), icon=":material/logout:")
+    with st.form("sign_in"):
+        name = st.text_input("User name", key="sign_in_name", autocomplete="username")
+        password = st.text_input("Password", type="password", key="sign_in_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", icon=":material/login:", type="primary")
+    if submitted:
+        problem = attempt(name, password)
+        if problem is None:
+            st.rerun()
+        st.error(escape_markdown(problem), icon=":material/lock:")
+    st.caption("Accounts are created by an administrator (`notelens users add`).")
