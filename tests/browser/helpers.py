@@ -2,7 +2,8 @@
 
 Used by the browser tests and, to refresh the README's screenshot, as a script:
 ``python -m tests.browser.helpers [assets/screenshot.png]`` serves the app with the current settings (the
-real trained models), triages a sample note and saves a full-page screenshot
+real trained models), signs in (``NOTELENS_SCREENSHOT_USER``, default ``admin``, with the password in
+``NOTELENS_ADMIN_PASSWORD``), triages a sample note and saves a full-page screenshot
 (``assets/screenshot-medications.png``: the Medications page instead).
 """
 
@@ -26,6 +27,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+#: Password of the accounts the browser tests create (:func:`create_account`).
+PASSWORD = "browser-test-password"
 
 
 #: Marks of every real-browser test module (``pytestmark = BROWSER_MARKS``).
@@ -101,17 +104,46 @@ def wait_idle(page, timeout_ms: float = 90_000) -> None:
 
 
 def open_app(page, url: str) -> None:
+    """Open the app: until someone signs in it shows only the sign-in form (:func:`sign_in`)."""
     page.goto(url)
     page.wait_for_selector("[data-testid='stApp']")
-    page.get_by_text("Triage a clinical note").wait_for()
+    page.get_by_text("Sign in to NoteLens").wait_for()
     wait_idle(page)
 
 
-def serve():
-    """A server over the tests' temporary models and database (for a module's ``server`` fixture)."""
+def create_account(name: str, role: str = "clinician", password: str = PASSWORD) -> str:
+    """Make sure the database the server uses (this process's ``NOTELENS_DB_URL``) has an enabled account."""
+    from core import auth
+    from core.db.engine import init_db
+
+    init_db()
+    if auth.get_user(name) is None:
+        auth.add_user(name, role, password)
+    else:
+        auth.enable_user(name)
+        auth.set_role(name, role)
+        auth.set_password(name, password)
+    return name
+
+
+def serve(*accounts: tuple[str, str]):
+    """A server over the tests' temporary models and database, with ``accounts`` (name, role) created in it
+    (password :data:`PASSWORD`), for a module's ``server`` fixture."""
     assert os.environ["NOTELENS_DB_URL"] and os.environ["NOTELENS_MODELS_DIR"]
+    for name, role in accounts:
+        create_account(name, role)
     with streamlit_server() as url:
         yield url
+
+
+def sign_in(page, name: str, password: str = PASSWORD) -> None:
+    """Fill the sign-in form and wait for the default page."""
+    page.get_by_role("textbox", name="User name", exact=True).fill(name)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.locator("[data-testid='stBaseButton-primaryFormSubmit']", has_text="Sign in").click()
+    wait_idle(page)
+    page.get_by_text("Triage a clinical note").wait_for()
+    wait_idle(page)
 
 
 def go_to(page, link: str, heading: str) -> None:
@@ -119,13 +151,6 @@ def go_to(page, link: str, heading: str) -> None:
     page.get_by_role("link", name=link).click()
     wait_idle(page)
     page.get_by_text(heading).first.wait_for()
-
-
-def sign_in(page, name: str) -> None:
-    box = page.get_by_role("textbox", name="Your name", exact=True)
-    box.fill(name)
-    box.press("Enter")
-    wait_idle(page)
 
 
 def paste_and_run(page, note: str, button: str) -> None:
@@ -175,6 +200,7 @@ def screenshot(out: Path, sample: str = "Chest pain emergency", page_name: str =
     # Streamlit scrolls inside its main container, so a full-page shot only shows the viewport: use a tall one.
     with streamlit_server() as url, chromium_page(height=height, timeout_ms=600_000) as page:
         open_app(page, url)
+        sign_in(page, os.environ.get("NOTELENS_SCREENSHOT_USER", "admin"), os.environ["NOTELENS_ADMIN_PASSWORD"])
         if link is not None:
             page.get_by_role("link", name=link).click()
             wait_idle(page)

@@ -14,7 +14,7 @@ NOTE = ("Continue metoprolol 25 mg PO BID and lisinopril 10 mg daily for pain.\n
 
 @pytest.fixture(scope="module")
 def server(tiny_triage_artifact, tiny_drug_artifact):
-    yield from h.serve()
+    yield from h.serve(("dr.browser.drugs", "clinician"))
 
 
 def test_medications_page_in_a_browser(server):
@@ -22,7 +22,7 @@ def test_medications_page_in_a_browser(server):
 
     with h.chromium_page() as page:
         h.open_app(page, server)
-        h.sign_in(page, "Dr Browser Drugs")
+        h.sign_in(page, "dr.browser.drugs")
         h.go_to(page, "Medications", "Medications in a note")
         h.paste_and_run(page, NOTE, "Find medications")
         note = page.locator(".nl-highlight")
@@ -42,5 +42,5 @@ def test_medications_page_in_a_browser(server):
         page.locator("[data-testid='stBaseButton-secondaryFormSubmit']", has_text="Send correction").click()
         h.wait_idle(page)
         page.get_by_text("Saved feedback #").wait_for()
-        rows = [r for r in list_feedback("drugs", limit=50) if r.user_name == "Dr Browser Drugs"]
+        rows = [r for r in list_feedback("drugs", limit=50) if r.user_name == "dr.browser.drugs"]
         assert len(rows) == 1 and rows[0].correction["kind"] == "missed_drug" and rows[0].note_text == NOTE

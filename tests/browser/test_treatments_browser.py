@@ -14,7 +14,7 @@ NOTE = ("Assessment: hypertension. She is 20 weeks pregnant.\n"
 
 @pytest.fixture(scope="module")
 def server(tiny_triage_artifact, tiny_drug_artifact, tiny_condition_artifact, tiny_ranker_artifact):
-    yield from h.serve()
+    yield from h.serve(("dr.browser.treatments", "clinician"))
 
 
 def test_treatments_page_in_a_browser(server):
@@ -22,7 +22,7 @@ def test_treatments_page_in_a_browser(server):
 
     with h.chromium_page() as page:
         h.open_app(page, server)
-        h.sign_in(page, "Dr Browser Treatments")
+        h.sign_in(page, "dr.browser.treatments")
         h.go_to(page, "Treatments", "Treatment suggestions")
         assert page.get_by_text("Decision support only").count() >= 1
         h.paste_and_run(page, NOTE, "Suggest treatments")
@@ -36,5 +36,5 @@ def test_treatments_page_in_a_browser(server):
         page.locator("[data-testid='stBaseButton-secondaryFormSubmit']", has_text="Add").click()
         h.wait_idle(page)
         page.get_by_text("Saved feedback #").wait_for()
-        rows = [r for r in list_feedback("treatments", limit=50) if r.user_name == "Dr Browser Treatments"]
+        rows = [r for r in list_feedback("treatments", limit=50) if r.user_name == "dr.browser.treatments"]
         assert len(rows) == 1 and rows[0].correction["drug"] == "methyldopa" and rows[0].note_text == NOTE

@@ -11,6 +11,7 @@ from tests.browser.helpers import (
     ROOT,
     choose_sample,
     chromium_page,
+    create_account,
     flag_as_wrong,
     open_app,
     paste_and_triage,
@@ -28,6 +29,7 @@ def server(tiny_triage_artifact):
     # The server inherits this process's environment (conftest's temporary models folder and database),
     # so it serves the tiny model and writes feedback where this test can read it.
     assert os.environ["NOTELENS_DB_URL"] and os.environ["NOTELENS_MODELS_DIR"]
+    create_account("dr.browser", "annotator")  # an annotator: the test also opens the review page
     with streamlit_server() as url:
         yield url
 
@@ -39,8 +41,11 @@ def test_triage_and_flag_in_a_browser(server):
     with chromium_page() as page:
         open_app(page, server)
         assert "NoteLens" in page.title()
+        assert page.get_by_text("Notes are processed in memory and not stored").count() == 0  # form only
+        assert page.get_by_role("link", name="Feedback review").count() == 0
+        sign_in(page, "dr.browser")
         assert page.get_by_text("Notes are processed in memory and not stored").is_visible()
-        sign_in(page, "Dr Browser")
+        assert page.get_by_text("Signed in as dr.browser (annotator)").is_visible()
 
         note = CARDIO + "\n<script>window.__pwned = 1</script>"
         paste_and_triage(page, note)
@@ -56,7 +61,7 @@ def test_triage_and_flag_in_a_browser(server):
         rows = [r for r in list_feedback(task="triage", limit=50) if r.comment == comment]
         assert len(rows) == 1
         row = rows[0]
-        assert (row.user_name, row.user_role, row.verdict, row.correction) == ("Dr Browser", "clinician", "wrong",
+        assert (row.user_name, row.user_role, row.verdict, row.correction) == ("dr.browser", "annotator", "wrong",
                                                                               "orthopedics")
         assert row.note_text == note
         assert f"feedback #{row.id}" in page.get_by_text("feedback #").inner_text()
