@@ -27,6 +27,39 @@ ORTHO = ("Right knee pain after a fall. X-ray shows a tibial plateau fracture. P
          "fixation; arthroscopy of the knee. Ibuprofen 600 mg PO q6h prn pain.")
 
 
+def ensure_account(name: str, role: str, password: str) -> str:
+    """Make sure the settings' database (``NOTELENS_DB_URL``) has an enabled account ``name`` with ``role`` and
+    ``password`` (the page and browser tests sign in with it)."""
+    from core import auth
+    from core.db.engine import init_db
+
+    init_db()
+    if auth.get_user(name) is None:
+        auth.add_user(name, role, password)
+    else:
+        auth.enable_user(name)
+        auth.set_role(name, role)
+        auth.set_password(name, password)
+    return name
+
+
+@pytest.fixture
+def auth_db_url(tmp_path, monkeypatch):
+    """A fresh temporary database as the settings' default (what commands and callers without an engine use), with
+    no admin password in the environment."""
+    from core import auth
+    from core.config import get_settings
+    from core.db.engine import dispose_engine
+
+    url = f"sqlite:///{tmp_path / 'notelens.db'}"
+    monkeypatch.setenv("NOTELENS_DB_URL", url)
+    monkeypatch.delenv(auth.ADMIN_PASSWORD_ENV, raising=False)
+    get_settings.cache_clear()
+    yield url
+    dispose_engine(url)
+    get_settings.cache_clear()
+
+
 def tiny_records(n: int = 40) -> list[tuple[str, str]]:
     """A two-service toy corpus the tiny model can learn in a few steps."""
     out = []

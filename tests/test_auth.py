@@ -20,15 +20,9 @@ T0 = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def engine(tmp_path, monkeypatch):
+def engine(auth_db_url):
     """A migrated temporary database, also the settings' default (what callers without an engine use)."""
-    url = f"sqlite:///{tmp_path / 'notelens.db'}"
-    monkeypatch.setenv("NOTELENS_DB_URL", url)
-    monkeypatch.delenv(auth.ADMIN_PASSWORD_ENV, raising=False)
-    get_settings.cache_clear()
-    yield init_db(url)
-    dispose_engine(url)
-    get_settings.cache_clear()
+    return init_db(auth_db_url)
 
 
 def _stored_hash(engine, name: str) -> str:

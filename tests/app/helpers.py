@@ -9,6 +9,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import ensure_account
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120
 #: Password of every test account (:func:`account`).
@@ -48,16 +50,7 @@ def run_note(at: AppTest, key: str, text: str, label: str) -> AppTest:
 
 def account(name: str, role: str = "clinician") -> str:
     """Make sure the test database has an enabled account ``name`` with ``role`` (password :data:`PASSWORD`)."""
-    from core import auth
-    from core.db.engine import init_db
-
-    init_db()
-    if auth.get_user(name) is None:
-        auth.add_user(name, role, PASSWORD)
-    else:
-        auth.enable_user(name)
-        auth.set_role(name, role)
-    return name
+    return ensure_account(name, role, PASSWORD)
 
 
 def sign_in(at: AppTest, name: str, role: str = "clinician") -> None:

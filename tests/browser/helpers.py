@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ensure_account
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -113,17 +115,7 @@ def open_app(page, url: str) -> None:
 
 def create_account(name: str, role: str = "clinician", password: str = PASSWORD) -> str:
     """Make sure the database the server uses (this process's ``NOTELENS_DB_URL``) has an enabled account."""
-    from core import auth
-    from core.db.engine import init_db
-
-    init_db()
-    if auth.get_user(name) is None:
-        auth.add_user(name, role, password)
-    else:
-        auth.enable_user(name)
-        auth.set_role(name, role)
-        auth.set_password(name, password)
-    return name
+    return ensure_account(name, role, password)
 
 
 def serve(*accounts: tuple[str, str]):

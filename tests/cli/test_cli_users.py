@@ -11,23 +11,16 @@ from typer.testing import CliRunner
 
 from core import auth
 from core.cli import app
-from core.config import get_settings
-from core.db.engine import dispose_engine, get_engine
+from core.db.engine import get_engine
 
 runner = CliRunner()
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
+def db(auth_db_url):
     """The settings' database (what the commands use) as a fresh temporary file."""
-    url = f"sqlite:///{tmp_path / 'notelens.db'}"
-    monkeypatch.setenv("NOTELENS_DB_URL", url)
-    monkeypatch.delenv(auth.ADMIN_PASSWORD_ENV, raising=False)
-    get_settings.cache_clear()
-    yield url
-    dispose_engine(url)
-    get_settings.cache_clear()
+    return auth_db_url
 
 
 def _last_json(output: str) -> dict:
