@@ -4,13 +4,18 @@ Nothing but the sign-in form is shown until someone signs in; then only the page
 (:func:`core.auth.allowed_pages`), and each page checks the role again itself (:func:`pages.state.require`).
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from core.auth import allowed_pages
 from core.explain.render import escape_markdown
 from pages import auth, state
 
-st.set_page_config(page_title="NoteLens", page_icon=":material/stethoscope:", layout="wide")
+# The page icon is the app's own file: a ``:material/...:`` page icon makes the browser fetch it from Google's font
+# server (nothing leaves the machine; tests/browser/test_triage_browser.py watches every request).
+st.set_page_config(page_title="NoteLens", page_icon=str(Path(__file__).resolve().parent / "assets" / "icon.png"),
+                   layout="wide")
 
 #: Every page the app can route (file, title, icon), by :data:`core.auth.PAGE_ACTIONS` name.
 PAGES = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlparse
 
 import pytest
 
@@ -39,6 +40,10 @@ def test_triage_and_flag_in_a_browser(server):
 
     comment = "Browser test: this is a cardiac note, route it elsewhere."
     with chromium_page() as page:
+        outside: list[str] = []  # nothing leaves the machine: every request the page makes goes to the app
+        page.on("request", lambda r: outside.append(r.url)
+                if urlparse(r.url).scheme in ("http", "https", "ws", "wss")
+                and urlparse(r.url).hostname != urlparse(server).hostname else None)
         open_app(page, server)
         assert "NoteLens" in page.title()
         assert page.get_by_text("Notes are processed in memory and not stored").count() == 0  # form only
@@ -78,3 +83,4 @@ def test_triage_and_flag_in_a_browser(server):
         choose_sample(page, "Knee injury")
         note = page.get_by_role("textbox", name="Clinical note", exact=True).input_value()
         assert "anterior cruciate ligament" in note
+        assert not outside, f"the browser fetched from outside the app: {sorted(set(outside))}"
