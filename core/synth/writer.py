@@ -119,7 +119,7 @@ class WriterBase:
         if case.get("ages") and not case["ages"][0] <= self.age_years <= case["ages"][1]:
             # an encounter of children (a neonatal circumcision) or adults only: the patient is redrawn for it
             self._draw_age(*case["ages"], redraw=True)
-            self.comorbid = [c for c in self._comorbidities() if c.code != self.main.code]
+            self.comorbid = self._comorbidities()
             self.meds = self._med_list()
         self.proc = rng.choice(case["procs"])
         if case["dx"]:
