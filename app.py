@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.auth import allowed_pages
 from core.explain.render import escape_markdown
-from pages import auth, state
+from pages import auth, errors, state
 
 # The page icon is the app's own file: a ``:material/...:`` page icon makes the browser fetch it from Google's font
 # server (nothing leaves the machine; tests/browser/test_triage_browser.py watches every request).
@@ -47,4 +47,4 @@ with st.sidebar:
     st.caption("Decision support only: a clinician reviews every routing, medication list and suggested "
                "treatment.")
 
-page.run()
+errors.run_page(page)
