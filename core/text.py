@@ -4,6 +4,9 @@ Two steps, kept apart so the UI can report each failure plainly:
 
 - :func:`decode_note` turns bytes into ``str`` and never raises: BOM-aware (UTF-8, UTF-16 and UTF-32),
   then strict UTF-8, then cp1252 (Windows "smart quotes"), then latin-1, which decodes any byte.
+- :func:`decode_upload` is the strict gate for uploaded files: it accepts only bytes that are text (UTF-8,
+  UTF-16/32 with a BOM, or cp1252/latin-1 that looks like text) and refuses anything else with a message
+  naming the file, so random or binary bytes are never analysed as if they were a note.
 - :func:`clean_note` normalizes the text every model and rule sees (newlines, NFC, no control characters)
   and rejects empty or oversized notes with a :class:`NoteError` whose message can be shown to the user.
 
@@ -17,8 +20,10 @@ import codecs
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 
-__all__ = ["NoteError", "decode_note", "clean_note", "note_hash", "read_upload"]
+__all__ = ["NoteError", "DecodedUpload", "decode_note", "decode_upload", "clean_note", "note_hash", "read_upload",
+           "MAX_CONTROL_SHARE"]
 
 
 class NoteError(ValueError):
@@ -127,14 +132,78 @@ def note_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
-def read_upload(data: bytes) -> str:
-    """The cleaned text of an uploaded ``.txt`` file.
+#: Largest share of control characters (other than tab, newline, carriage return, form feed) in a text file.
+MAX_CONTROL_SHARE = 0.01
+_TEXT_CONTROLS = frozenset("\t\n\r\f")
+
+
+@dataclass(frozen=True)
+class DecodedUpload:
+    """An uploaded file accepted as text: its name, its decoded (not yet cleaned) text and the encoding used."""
+
+    name: str
+    text: str
+    encoding: str
+
+
+def _not_text(name: str, why: str) -> NoteError:
+    return NoteError(f"The file \u201c{name}\u201d was not read: {why}. Nothing was analysed. "
+                     "Upload the note as a plain text (.txt) file, saved as UTF-8.")
+
+
+def decode_upload(data: bytes, name: str = "upload") -> DecodedUpload:
+    """Decode an uploaded file only if it is text; refuse anything else (latin-1 would decode any bytes).
+
+    Accepted: a BOM (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE) with strictly valid text after it, strict UTF-8,
+    then strict cp1252 or latin-1. Whatever the encoding, the decoded text must have no NUL character and at
+    most :data:`MAX_CONTROL_SHARE` of other control characters (tab, newline, carriage return and form feed
+    are text), which refuses binary files, BOM-less UTF-16 and random bytes.
+
+    Args:
+        data: The file's bytes.
+        name: The file's name as the user gave it (only quoted in the message; escaping is the renderer's job).
 
     Raises:
-        NoteError: the file is empty, too long, or does not look like text (replacement or NUL characters).
+        NoteError: the file is empty or is not text; the message names the file and never quotes its content.
     """
-    text = decode_note(data)
-    bad = text.count("\ufffd") + text.count("\x00")
-    if text and bad > max(3, 0.02 * len(text)):
-        raise NoteError("This file does not look like plain text: upload a .txt file of the note.")
-    return clean_note(text)
+    data = bytes(data)
+    if not data:
+        raise _not_text(name, "it is empty")
+    text = encoding = None
+    for bom, bom_encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text, encoding = data[len(bom):].decode(bom_encoding), bom_encoding
+            except UnicodeDecodeError:
+                raise _not_text(name, f"it starts like {bom_encoding.upper()} text but is not valid "
+                                      f"{bom_encoding.upper()}") from None
+            break
+    else:
+        for candidate in ("utf-8", "cp1252", "latin-1"):
+            try:
+                text, encoding = data.decode(candidate), candidate
+                break
+            except UnicodeDecodeError:
+                continue
+    assert text is not None and encoding is not None  # latin-1 decodes any bytes
+    if "\x00" in text:
+        raise _not_text(name, "it contains NUL bytes, so it is a binary file (or text without a byte order mark "
+                              "in UTF-16), not plain text")
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _TEXT_CONTROLS)
+    if controls > MAX_CONTROL_SHARE * len(text):
+        raise _not_text(name, f"{controls / len(text):.0%} of its characters are control characters, so it is "
+                              "not plain text")
+    return DecodedUpload(name=name, text=text, encoding=encoding)
+
+
+def read_upload(data: bytes, name: str = "upload") -> str:
+    """The cleaned text of an uploaded ``.txt`` file (:func:`decode_upload`, then :func:`clean_note`).
+
+    Raises:
+        NoteError: the file is empty, not text, only whitespace, or too long (a message fit to show the user).
+    """
+    text = decode_upload(data, name).text
+    try:
+        return clean_note(text)
+    except NoteError as err:
+        raise NoteError(f"{err} (file \u201c{name}\u201d; nothing was analysed)") from None
