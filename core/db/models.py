@@ -109,6 +109,9 @@ class Feedback(Base):
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     note_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: SHA-256 of the feedback act (:func:`core.db.store.feedback_dedupe_key`): unique, so a double click or a
+    #: retried request stores one row. NULL only on duplicates stored before migration 0003.
+    dedupe_key: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
 
     prediction: Mapped[Prediction] = relationship(back_populates="feedback")
 

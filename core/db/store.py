@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.config import get_settings
@@ -94,6 +95,20 @@ def record_prediction(
         return prediction.id
 
 
+def feedback_dedupe_key(prediction_id: int, user_name: str, verdict: str, correction: Any,
+                        comment: str | None) -> str:
+    """Idempotency key of a feedback act: SHA-256 of the canonical JSON of (prediction, user, verdict, correction,
+    comment), so the same act sent twice (double click, retried request) is recognised and stored once.
+
+    The role and note text are left out: they do not change what was said about the prediction.
+    Migration 0003 keys the rows stored before it with a frozen copy of this function.
+    """
+    act = {"prediction_id": prediction_id, "user_name": user_name.strip(), "verdict": verdict,
+           "correction": correction, "comment": (comment or "").strip() or None}
+    canonical = json.dumps(act, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def record_feedback(
     prediction_id: int,
     *,
@@ -119,8 +134,11 @@ def record_feedback(
 
     Also appends a ``feedback_written`` audit event (actor ``user_name``; ids and the verdict, never the text).
 
+    Idempotent: the same act (:func:`feedback_dedupe_key`) sent again, even concurrently, stores nothing and
+    returns the id of the row stored first (and writes no second audit event).
+
     Returns:
-        The new feedback's id.
+        The feedback's id (new, or the existing row's for a repeated act).
 
     Raises:
         ValueError: invalid input, or no prediction with ``prediction_id``.
@@ -144,10 +162,14 @@ def record_feedback(
             raise ValueError(f"note_text is longer than {max_chars} characters")
         note_text = note_text if note_text.strip() else None
 
+    key = feedback_dedupe_key(prediction_id, user_name, verdict, correction, comment)
     with write_session(engine) as session:
         prediction = session.get(Prediction, prediction_id)
         if prediction is None:
             raise ValueError(f"unknown prediction id {prediction_id}")
+        existing = _feedback_id_by_key(session, key)
+        if existing is not None:
+            return existing
         feedback = Feedback(
             prediction_id=prediction_id,
             user_name=user_name,
@@ -156,14 +178,28 @@ def record_feedback(
             correction=correction,
             comment=comment,
             note_text=note_text,
+            dedupe_key=key,
         )
-        session.add(feedback)
-        session.flush()
+        try:
+            # A savepoint, so that losing a race on the unique key (possible where writes are not serialised by
+            # BEGIN IMMEDIATE, i.e. other databases than SQLite) leaves the transaction usable for the read-back.
+            with session.begin_nested():
+                session.add(feedback)
+                session.flush()
+        except IntegrityError:
+            existing = _feedback_id_by_key(session, key)
+            if existing is None:
+                raise
+            return existing
         # Same transaction: the feedback row and its audit event are committed together or not at all.
         append_event(session, user_name, "feedback_written", f"feedback:{feedback.id}",
                      {"prediction_id": prediction_id, "task": prediction.task, "verdict": verdict,
                       "role": user_role, "corrected": correction is not None, "note_text_kept": note_text is not None})
         return feedback.id
+
+
+def _feedback_id_by_key(session: Session, key: str) -> int | None:
+    return session.scalar(select(Feedback.id).where(Feedback.dedupe_key == key))
 
 
 @dataclass(frozen=True)

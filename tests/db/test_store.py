@@ -84,7 +84,7 @@ def test_feedback_roundtrip_and_list(engine):
 
 def test_iter_feedback_reads_every_row_of_a_task_oldest_first_in_pages(engine):
     p = record_prediction("triage", "v1", "a", {"label": "Cardiology"}, engine=engine)
-    ids = [_fb(p, engine, verdict="correct", note_text=f"text {i}") for i in range(7)]
+    ids = [_fb(p, engine, verdict="correct", comment=f"c{i}", note_text=f"text {i}") for i in range(7)]
     q = record_prediction("drugs", "v1", "b", {"drugs": []}, engine=engine)
     _fb(q, engine, verdict="correct", note_text="other task")
     rows = list(iter_feedback("triage", engine=engine, page=3))   # three pages, the last one short
