@@ -106,17 +106,18 @@ def on_sample_chosen(prefix: str = "") -> None:
 
 
 def on_file_uploaded(prefix: str = "") -> None:
-    """Callback: put the uploaded file's text in the text box (or keep the box and report why not)."""
+    """Callback: put the uploaded file's text in the text box, or keep the box and report why not (a file that is
+    not text is refused by :func:`core.text.decode_upload`; the message names the file, unescaped)."""
     from core.text import NoteError, read_upload
 
     upload = st.session_state.get(prefix + UPLOAD_KEY)
     if upload is None:
         return
     try:
-        st.session_state[prefix + NOTE_KEY] = read_upload(upload.getvalue())
+        st.session_state[prefix + NOTE_KEY] = read_upload(upload.getvalue(), upload.name)
         st.session_state.pop(prefix + INPUT_ERROR_KEY, None)
     except NoteError as err:
-        st.session_state[prefix + INPUT_ERROR_KEY] = f"{upload.name}: {err}"
+        st.session_state[prefix + INPUT_ERROR_KEY] = str(err)
 
 
 def input_error(prefix: str = "") -> str | None:
