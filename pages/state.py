@@ -266,7 +266,9 @@ def submit(run: NoteRun, kind: str, *, task: str | None = None, comment: str | N
     prediction_id = run.prediction_id if name == run.task else _record_once(name, run.text, result)[1]
     feedback_id = wf.record_feedback(get_task(name), prediction_id, correction, user_name=user, user_role=role,
                                      comment=comment, note_text=run.text)
-    st.session_state.setdefault(_feedback_key(run.task, name), []).append((feedback_id, correction))
+    # The store is idempotent: the same act sent again returns the id stored first, so list it once (moved last).
+    done = [d for d in st.session_state.get(_feedback_key(run.task, name), []) if d[0] != feedback_id]
+    st.session_state[_feedback_key(run.task, name)] = [*done, (feedback_id, correction)]
     return feedback_id, correction
 
 
