@@ -126,11 +126,11 @@ def _evaluate_command(task: Task) -> Callable[..., None]:
 
 
 def _read_note(file: Path | None) -> str:
-    from core.text import NoteError, clean_note, decode_note
+    from core.text import NoteError, read_upload
 
     raw = file.read_bytes() if file else sys.stdin.buffer.read()
-    try:
-        return clean_note(decode_note(raw))
+    try:  # the same gate as the pages' upload: what is not text is refused, not read as latin-1
+        return read_upload(raw, file.name if file else "standard input")
     except NoteError as exc:
         _err(str(exc))
         raise typer.Exit(2) from None

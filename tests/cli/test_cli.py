@@ -76,6 +76,15 @@ def test_predict_refuses_an_empty_note(tmp_path, tiny_triage_artifact):
     assert "empty" in res.output.lower()
 
 
+def test_predict_refuses_what_is_not_text(tmp_path, tiny_triage_artifact):
+    import random
+
+    blob = tmp_path / "scan.txt"
+    blob.write_bytes(random.Random(7).randbytes(4096))
+    res = runner.invoke(app, ["predict", "triage", str(blob)])
+    assert res.exit_code == 2 and "scan.txt" in res.output and "was not read" in res.output
+
+
 def test_train_on_own_data_cross_validation(tmp_path, tiny_triage_artifact):
     path = tmp_path / "own.csv"
     _write_csv(path, tiny_records(40))
