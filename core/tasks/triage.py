@@ -25,10 +25,8 @@ class TriageTask(Task[TriageTrainConfig]):
     description = "Route a note to one of 15 services, with a calibrated confidence and urgency red flags."
     page = "Triage"
     config_class = TriageTrainConfig
-    #: A user's file is imbalanced (a service with 4 notes beside one with 134): the loss weighs services by inverse
-    #: frequency, so macro-F1, not the big services alone, drives the fit.
     user_data_config: ClassVar[dict[str, Any]] = {"max_length": 256, "windows_per_note": 2, "epochs": 3.0,
-                                                   "lr": 5e-5, "balance_classes": True}
+                                                   "lr": 5e-5}
     data_help = "CSV with columns text,label (other columns ignored)."
     feedback_kinds: ClassVar[dict[str, str]] = {"confirm": "Looks right", "wrong": "Flag as wrong"}
 
