@@ -88,21 +88,24 @@ def disease_spans(text: str) -> list[tuple[int, int]]:
     hyphens and possessives, never inside a hyphenated word ("small cell lung cancer" in "non-small cell ...")."""
     keys, longest = _variant_keys()
     toks = _tokens(text)
+    words = [t for _, _, t in toks]
+    # gap k stands before token k: whether it may join two words of a name, and whether it is a hyphen
+    gaps = [text[toks[k - 1][1]:toks[k][0]] if k else "" for k in range(len(toks))] + [""]
+    joins = [bool(_GAP.fullmatch(g)) for g in gaps]
+    hyphen = [j and "-" in g for j, g in zip(joins, gaps)]
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(toks):
-        if i and "-" in text[toks[i - 1][1]:toks[i][0]] and _GAP.fullmatch(text[toks[i - 1][1]:toks[i][0]]):
+        if hyphen[i]:
             i += 1  # the second half of a hyphenated word
             continue
         found = 0
         j = i
         while j < len(toks) and j - i < longest:
-            if j > i and not _GAP.fullmatch(text[toks[j - 1][1]:toks[j][0]]):
+            if j > i and not joins[j]:
                 break
             j += 1
-            if tuple(t for _, _, t in toks[i:j]) in keys and not (
-                    j < len(toks) and "-" in text[toks[j - 1][1]:toks[j][0]]
-                    and _GAP.fullmatch(text[toks[j - 1][1]:toks[j][0]])):
+            if tuple(words[i:j]) in keys and not hyphen[j]:
                 found = j
         if found:
             out.append((toks[i][0], toks[found - 1][1]))
