@@ -14,6 +14,11 @@ Every path and switch NoteLens uses is read here; environment variables override
 - ``NOTELENS_SESSION_IDLE_MINUTES``: a signed-in session ends after this long without activity (default 30).
 - ``NOTELENS_AUTH_MAX_FAILURES``: consecutive failed sign-ins that lock an account (default 5).
 - ``NOTELENS_AUTH_LOCKOUT_MINUTES``: how long such a lock lasts (default 15).
+- ``NOTELENS_OIDC_NAME_CLAIM``: with OIDC sign-in (``st.login``, ``[auth]`` in ``.streamlit/secrets.toml``), the
+  ID-token claim that names the person (default ``email``).
+- ``NOTELENS_OIDC_ROLE_CLAIM``: the claim that carries their role or groups (default ``roles``).
+- ``NOTELENS_OIDC_ROLE_MAP``: ``claim value=role`` pairs, comma-separated (``grp-nl-admins=admin,...``); a claim
+  value that is itself a role name needs no entry. Someone whose claim maps to no role is refused.
 
 ``NOTELENS_ADMIN_PASSWORD`` (the first admin's password, :func:`core.auth.bootstrap_admin`) is read there, not
 kept here: a secret does not belong in an object that gets printed and logged.
@@ -46,6 +51,19 @@ def _env_positive_int(name: str, default: int) -> int:
     return int(value)
 
 
+def _env_pairs(name: str) -> tuple[tuple[str, str], ...]:
+    """``a=x,b=y`` -> ``(("a", "x"), ("b", "y"))`` (an entry without ``=`` is refused, not skipped)."""
+    pairs = []
+    for item in os.environ.get(name, "").split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ValueError(f"{name} takes value=role pairs separated by commas, not {item.strip()!r}")
+        pairs.append((key.strip(), value.strip()))
+    return tuple(pairs)
+
+
 @dataclass(frozen=True)
 class Settings:
     """NoteLens settings (immutable; build a new one to change them)."""
@@ -62,6 +80,9 @@ class Settings:
     session_idle_minutes: int = 30
     auth_max_failures: int = 5
     auth_lockout_minutes: int = 15
+    oidc_name_claim: str = "email"
+    oidc_role_claim: str = "roles"
+    oidc_role_map: tuple[tuple[str, str], ...] = ()
 
     @property
     def database_url(self) -> str:
@@ -91,6 +112,9 @@ class Settings:
             session_idle_minutes=_env_positive_int("NOTELENS_SESSION_IDLE_MINUTES", 30),
             auth_max_failures=_env_positive_int("NOTELENS_AUTH_MAX_FAILURES", 5),
             auth_lockout_minutes=_env_positive_int("NOTELENS_AUTH_LOCKOUT_MINUTES", 15),
+            oidc_name_claim=os.environ.get("NOTELENS_OIDC_NAME_CLAIM", "").strip() or "email",
+            oidc_role_claim=os.environ.get("NOTELENS_OIDC_ROLE_CLAIM", "").strip() or "roles",
+            oidc_role_map=_env_pairs("NOTELENS_OIDC_ROLE_MAP"),
         )
 
 
