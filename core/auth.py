@@ -53,13 +53,15 @@ ACTIONS: dict[str, str] = {
     "feedback": "send a verdict or a correction on a result",
     "review": "open the feedback review page (verdicts and corrections, note texts hidden)",
     "feedback_review": "show the note texts kept with feedback (each showing is audited as note_text_viewed)",
-    "export": "export stored feedback and corrections (training data)",
+    "export": "export stored feedback and corrections (training data, with the kept note texts)",
     "users": "add, disable and re-role users",
     "audit": "read and verify the audit trail",
     "promote_model": "make a retrained model the one the pages use",
 }
 _CLINICIAN = frozenset({"run", "feedback"})
-_ANNOTATOR = _CLINICIAN | {"review", "feedback_review", "export"}
+#: Annotators review feedback and may show the kept note texts (each showing audited), but exporting the stored
+#: feedback (training data that leaves the app) is an admin's: ``export`` is not theirs.
+_ANNOTATOR = _CLINICIAN | {"review", "feedback_review"}
 _ADMIN = frozenset(ACTIONS)
 #: Role -> what it may do; each role may do everything the roles before it in :data:`core.labels.ROLES` may.
 #: Kept in code, not in an editable data file: widening a role should be a reviewed change.
@@ -210,6 +212,11 @@ def _other_active_admins(session: Session, user: User) -> int:
         User.role == "admin", User.disabled.is_(False), User.id != user.id)) or 0
 
 
+def _is_self(actor: str, user: User) -> bool:
+    """Whether ``actor`` (a signed-in name, or :data:`SYSTEM` for the CLI) is ``user``."""
+    return isinstance(actor, str) and actor.strip().lower() == user.name
+
+
 def add_user(name: str, role: str, password: str, *, actor: str = SYSTEM, engine: Engine | None = None) -> UserInfo:
     """Create a user (audited as ``user_added`` by ``actor``).
 
@@ -249,10 +256,13 @@ def disable_user(name: str, *, actor: str = SYSTEM, engine: Engine | None = None
     """Disable a user: they can no longer sign in (audited as ``user_disabled``).
 
     Raises:
-        ValueError: no such user, or they are the last enabled admin (nobody could manage users any more).
+        ValueError: no such user, ``actor`` is the user (an admin cannot lock themselves out from the page), or they
+            are the last enabled admin (nobody could manage users any more).
     """
     with write_session(engine) as session:
         user = _require(session, name)
+        if _is_self(actor, user) and not user.disabled:
+            raise ValueError("you cannot disable your own account; ask another admin")
         if user.role == "admin" and not user.disabled and _other_active_admins(session, user) == 0:
             raise ValueError(f"{user.name!r} is the last enabled admin; add or enable another admin first")
         if not user.disabled:
@@ -279,13 +289,16 @@ def set_role(name: str, role: str, *, actor: str = SYSTEM, engine: Engine | None
     """Change a user's role (audited as ``role_changed`` with the old and new roles).
 
     Raises:
-        ValueError: no such user, an unknown role, or it would demote the last enabled admin.
+        ValueError: no such user, an unknown role, ``actor`` demoting themselves, or it would demote the last
+            enabled admin.
     """
     role = check_role(role)
     with write_session(engine) as session:
         user = _require(session, name)
         if user.role == role:
             return _info(user)
+        if _is_self(actor, user) and user.role == "admin":
+            raise ValueError("you cannot change your own role; ask another admin")
         if user.role == "admin" and not user.disabled and _other_active_admins(session, user) == 0:
             raise ValueError(f"{user.name!r} is the last enabled admin; make someone else admin first")
         append_event(session, actor, "role_changed", f"user:{user.name}", {"from": user.role, "to": role})
@@ -307,6 +320,27 @@ def set_password(name: str, password: str, *, actor: str = SYSTEM, engine: Engin
         return _info(user)
 
 
+def reset_password(name: str, *, actor: str = SYSTEM, engine: Engine | None = None) -> tuple[UserInfo, str]:
+    """Give a user a new random password (:func:`generate_password`) and clear any lock; return it to show once
+    (audited as ``password_changed`` with ``{"generated": true}``; the password is not).
+
+    Raises:
+        ValueError: no such user.
+    """
+    password = generate_password()
+    password_hash = hash_password(password)
+    with write_session(engine) as session:
+        user = _require(session, name)
+        user.password_hash, user.failed_count, user.locked_until = password_hash, 0, None
+        append_event(session, actor, "password_changed", f"user:{user.name}", {"generated": True})
+        return _info(user), password
+
+
+def generate_password() -> str:
+    """A random password (24 URL-safe characters, 144 bits) for an admin to hand over once."""
+    return secrets.token_urlsafe(18)
+
+
 def bootstrap_admin(password: str | None = None, *, engine: Engine | None = None) -> str | None:
     """Create the first user, ``admin``, when there is no user at all; return its password (to print once).
 
@@ -320,7 +354,7 @@ def bootstrap_admin(password: str | None = None, *, engine: Engine | None = None
     if list_users(engine=engine):
         return None
     source = "argument" if password else "env" if os.environ.get(ADMIN_PASSWORD_ENV) else "generated"
-    password = password or os.environ.get(ADMIN_PASSWORD_ENV) or secrets.token_urlsafe(18)
+    password = password or os.environ.get(ADMIN_PASSWORD_ENV) or generate_password()
     password_hash = hash_password(password)
     with write_session(engine) as session:
         if session.scalar(select(func.count()).select_from(User)):

@@ -3,12 +3,17 @@ concurrent writers, and holds no note text."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import threading
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import text
 
-from core.audit import GENESIS, list_events, record, verify
+from core import audit
+from core.audit import GENESIS, AuditFilter, list_events, record, search_events, verify
 from core.config import get_settings
 from core.db.audit import chain_hash
 from core.db.engine import dispose_engine, init_db
@@ -125,3 +130,98 @@ def test_bad_events_are_refused_and_write_nothing(engine, bad):
     with pytest.raises(ValueError):
         record(args["actor"], args["action"], args["target"], args["details"], engine=engine)
     assert verify(engine=engine).rows == 0
+
+
+# -- the audit page's search and exports ----------------------------------------------------------------------------
+def _dated(engine) -> dict[str, int]:
+    """Five events over three days (written with their own times, as the chain allows any order of ``at``)."""
+    from core.db.audit import append_event
+    from core.db.engine import write_session
+
+    plan = [("a1", datetime(2026, 3, 1, 0, 0, tzinfo=UTC), "alice", "sign_in", "user:alice"),
+            ("a2", datetime(2026, 3, 1, 23, 59, tzinfo=UTC), "alice", "note_text_viewed", "feedback:Triage"),
+            ("b1", datetime(2026, 3, 2, 12, 0, tzinfo=UTC), "bob", "note_text_viewed", "feedback:drugs"),
+            ("b2", datetime(2026, 3, 3, 0, 0, tzinfo=UTC), "bob", "user_added", "user:100%_sure"),
+            ("c1", datetime(2026, 3, 3, 8, 0, tzinfo=UTC), "=cmd|' /C calc'!A0", "sign_in_failed", "user:x")]
+    ids = {}
+    for key, at, actor, action, target in plan:
+        with write_session(engine) as session:
+            ids[key] = append_event(session, actor, action, target, {"n": len(ids)}, at=at).id
+    return ids
+
+
+def _ids(page) -> list[int]:
+    return [r.id for r in page.rows]
+
+
+def test_search_filters_by_actor_actions_dates_and_target(engine):
+    ids = _dated(engine)
+    everything = search_events(engine=engine)
+    assert _ids(everything) == sorted(ids.values(), reverse=True) and everything.total == 5
+    assert _ids(search_events(AuditFilter(actor="alice"), engine=engine)) == [ids["a2"], ids["a1"]]
+    assert _ids(search_events(AuditFilter(actions=("note_text_viewed", "user_added")), engine=engine)) == [
+        ids["b2"], ids["b1"], ids["a2"]]
+    # Both ends of the range are whole UTC days, included.
+    assert _ids(search_events(AuditFilter(since=date(2026, 3, 2)), engine=engine)) == [ids["c1"], ids["b2"], ids["b1"]]
+    assert _ids(search_events(AuditFilter(until=date(2026, 3, 1)), engine=engine)) == [ids["a2"], ids["a1"]]
+    assert _ids(search_events(AuditFilter(since=date(2026, 3, 2), until=date(2026, 3, 2)), engine=engine)) == [
+        ids["b1"]]
+    # Case-insensitive, and % / _ are literal characters, not wildcards.
+    assert _ids(search_events(AuditFilter(target_contains="triage"), engine=engine)) == [ids["a2"]]
+    assert _ids(search_events(AuditFilter(target_contains="100%_"), engine=engine)) == [ids["b2"]]
+    assert _ids(search_events(AuditFilter(target_contains="%"), engine=engine)) == [ids["b2"]]
+    assert _ids(search_events(AuditFilter(target_contains="_"), engine=engine)) == [ids["b2"]]
+    combined = AuditFilter(actor="bob", actions=("note_text_viewed",), since=date(2026, 3, 1), target_contains="drug")
+    assert _ids(search_events(combined, engine=engine)) == [ids["b1"]]
+    assert audit.actors(engine=engine) == ["=cmd|' /C calc'!A0", "alice", "bob"]
+
+
+def test_search_caps_the_rows_and_counts_them_all(engine):
+    ids = _dated(engine)
+    page = search_events(limit=2, engine=engine)
+    assert _ids(page) == [ids["c1"], ids["b2"]] and page.total == 5 and page.truncated
+    assert not search_events(AuditFilter(actor="alice"), limit=2, engine=engine).truncated
+    with pytest.raises(ValueError, match="limit"):
+        search_events(limit=0, engine=engine)
+
+
+@pytest.mark.parametrize("bad, match", [
+    ({"actions": ("looked_around",)}, "unknown audit action"),
+    ({"since": date(2026, 3, 2), "until": date(2026, 3, 1)}, "starts"),
+    ({"target_contains": "x" * 300}, "target filter"),
+])
+def test_a_bad_filter_is_refused(bad, match):
+    with pytest.raises(ValueError, match=match):
+        AuditFilter(**bad)
+
+
+def test_the_filter_as_audit_details_holds_only_what_is_set():
+    assert AuditFilter().as_details() == {}
+    flt = AuditFilter(actor="bob", actions=("sign_in",), since=date(2026, 3, 1), target_contains="user:")
+    assert flt.as_details() == {"actor": "bob", "actions": ["sign_in"], "since": "2026-03-01",
+                                "target_contains": "user:"}
+
+
+def test_the_csv_export_holds_the_rows_with_their_hashes_and_defuses_formulas(engine):
+    ids = _dated(engine)
+    rows = search_events(AuditFilter(actions=("sign_in_failed", "sign_in")), engine=engine).rows
+    parsed = list(csv.DictReader(io.StringIO(audit.events_csv(rows))))
+    assert [int(r["id"]) for r in parsed] == [ids["c1"], ids["a1"]]
+    assert list(parsed[0]) == list(audit.EVENT_COLUMNS)
+    assert parsed[0]["actor"] == "'=cmd|' /C calc'!A0"  # a spreadsheet shows it as text, never runs it
+    assert parsed[1]["actor"] == "alice" and parsed[1]["at"] == "2026-03-01T00:00:00+00:00"
+    assert json.loads(parsed[1]["details"]) == {"n": 0} and parsed[1]["hash"] == rows[1].hash
+    assert audit.events_csv([]) == ",".join(audit.EVENT_COLUMNS) + "\n"
+
+
+def test_table_csv_and_jsonl():
+    rows = [{"when": datetime(2026, 3, 1, 9, 30), "n": -2, "note": "a, \"quoted\"\nline", "tags": ["x"]},
+            {"when": None, "n": 3, "note": "-1 dose", "tags": []}]
+    parsed = list(csv.DictReader(io.StringIO(audit.table_csv(rows))))
+    assert parsed == [{"when": "2026-03-01T09:30:00", "n": "-2", "note": "a, \"quoted\"\nline", "tags": '["x"]'},
+                      {"when": "", "n": "3", "note": "'-1 dose", "tags": "[]"}]
+    lines = audit.table_jsonl(rows).splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"when": "2026-03-01T09:30:00", "n": -2, "note": "a, \"quoted\"\nline", "tags": ["x"]},
+        {"when": None, "n": 3, "note": "-1 dose", "tags": []}]
+    assert audit.table_csv([]) == "\n" and audit.table_jsonl([]) == ""

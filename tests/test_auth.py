@@ -89,6 +89,50 @@ def test_the_last_enabled_admin_cannot_be_disabled_or_demoted(engine):
         auth.set_role("root", "clinician", engine=engine)
     auth.add_user("second", "admin", PASSWORD, engine=engine)
     assert auth.set_role("root", "clinician", engine=engine).role == "clinician"
+    with pytest.raises(ValueError, match="last enabled admin"):  # now "second" is the last one
+        auth.disable_user("second", engine=engine)
+    assert not auth.get_user("second", engine=engine).disabled
+
+
+def test_a_disabled_admin_does_not_count_as_another_admin(engine):
+    auth.add_user("root", "admin", PASSWORD, engine=engine)
+    auth.add_user("spare", "admin", PASSWORD, engine=engine)
+    auth.disable_user("spare", actor="root", engine=engine)
+    with pytest.raises(ValueError, match="last enabled admin"):
+        auth.set_role("root", "annotator", engine=engine)
+    auth.enable_user("spare", actor="root", engine=engine)
+    assert auth.disable_user("root", actor="spare", engine=engine).disabled
+
+
+def test_an_admin_cannot_disable_or_demote_themselves(engine):
+    auth.add_user("root", "admin", PASSWORD, engine=engine)
+    auth.add_user("other", "admin", PASSWORD, engine=engine)
+    before = len(list_events(500, engine=engine))
+    with pytest.raises(ValueError, match="your own account"):
+        auth.disable_user("ROOT", actor="root", engine=engine)
+    with pytest.raises(ValueError, match="your own role"):
+        auth.set_role("root", "clinician", actor="Root", engine=engine)
+    assert auth.get_user("root", engine=engine).role == "admin" and not auth.get_user("root", engine=engine).disabled
+    assert len(list_events(500, engine=engine)) == before  # a refused change writes no audit event
+    assert auth.set_role("root", "clinician", actor="other", engine=engine).role == "clinician"
+
+
+def test_a_reset_password_is_random_shown_once_and_audited_without_it(engine):
+    auth.add_user("root", "admin", PASSWORD, engine=engine)
+    auth.add_user("bob", "clinician", PASSWORD, engine=engine)
+    for _ in range(3):
+        auth.authenticate("bob", "wrong password here", now=T0, engine=engine)
+    info, first = auth.reset_password("bob", actor="root", engine=engine)
+    _, second = auth.reset_password("bob", actor="root", engine=engine)
+    assert first != second and len(second) >= auth.MIN_PASSWORD_CHARS and info.failed_count == 0
+    assert not auth.authenticate("bob", PASSWORD, now=T0, engine=engine).ok
+    assert not auth.authenticate("bob", first, now=T0 + timedelta(minutes=1), engine=engine).ok
+    assert auth.authenticate("bob", second, now=T0 + timedelta(minutes=2), engine=engine).ok
+    events = [e for e in list_events(500, engine=engine) if e.action == "password_changed"]
+    assert [(e.actor, e.target, e.details) for e in events] == [("root", "user:bob", {"generated": True})] * 2
+    assert first not in str([e.as_dict() for e in list_events(500, engine=engine)])
+    with pytest.raises(ValueError, match="no user named"):
+        auth.reset_password("nobody", actor="root", engine=engine)
 
 
 # -- sign-in ------------------------------------------------------------------------------------------------------
@@ -229,6 +273,7 @@ def test_the_permissions_matrix():
     assert auth.can("clinician", "run") and auth.can("clinician", "feedback")
     assert auth.can("annotator", "review") and auth.can("annotator", "feedback_review")
     assert not auth.can("annotator", "users") and not auth.can("annotator", "audit")
+    assert not auth.can("annotator", "export") and not auth.can("clinician", "export") and auth.can("admin", "export")
     assert all(auth.can("admin", action) for action in auth.ACTIONS)
     assert not auth.can(None, "run") and not auth.can("superuser", "run")
     with pytest.raises(ValueError, match="unknown action"):
