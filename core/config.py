@@ -14,6 +14,9 @@ Every path and switch NoteLens uses is read here; environment variables override
 - ``NOTELENS_SESSION_IDLE_MINUTES``: a signed-in session ends after this long without activity (default 30).
 - ``NOTELENS_AUTH_MAX_FAILURES``: consecutive failed sign-ins that lock an account (default 5).
 - ``NOTELENS_AUTH_LOCKOUT_MINUTES``: how long such a lock lasts (default 15).
+- ``NOTELENS_RETENTION_DAYS``: note texts (and the note's words in comments and corrections) kept with feedback are
+  cleared once older than this many days (default 365; at least 1, so "0" cannot be read as either "keep forever" or
+  "keep nothing"): ``notelens purge``, run by ``make run`` at start (:mod:`core.db.retention`).
 - ``NOTELENS_OIDC_NAME_CLAIM``: with OIDC sign-in (``st.login``, ``[auth]`` in ``.streamlit/secrets.toml``), the
   ID-token claim that names the person (default ``email``).
 - ``NOTELENS_OIDC_ROLE_CLAIM``: the claim that carries their role or groups (default ``roles``).
@@ -80,6 +83,7 @@ class Settings:
     session_idle_minutes: int = 30
     auth_max_failures: int = 5
     auth_lockout_minutes: int = 15
+    retention_days: int = 365
     oidc_name_claim: str = "email"
     oidc_role_claim: str = "roles"
     oidc_role_map: tuple[tuple[str, str], ...] = ()
@@ -112,6 +116,7 @@ class Settings:
             session_idle_minutes=_env_positive_int("NOTELENS_SESSION_IDLE_MINUTES", 30),
             auth_max_failures=_env_positive_int("NOTELENS_AUTH_MAX_FAILURES", 5),
             auth_lockout_minutes=_env_positive_int("NOTELENS_AUTH_LOCKOUT_MINUTES", 15),
+            retention_days=_env_positive_int("NOTELENS_RETENTION_DAYS", 365),
             oidc_name_claim=os.environ.get("NOTELENS_OIDC_NAME_CLAIM", "").strip() or "email",
             oidc_role_claim=os.environ.get("NOTELENS_OIDC_ROLE_CLAIM", "").strip() or "roles",
             oidc_role_map=_env_pairs("NOTELENS_OIDC_ROLE_MAP"),

@@ -32,6 +32,7 @@ ACTIONS: tuple[str, ...] = (
     "sign_in", "sign_in_failed", "sign_out", "user_added", "role_changed", "user_disabled", "user_enabled",
     "password_changed", "feedback_written", "note_text_viewed", "export", "purge", "model_promoted",
     "audit_exported", "feedback_exported",
+    "notes_purged", "note_forgotten",
 )
 #: Longest canonical JSON of ``details``, and longest string value in it: details are ids and counts, so a long
 #: string there is most likely a note pasted by mistake, which the trail must never hold.
