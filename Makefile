@@ -43,6 +43,7 @@ models: install
 # (or uses NOTELENS_ADMIN_PASSWORD); once users exist it prints nothing.
 run: models
 	$(BIN)/notelens users bootstrap
+	$(BIN)/notelens purge --actor system
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
 
 test: install-dev

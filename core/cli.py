@@ -1,5 +1,6 @@
 """NoteLens command line: ``notelens {train,evaluate,predict} <task> ...`` (or ``python -m core.cli``), plus
-``notelens users ...`` (who can sign in) and ``notelens audit {verify,list}``.
+``notelens users ...`` (who can sign in), ``notelens audit {verify,list}`` and the retention commands
+``notelens {purge,forget,hash}``.
 
 Every task of the registry (:data:`core.tasks.TASKS`) gets the same commands with the same options, so a task
 has ``train --data``, ``train --with-feedback``, ``evaluate --data`` and ``predict --explain`` because it is
@@ -434,6 +435,80 @@ def audit_list(
                  json.dumps(e.details, sort_keys=True) if e.details else ""]
                 for e in audit.list_events(limit, actor=actor, action=action)]
         typer.echo(_table(["id", "at (UTC)", "actor", "action", "target", "details"], rows))
+
+    _guarded(run)
+
+
+# -- retention: note texts kept with feedback ---------------------------------------------------------------------
+def _default_actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:128]
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return "cli"
+
+
+ActorOpt = Annotated[str | None, typer.Option("--actor", help="Who is doing it, for the audit trail (default: "
+                                              "cli:<your OS user>; `make run` uses 'system').")]
+
+
+@app.command("hash")
+def note_hash_command(
+    file: Annotated[Path | None, typer.Argument(help="Note file (default: standard input).")] = None,
+) -> None:
+    """Print the SHA-256 a prediction stores for this note (of the cleaned note, as the pages hash it), for
+    `notelens forget --note-hash`. Read it from a file: never type a note on a command line."""
+    from core.db.store import hash_text
+
+    text = _read_note(file)
+    out = {"note_hash": hash_text(text)}
+    trimmed = text.strip()
+    if trimmed != text:  # a pasted note usually lacks the file's final newline: that is another hash
+        out["note_hash_trimmed"] = hash_text(trimmed)
+        _err("the file starts or ends with blank space; the same note pasted on a page without it has the second "
+             "hash (note_hash_trimmed): forget both")
+    _emit(out)
+
+
+@app.command("purge")
+def purge_command(
+    older_than_days: Annotated[int | None, typer.Option("--older-than-days", min=0, help="Clear texts stored more "
+                                                        "than this many days ago (default: NOTELENS_RETENTION_DAYS; "
+                                                        "0: all of them).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would be cleared.")] = False,
+    actor: ActorOpt = None,
+) -> None:
+    """Clear the note texts kept with feedback (and the note's words in comments and corrections) once older than
+    the retention. Audited as notes_purged (not a dry run). Last line: JSON counts."""
+    from core.db.retention import purge
+
+    def run() -> None:
+        _db()
+        report = purge(older_than_days, actor=actor or _default_actor(), dry_run=dry_run)
+        verb = "would clear" if dry_run else "cleared"
+        typer.echo(f"{verb} {report.note_texts} note texts, {report.comments} comments and {report.corrections} "
+                   f"corrections on {report.rows} feedback rows stored before {report.cutoff:%Y-%m-%d %H:%M} UTC")
+        _emit(report.as_dict())
+
+    _guarded(run)
+
+
+@app.command("forget")
+def forget_command(
+    note_hash: Annotated[str, typer.Option("--note-hash", help="The note's SHA-256 (`notelens hash < note.txt`).")],
+    actor: ActorOpt = None,
+) -> None:
+    """Delete every prediction of one note and all feedback on it (with any kept text). Audited as note_forgotten,
+    also when nothing matched. Last line: JSON counts."""
+    from core.db.retention import check_note_hash, forget
+
+    def run() -> None:
+        h = check_note_hash(note_hash)  # before touching the database
+        _db()
+        report = forget(h, actor=actor or _default_actor())
+        typer.echo(f"deleted {report.predictions} predictions and {report.feedback} feedback rows of note {h[:12]}…")
+        _emit(report.as_dict())
 
     _guarded(run)
 
