@@ -2,9 +2,7 @@
 
 Two steps, kept apart so the UI can report each failure plainly:
 
-- :func:`decode_note` turns bytes into ``str`` and never raises: BOM-aware (UTF-8, UTF-16 and UTF-32),
-  then strict UTF-8, then cp1252 (Windows "smart quotes"), then latin-1, which decodes any byte.
-- :func:`decode_upload` is the strict gate for uploaded files: it accepts only bytes that are text (UTF-8,
+- :func:`decode_upload` is the one gate for uploaded files: it accepts only bytes that are text (UTF-8,
   UTF-16/32 with a BOM, or cp1252/latin-1 that looks like text) and refuses anything else with a message
   naming the file, so random or binary bytes are never analysed as if they were a note.
 - :func:`clean_note` normalizes the text every model and rule sees (newlines, NFC, no control characters)
@@ -22,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["NoteError", "DecodedUpload", "decode_note", "decode_upload", "clean_note", "note_hash", "read_upload",
+__all__ = ["NoteError", "DecodedUpload", "decode_upload", "clean_note", "note_hash", "read_upload",
            "MAX_CONTROL_SHARE"]
 
 
@@ -38,46 +36,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-
-
-def _sniff_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM, guessed from NUL bytes on one side of mostly-ASCII text (Windows exports)."""
-    if len(data) < 4 or len(data) % 2:
-        return None
-    sample = data[:4096]
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd_nuls >= 0.8 * half and even_nuls <= 0.05 * half:
-        return "utf-16-le"
-    if even_nuls >= 0.8 * half and odd_nuls <= 0.05 * half:
-        return "utf-16-be"
-    return None
-
-
-def decode_note(data: bytes) -> str:
-    """Decode an uploaded file's bytes; never raises on odd bytes.
-
-    Order: a BOM (UTF-32, UTF-8, UTF-16; the BOM is dropped, undecodable units become U+FFFD), BOM-less
-    UTF-16 recognised by its NUL bytes, strict UTF-8, strict cp1252, and latin-1 as the last resort
-    (every byte sequence is valid latin-1).
-    """
-    if isinstance(data, str):  # tolerate an already-decoded note
-        return data
-    data = bytes(data)
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace")
-    sniffed = _sniff_utf16(data)
-    if sniffed:
-        return data.decode(sniffed, errors="replace")
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
 
 # \f and \v separate lines or pages: keep them as line breaks rather than gluing words together.
 _NEWLINES = re.compile(r"\r\n|[\r\f\v\x85\u2028\u2029]")

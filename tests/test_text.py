@@ -7,45 +7,7 @@ import hashlib
 
 import pytest
 
-from core.text import NoteError, clean_note, decode_note, note_hash
-
-
-def test_decode_plain_utf8():
-    assert decode_note("Aspirin 81 mg – daily ≥ 2".encode()) == "Aspirin 81 mg – daily ≥ 2"
-
-
-def test_decode_utf8_bom_dropped():
-    assert decode_note(codecs.BOM_UTF8 + "naïve note".encode()) == "naïve note"
-
-
-@pytest.mark.parametrize("enc", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
-def test_decode_utf16_utf32_with_bom(enc):
-    text = "Pt denies “chest pain”; café"
-    data = text.encode(enc)
-    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # -le/-be codecs write no BOM
-        bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
-               "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}[enc]
-        data = bom + data
-    assert decode_note(data) == text
-
-
-def test_decode_bomless_utf16_le():
-    assert decode_note("Chest pain since this morning.".encode("utf-16-le")) == "Chest pain since this morning."
-
-
-def test_decode_cp1252_smart_quotes():
-    data = "He said \u201cno chest pain\u201d \u2013 it\u2019s fine".encode("cp1252")
-    with pytest.raises(UnicodeDecodeError):
-        data.decode("utf-8")
-    assert decode_note(data) == "He said \u201cno chest pain\u201d \u2013 it\u2019s fine"
-
-
-def test_decode_invalid_bytes_never_raises():
-    data = b"ok \x81\x8d\x8f\x90\x9d \xff\xfe\x00 end"  # invalid UTF-8, undefined in cp1252
-    out = decode_note(data)
-    assert isinstance(out, str) and out.startswith("ok ") and out.endswith(" end")
-    assert decode_note(b"") == ""
-    assert decode_note(b"\xff\xfe\x00") is not None  # truncated UTF-16 after a BOM
+from core.text import NoteError, clean_note, decode_upload, note_hash
 
 
 def test_clean_newlines_nfc_and_controls():
@@ -104,4 +66,4 @@ def test_note_hash():
 
 def test_decode_then_clean_roundtrip():
     data = codecs.BOM_UTF16_LE + "Pt\r\ndenies SI/HI\r\n".encode("utf-16-le")
-    assert clean_note(decode_note(data)) == "Pt\ndenies SI/HI\n"
+    assert clean_note(decode_upload(data).text) == "Pt\ndenies SI/HI\n"
