@@ -60,7 +60,7 @@ def clean_note(text: str, *, max_chars: int | None = None) -> str:
         TypeError: ``text`` is not a string.
     """
     if not isinstance(text, str):
-        raise TypeError(f"clean_note expects str, not {type(text).__name__} (decode bytes with decode_note)")
+        raise TypeError(f"clean_note expects str, not {type(text).__name__} (decode bytes with decode_upload)")
     if max_chars is None:
         from core.config import get_settings
 
