@@ -23,6 +23,8 @@ PAGES = {
     "drugs": ("pages/drugs.py", "Medications", ":material/medication:"),
     "treatments": ("pages/treatments.py", "Treatments", ":material/prescriptions:"),
     "feedback": ("pages/feedback.py", "Feedback review", ":material/rate_review:"),
+    "users": ("pages/users.py", "Users", ":material/manage_accounts:"),
+    "audit": ("pages/audit.py", "Audit trail", ":material/policy:"),
 }
 
 account = auth.current_account()

@@ -26,8 +26,9 @@ from core.db.audit import ACTIONS, GENESIS, SYSTEM, append_event, first_broken
 from core.db.engine import session_scope, write_session
 from core.db.models import AuditEvent
 
-__all__ = ["ACTIONS", "GENESIS", "SYSTEM", "AuditFilter", "AuditRecord", "EventPage", "VerifyResult", "actors",
-           "events_csv", "list_events", "record", "search_events", "table_csv", "table_jsonl", "verify"]
+__all__ = ["ACTIONS", "GENESIS", "SYSTEM", "AuditExport", "AuditFilter", "AuditRecord", "EventPage", "VerifyResult",
+           "actors", "events_csv", "export_events", "list_events", "record", "search_events", "table_csv",
+           "table_jsonl", "verify"]
 
 
 @dataclass(frozen=True)
@@ -254,3 +255,27 @@ def events_csv(rows: Iterable[AuditRecord]) -> str:
     """Audit rows as CSV (:data:`EVENT_COLUMNS`, ``at`` in UTC ISO 8601, ``details`` as JSON), with their hashes so
     the chain can be checked outside the app."""
     return table_csv((asdict(r) for r in rows), EVENT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class AuditExport:
+    """A CSV of the newest ``rows`` events matching a filter (of ``total`` matching), already audited."""
+
+    csv: str
+    rows: int
+    total: int
+
+
+def export_events(flt: AuditFilter, actor: str, *, limit: int = MAX_SEARCH_ROWS,
+                  engine: Engine | None = None) -> AuditExport:
+    """The events matching ``flt`` as CSV (:func:`events_csv`, newest first, at most ``limit``), recorded first as
+    ``audit_exported`` by ``actor`` with the filter and the row count (so the trail shows who took a copy of it;
+    that event is not in the copy).
+
+    Raises:
+        ValueError: ``limit`` out of range, or an unacceptable actor.
+    """
+    page = search_events(flt, limit=limit, engine=engine)
+    record(actor, "audit_exported", "audit_events",
+           {"filter": flt.as_details(), "rows": len(page.rows), "total": page.total}, engine=engine)
+    return AuditExport(csv=events_csv(page.rows), rows=len(page.rows), total=page.total)

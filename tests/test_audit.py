@@ -225,3 +225,19 @@ def test_table_csv_and_jsonl():
         {"when": "2026-03-01T09:30:00", "n": -2, "note": "a, \"quoted\"\nline", "tags": ["x"]},
         {"when": None, "n": 3, "note": "-1 dose", "tags": []}]
     assert audit.table_csv([]) == "\n" and audit.table_jsonl([]) == ""
+
+
+def test_an_export_is_audited_with_its_filter_and_row_count(engine):
+    ids = _dated(engine)
+    flt = AuditFilter(actions=("note_text_viewed",), target_contains="feedback:")
+    done = audit.export_events(flt, "root", engine=engine)
+    assert (done.rows, done.total) == (2, 2)
+    assert [int(r["id"]) for r in csv.DictReader(io.StringIO(done.csv))] == [ids["b1"], ids["a2"]]
+    (event,) = list_events(1, engine=engine)
+    assert (event.actor, event.action, event.target) == ("root", "audit_exported", "audit_events")
+    assert event.details == {"filter": {"actions": ["note_text_viewed"], "target_contains": "feedback:"},
+                             "rows": 2, "total": 2}
+    capped = audit.export_events(AuditFilter(), "root", limit=3, engine=engine)
+    assert (capped.rows, capped.total) == (3, 6)  # the first export's own event is counted, not included twice
+    assert list_events(1, engine=engine)[0].details["rows"] == 3
+    assert verify(engine=engine).ok

@@ -129,20 +129,29 @@ def test_showing_note_texts_is_audited():
     assert event.details["rows"] >= 1 and "A kept note." not in str(event.details)
 
 
+ADMIN_PAGE_TITLES = {"feedback": "Feedback review", "users": "Users", "audit": "Audit trail"}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_navigation_routes_only_the_allowed_pages(role):
-    at = app()
-    sign_in(at, f"nav.{role}", role)
-    at.run()
-    assert not at.exception, at.exception
-    if can(role, "review"):
-        at.switch_page("pages/feedback.py")
+    for name, title in ADMIN_PAGE_TITLES.items():
+        at = app()  # fresh each time: after a switch AppTest reruns only the page, without app.py's navigation
+        sign_in(at, f"nav.{role}", role)
         at.run()
-        assert not at.exception and at.title[0].value == "Feedback review"
-    else:
-        with pytest.raises(ValueError, match="Could not find a navigation page") as refused:
-            at.switch_page("pages/feedback.py")  # not routed for this role
-        assert "pages/drugs.py" in str(refused.value)
+        assert not at.exception, at.exception
+        if can(role, PAGE_ACTIONS[name]):
+            at.switch_page(f"pages/{name}.py")
+            at.run()
+            assert not at.exception and at.title[0].value == title
+        else:
+            with pytest.raises(ValueError, match="Could not find a navigation page") as refused:
+                at.switch_page(f"pages/{name}.py")  # not routed for this role
+            assert "pages/drugs.py" in str(refused.value)
+
+
+def test_every_page_with_an_action_exists_and_is_checked():
+    """The role x page matrix above covers every page of PAGE_ACTIONS: none is declared without its file."""
+    assert sorted(PAGE_ACTIONS) == PAGE_FILES
 
 
 def test_a_disabled_account_is_signed_out_on_the_next_run():
