@@ -1,7 +1,7 @@
-"""OIDC sign-in (Streamlit's ``st.login``), the hospital path: who the identity provider says someone is, and the
+"""OIDC sign-in (the web UI's ``st.login``, ``pages/auth.py``), the hospital path: who the identity provider says someone is, and the
 NoteLens role its claims give them.
 
-Streamlit does the OIDC flow itself (``[auth]`` in ``.streamlit/secrets.toml``: ``redirect_uri``,
+The UI framework does the OIDC flow itself (``[auth]`` in the app's ``secrets.toml``: ``redirect_uri``,
 ``cookie_secret``, ``client_id``, ``client_secret``, ``server_metadata_url``) and hands the page the ID token's
 claims (``st.user``). This module turns those claims into a local account, so that everything after sign-in (role
 checks on every run, feedback recorded under the account, the audit trail, an admin disabling someone) is the same
