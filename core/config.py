@@ -17,7 +17,7 @@ Every path and switch NoteLens uses is read here; environment variables override
 - ``NOTELENS_RETENTION_DAYS``: note texts (and the note's words in comments and corrections) kept with feedback are
   cleared once older than this many days (default 365; at least 1, so "0" cannot be read as either "keep forever" or
   "keep nothing"): ``notelens purge``, run by ``make run`` at start (:mod:`core.db.retention`).
-- ``NOTELENS_OIDC_NAME_CLAIM``: with OIDC sign-in (the web UI's, configured by ``[auth]`` in the app's ``secrets.toml``), the
+- ``NOTELENS_OIDC_NAME_CLAIM``: with OIDC sign-in (``[auth]`` in the app's ``secrets.toml``), the
   ID-token claim that names the person (default ``email``).
 - ``NOTELENS_OIDC_ROLE_CLAIM``: the claim that carries their role or groups (default ``roles``).
 - ``NOTELENS_OIDC_ROLE_MAP``: ``claim value=role`` pairs, comma-separated (``grp-nl-admins=admin,...``); a claim
