@@ -1,5 +1,5 @@
-"""OIDC sign-in (the web UI's ``st.login``, ``pages/auth.py``), the hospital path: who the identity provider says someone is, and the
-NoteLens role its claims give them.
+"""OIDC sign-in (the web UI's ``st.login``, ``pages/auth.py``), the hospital path: who the identity provider says
+someone is, and the NoteLens role its claims give them.
 
 The UI framework does the OIDC flow itself (``[auth]`` in the app's ``secrets.toml``: ``redirect_uri``,
 ``cookie_secret``, ``client_id``, ``client_secret``, ``server_metadata_url``) and hands the page the ID token's
