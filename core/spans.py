@@ -2,12 +2,20 @@
 
 Every model and rule in NoteLens reports what it found as :class:`Span` objects whose ``start``/``end``
 index the original text (``text[start:end]`` is the mention).
+
+Results have two JSON forms: ``to_dict`` (what the page shows and a person downloads: the note's words included)
+and ``to_record`` (what a prediction stores: offsets, labels, codes and vocabulary names, never a string taken
+from the note, so a stored prediction says nothing of the note to someone who does not have it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+#: ``Span.meta`` string values kept by :meth:`Span.to_record` (rule and source names); any other string there may
+#: be words of the note (a drug attribute's ``text``, a red flag's ``trigger``) and is left out.
+RECORD_META_STRINGS: frozenset[str] = frozenset({"source", "link_rule"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,22 @@ class Span:
         if self.meta:
             d["meta"] = dict(self.meta)
         return d
+
+    def to_record(self) -> dict[str, Any]:
+        """:meth:`to_dict` without note words: ``meta`` keeps numbers and the strings of
+        :data:`RECORD_META_STRINGS` only."""
+        d = self.to_dict()
+        meta = {k: v for k, v in self.meta.items()
+                if not isinstance(v, (str, dict, list, tuple)) or (k in RECORD_META_STRINGS and isinstance(v, str))}
+        d.pop("meta", None)
+        if meta:
+            d["meta"] = meta
+        return d
+
+
+def offsets(pair: tuple[int, int] | None) -> list[int] | None:
+    """``[start, end]`` of an optional (start, end) pair (a trigger's), the JSON form records use."""
+    return [int(pair[0]), int(pair[1])] if pair else None
 
 
 class Quote(NamedTuple):

@@ -16,6 +16,9 @@ from pages import state
 SEVERITY_ICON = {"contraindicated": ":red[:material/block:] **Contraindicated**",
                  "major": ":orange[:material/warning:] **Major**",
                  "moderate": ":blue[:material/info:] Moderate", "minor": ":gray[:material/info:] Minor"}
+#: What every feedback form says before sending (a plain run stores offsets and codes only: Task.record).
+FEEDBACK_NOTICE = ("Sending feedback stores this note's text with your verdict so the model can be retrained; "
+                   "a plain run stores no text.")
 
 
 def require_model(name: str) -> None:
@@ -166,7 +169,7 @@ def span_corrections(run: state.NoteRun, name: str, result: Any, key: str, *, st
             fields["status"] = st.selectbox("Right status", list(status_text), format_func=status_text.get,
                                             key=f"{key}_status")
         comment = st.text_input("Comment (optional)", key=f"{key}_comment")
-        st.caption("Sending stores this note's text with your correction, so the model can be retrained on it.")
+        st.caption(FEEDBACK_NOTICE)
         if st.form_submit_button("Send correction", icon=":material/edit:"):
             send(run, kind, task=name, comment=comment, **fields)
     for feedback_id, correction in state.feedback_done(run, name):

@@ -4,15 +4,18 @@
   the artifact versions it runs on, so training a new version makes the next run load it; the database
   (migrated once). Nothing computed from a note is cached here.
 - Per-session state (``st.session_state``): each page's last run and the prediction ids already recorded for
-  (task, note hash, model version), so reruns neither recompute nor store a prediction twice. Explanations are
-  cached in memory by the attribution engine (keyed by model version, note hash, target, method and options),
-  never on disk.
+  (task, note hash, model version), so reruns neither recompute nor store a prediction twice, and a random
+  explanation-cache scope. Explanations are cached in memory by the attribution engine, keyed by that scope (so
+  one session never gets another's), model version, note hash, target, method and options; never on disk.
+- A stored prediction holds the note's hash and the task's text-free record (:meth:`core.tasks.base.Task.record`:
+  offsets, labels, codes, vocabulary names, scores, versions), never the note or words of it.
 
 Not a page: ``app.py`` routes only the pages it lists.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +35,8 @@ SAMPLE_KEY = "sample_choice"
 UPLOAD_KEY = "note_upload"
 INPUT_ERROR_KEY = "input_error"
 _PREDICTIONS_KEY = "recorded_predictions"
+#: Session key of the random token that scopes this session's cached explanations.
+_EXPLAIN_SCOPE_KEY = "explain_cache_scope"
 #: Session keys of the signed-in account (set by :mod:`pages.auth`, re-checked by ``app.py`` on every run).
 AUTH_USER_KEY, AUTH_ROLE_KEY = "auth_user", "auth_role"
 #: Feedback role recorded for each sign-in role: the feedback table takes only :data:`core.db.models.USER_ROLES`
@@ -155,8 +160,9 @@ def run_note(name: str, raw_text: str) -> NoteRun:
     """Clean a note, run the task on it, record the prediction once and keep the run in the session.
 
     The note is cleaned first, so bad input is reported even when no model is trained. The prediction (hash of
-    the note, output, model version) is stored once per (task, note, model version) in this session; the note
-    itself is not stored. A new run forgets the page's previous feedback and explanation choices.
+    the note, the task's text-free record of the result, model version) is stored once per (task, note, model
+    version) in this session; neither the note nor any words of it are stored. A new run forgets the page's
+    previous feedback and explanation choices.
 
     Raises:
         core.text.NoteError: the note is empty or too long (message fit for the user).
@@ -181,7 +187,8 @@ def run_note(name: str, raw_text: str) -> NoteRun:
 
 
 def _record_once(name: str, text: str, result: Any) -> tuple[str, int]:
-    """(note hash, prediction id): a prediction is stored once per (task, note, model version) per session."""
+    """(note hash, prediction id): a prediction is stored once per (task, note, model version) per session, as
+    :meth:`core.tasks.base.Task.record` (offsets and codes, no words of the note)."""
     from core.db.store import record_prediction
     from core.text import note_hash
 
@@ -190,7 +197,7 @@ def _record_once(name: str, text: str, result: Any) -> tuple[str, int]:
     recorded: dict[tuple[str, str, str], int] = st.session_state.setdefault(_PREDICTIONS_KEY, {})
     key = (name, digest, result.model_version)
     if key not in recorded:
-        recorded[key] = record_prediction(name, result.model_version, text, result.to_dict())
+        recorded[key] = record_prediction(name, result.model_version, text, get_task(name).record(result))
     return digest, recorded[key]
 
 
@@ -229,8 +236,16 @@ def default_method(run: NoteRun) -> str:
     return get_task(run.task).default_method(run.result)
 
 
+def explain_scope() -> str:
+    """This session's explanation-cache scope: a random token made on first use and kept in the session."""
+    if _EXPLAIN_SCOPE_KEY not in st.session_state:
+        st.session_state[_EXPLAIN_SCOPE_KEY] = secrets.token_hex(16)
+    return str(st.session_state[_EXPLAIN_SCOPE_KEY])
+
+
 def explain(run: NoteRun, target: Any, method: str) -> Any:
-    """Word-level explanation of ``target`` of the run's result (cached in memory by the attribution engine).
+    """Word-level explanation of ``target`` of the run's result (cached in memory by the attribution engine, for
+    this session only: :func:`explain_scope`).
 
     Raises:
         ModelMissing: the model changed since the note was run (the page says to run it again).
@@ -239,7 +254,10 @@ def explain(run: NoteRun, target: Any, method: str) -> Any:
     loaded = require_model(run.task)
     if task.version(loaded) != task.version(run.model):
         raise ModelMissing("The model changed since this note was read: run it again.")
-    return task.explain(loaded, run.text, run.result, target, method)
+    from core.explain.attribution import cache_scope
+
+    with cache_scope(explain_scope()):
+        return task.explain(loaded, run.text, run.result, target, method)
 
 
 # -- feedback -----------------------------------------------------------------------------------------------

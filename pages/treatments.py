@@ -16,6 +16,7 @@ from core.treatments.present import (
 from core.treatments.suggest import DISCLAIMER
 from pages import state
 from pages.components import (
+    FEEDBACK_NOTICE,
     SEVERITY_ICON,
     explain_picker,
     explanation,
@@ -108,6 +109,7 @@ if result.suggestions and run.model.ranker is not None:
 
 # -- feedback -----------------------------------------------------------------------------------------------
 st.subheader("Feedback on the suggestions")
+st.caption(FEEDBACK_NOTICE)
 with st.form(P + "judge"):
     labels = {i: t.label for i, t in enumerate(state.targets(run))}
     index = st.selectbox("Suggestion", list(labels), format_func=labels.get, key=P + "judge_pick",
@@ -116,7 +118,6 @@ with st.form(P + "judge"):
                        format_func={"accept": "Accept", "reject": "Reject"}.get)
     reason = st.text_input("Reason (needed to reject)", key=P + "judge_reason",
                            placeholder="e.g. not first-line here, patient declined, interaction")
-    st.caption("Sending stores this note's text with your feedback, so the ranker can be retrained on it.")
     if st.form_submit_button("Send feedback", icon=":material/rate_review:"):
         send(run, verdict, index=index, reason=reason)
 

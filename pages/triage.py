@@ -7,7 +7,15 @@ from core.labels import SERVICE_DESCRIPTIONS, SERVICES, service_title
 from core.tasks.triage import IG_DEFAULT_MAX_WINDOWS
 from core.triage.present import is_severe, outcome_text, red_flag_rows
 from pages import state
-from pages.components import explain_picker, explanation, explanation_panel, note_input, require_model, send
+from pages.components import (
+    FEEDBACK_NOTICE,
+    explain_picker,
+    explanation,
+    explanation_panel,
+    note_input,
+    require_model,
+    send,
+)
 
 state.require("run")  # first: nothing of the page for someone not signed in or not allowed
 
@@ -63,6 +71,7 @@ explanation_panel(run.text, exp, sentence=summary_sentence(exp, service_title(ta
 
 # -- feedback ---------------------------------------------------------------------------------------
 st.subheader("Is this routing right?")
+st.caption(FEEDBACK_NOTICE)
 if st.button("Looks right", icon=":material/thumb_up:"):
     send(run, "confirm")
 
@@ -71,7 +80,6 @@ with st.form("flag_wrong"):
     right = st.selectbox("Right service", SERVICES, index=None, format_func=service_title,
                          placeholder="Choose the service...", key="correct_service")
     comment = st.text_area("Comment (optional)", key="feedback_comment", height=80)
-    st.caption("Sending stores this note's text with your feedback, so the model can be retrained on it.")
     if st.form_submit_button("Flag as wrong", icon=":material/flag:"):
         send(run, "wrong", service=right, comment=comment)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from core.spans import Mention, Span
+from core.spans import Mention, Span, offsets
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,12 @@ class ConditionMention(Mention):
                 "trigger_span": list(self.trigger_span) if self.trigger_span else None,
                 "normalized": asdict(self.normalized) if self.normalized else None, "source": self.source}
 
+    def to_record(self) -> dict[str, Any]:
+        """What a prediction stores: offsets instead of the mention's and trigger's words; the codes and their
+        ICD-10-CM titles."""
+        return {"span": self.span.to_record(), "status": self.status, "trigger_span": offsets(self.trigger_span),
+                "normalized": asdict(self.normalized) if self.normalized else None, "source": self.source}
+
 
 @dataclass(frozen=True)
 class ConditionResult:
@@ -68,3 +74,8 @@ class ConditionResult:
     def to_dict(self) -> dict[str, Any]:
         return {"model_version": self.model_version, "mentions": [m.to_dict() for m in self.mentions],
                 "entities": [e.to_dict() for e in self.entities]}
+
+    def to_record(self) -> dict[str, Any]:
+        """What a prediction stores: no string taken from the note."""
+        return {"model_version": self.model_version, "mentions": [m.to_record() for m in self.mentions],
+                "entities": [e.to_record() for e in self.entities]}

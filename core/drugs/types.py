@@ -13,7 +13,7 @@ from typing import Any
 
 from core.labels import DRUG_CLASS_LABEL, TAKEN_STATUSES
 from core.lexicon.drug_classes import ClassIdentity
-from core.spans import Mention, Span
+from core.spans import Mention, Span, offsets
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,11 @@ class DrugIdentity:
     def to_dict(self) -> dict[str, Any]:
         return {"canonical": self.canonical, "name": self.name, "drugbank_id": self.drugbank_id,
                 "method": self.method, "score": round(self.score, 4), "matched": self.matched}
+
+    def to_record(self) -> dict[str, Any]:
+        """The dictionary's identity without ``matched`` (a brand or variant matched is how the note wrote it)."""
+        return {"canonical": self.canonical, "name": self.name, "drugbank_id": self.drugbank_id,
+                "method": self.method, "score": round(self.score, 4)}
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,13 @@ class DrugMention(Mention):
             "attributes": [a.to_dict() for a in self.attributes],
         }
 
+    def to_record(self) -> dict[str, Any]:
+        """What a prediction stores: offsets instead of the mention's, trigger's and attributes' words."""
+        return {"start": self.span.start, "end": self.span.end, "score": self.span.score,
+                "status": self.status, "trigger_span": offsets(self.trigger_span),
+                "identity": self.identity.to_record() if self.identity else None,
+                "attributes": [a.to_record() for a in self.attributes]}
+
 
 @dataclass(frozen=True)
 class DrugClassMention(Mention):
@@ -106,6 +118,12 @@ class DrugClassMention(Mention):
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.span.start, "end": self.span.end, "text": self.text, "score": self.span.score,
                 "status": self.status, "identity": self.identity.to_dict() if self.identity else None}
+
+    def to_record(self) -> dict[str, Any]:
+        """Offsets, status and the class as the knowledge base names it (not the form the note wrote)."""
+        identity = {"name": self.identity.name, "family": self.identity.family} if self.identity else None
+        return {"start": self.span.start, "end": self.span.end, "score": self.span.score, "status": self.status,
+                "identity": identity}
 
 
 @dataclass(frozen=True)
@@ -151,3 +169,10 @@ class DrugResult:
                 "mentions": [m.to_dict() for m in self.mentions],
                 "classes": [c.to_dict() for c in self.classes],
                 "entities": [e.to_dict() for e in self.entities]}
+
+    def to_record(self) -> dict[str, Any]:
+        """What a prediction stores (:meth:`core.spans.Span.to_record`): no string taken from the note."""
+        return {"model_version": self.model_version, "n_tokens": self.n_tokens, "n_windows": self.n_windows,
+                "mentions": [m.to_record() for m in self.mentions],
+                "classes": [c.to_record() for c in self.classes],
+                "entities": [e.to_record() for e in self.entities]}

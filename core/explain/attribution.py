@@ -2,7 +2,7 @@
 
 :func:`attribute_window` attributes any scalar output of a window (a triage logit, a drug entity's
 log-probability, a treatment's ranking score) to the word-piece embeddings; :func:`explained` is the one
-entry every explanation goes through (method check, cache keyed by every argument, timing):
+entry every explanation goes through (method check, cache keyed by every argument and the caller's scope, timing):
 :func:`core.explain.note.explain_note` (triage), :func:`core.explain.entity.explain_entity` and
 :func:`core.treatments.explain.explain_ranking` build on both, and each task's ``explain`` calls one of them.
 
@@ -33,7 +33,9 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -142,6 +144,23 @@ class _Cache:
 
 CACHE = _Cache()
 
+#: Whose explanations the cache holds for the current call (:func:`cache_scope`): ``""`` for the CLI and tests.
+_SCOPE: ContextVar[str] = ContextVar("explanation_cache_scope", default="")
+
+
+@contextmanager
+def cache_scope(scope: str) -> Iterator[None]:
+    """Explanations computed inside share the cache only with calls made under the same ``scope``.
+
+    The cache is one per process; an explanation holds the note's words. The app passes one random token per
+    browser session, so a session never gets (or learns from a hit's speed) another session's explanation.
+    """
+    token = _SCOPE.set(str(scope))
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
 
 def _baseline_ids(input_ids: torch.Tensor, special_ids: set[int], pad_id: int) -> torch.Tensor:
     base = torch.full_like(input_ids, pad_id)
@@ -213,7 +232,7 @@ def _hashable(value: Any) -> Any:
 
 
 def explained(kind: str, version: str, text: str, target: Any, method: str, options: dict[str, Any],
-              compute: Callable[[], Explanation], *, use_cache: bool = True) -> Explanation:
+              compute: Callable[[], Explanation], *, use_cache: bool = True, scope: str | None = None) -> Explanation:
     """The one entry of every explanation: checks the method, returns a cached result when the same model, text,
     target, method and options were explained before, else times ``compute()`` and caches what it returns.
 
@@ -225,11 +244,13 @@ def explained(kind: str, version: str, text: str, target: Any, method: str, opti
         method: A key of :data:`METHODS`.
         options: Every other argument that can change the result (steps, tolerance, window length, features).
         compute: Computes the explanation (the caller's attribution under its model's lock).
+        scope: Who may reuse the cached result (part of the key; default the enclosing :func:`cache_scope`'s).
     """
     if method not in METHODS:
         raise ValueError(f"unknown attribution method {method!r}; choose one of {sorted(METHODS)}")
-    key = (kind, version, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), _hashable(target),
-           method, _hashable(options))
+    key = (_SCOPE.get() if scope is None else str(scope), kind, version,
+           hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), _hashable(target), method,
+           _hashable(options))
     if use_cache and (hit := CACHE.get(key)) is not None:
         return replace(hit, cached=True)
     t0 = time.perf_counter()

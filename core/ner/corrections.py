@@ -156,7 +156,8 @@ class SpanCorrections:
         return {**base, "start": pos, "end": pos + len(needle), "text": text[pos:pos + len(needle)]}
 
     def apply(self, text: str, entities: Sequence[dict[str, Any]], corrections: Sequence[Any]) -> list[Span]:
-        """The model's entities (a result's ``to_dict()["entities"]``) with the corrections applied, oldest first.
+        """The model's entities (a stored prediction's ``entities``: start, end, label) with the corrections
+        applied, oldest first.
 
         Status corrections do not change spans (they are kept for the assertion rules); corrections that point
         outside the text are skipped.

@@ -1,9 +1,10 @@
 """The one shape every NoteLens task has, so the CLI, the pages, batch runs, exports and the review loop are
 written once, for all of them (as transformers' pipelines are one interface over many tasks).
 
-A task loads its model from an artifact, runs it on a note into a plain result (with ``model_version`` and
-``to_dict``), explains a result, trains (one signature: data, validation, config, source, init, feedback),
-evaluates, and says which corrections it accepts and how a correction becomes training data.
+A task loads its model from an artifact, runs it on a note into a plain result (with ``model_version``, ``to_dict``
+and the text-free ``to_record`` a prediction stores: :meth:`Task.record`), explains a result, trains (one
+signature: data, validation, config, source, init, feedback), evaluates, and says which corrections it accepts and
+how a correction becomes training data.
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ class Task(ABC, Generic[C]):
 
     # -- inference --------------------------------------------------------------------------------------
     def run(self, model: Any, text: str) -> Any:
-        """The result of the model on one (cleaned) note: a plain dataclass with ``model_version`` and ``to_dict``."""
+        """The result of the model on one (cleaned) note: a plain dataclass with ``model_version``, ``to_dict`` and
+        ``to_record``."""
         return model(text)
 
     @abstractmethod
@@ -131,6 +133,12 @@ class Task(ABC, Generic[C]):
         """Word-level explanation of ``target`` (a :attr:`Target.key`; default the first target) of ``result``
         (:class:`core.explain.attribution.Explanation`), with ``method`` or the task's default; ``options`` go to
         the attribution engine and are part of the cache key."""
+
+    def record(self, result: Any) -> dict[str, Any]:
+        """What a stored prediction keeps of ``result`` (its ``to_record``): character offsets, labels, codes,
+        vocabulary and knowledge-base names, scores and versions, never a string taken from the note (``to_dict``,
+        with the note's words, is for the page and the downloads a person makes)."""
+        return result.to_record()
 
     def formats(self) -> dict[str, Callable[[Any], str]]:
         """Output formats of ``predict`` besides JSON: name -> result to text (drugs: ``fhir``)."""
@@ -235,4 +243,5 @@ class Task(ABC, Generic[C]):
 
     @abstractmethod
     def feedback_columns(self, record: Any) -> dict[str, Any]:
-        """What the feedback review table shows of one row besides who, when, verdict and comment."""
+        """What the feedback review table shows of one row besides who, when, verdict and comment (the stored
+        ``output`` is :meth:`record`'s: offsets, not words; words come only from the row's ``note_text``)."""

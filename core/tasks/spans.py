@@ -173,13 +173,27 @@ class SpanTask(Task[C]):
         for r in records:
             if not r.note_text:
                 continue
+            # the stored prediction's entities are offsets and labels (Task.record): the note the row kept gives words
             notes[r.prediction_id] = (r.note_text, list((r.output or {}).get("entities", [])))
             corrections.setdefault(r.prediction_id, []).append(r.correction)
         return [AnnotatedDoc(text, tuple(self.corrections.apply(text, entities, corrections[pid])))
                 for pid, (text, entities) in notes.items()]
 
     def feedback_columns(self, record: Any) -> dict[str, Any]:
+        """The correction, its words sliced from the row's note (kept with the feedback), else its offsets."""
         c = record.correction if isinstance(record.correction, dict) else {}
         kind = str(c.get("kind") or "")
-        return {"correction": self.corrections.kinds.get(kind, kind), "text": c.get("text", ""),
+        where = (c.get("start"), c.get("end")) if c.get("start") is not None else tuple(c.get(self.corrections.noun)
+                                                                                         or (None, None))
+        return {"correction": self.corrections.kinds.get(kind, kind), "text": _words(record.note_text, where),
                 "detail": c.get("status") or c.get("label") or ""}
+
+
+def _words(note: str | None, where: tuple[Any, ...]) -> str:
+    """The words at (start, end) of the note a feedback row kept, or the offsets where it kept none ("" for none)."""
+    if len(where) != 2 or not all(isinstance(x, int) and not isinstance(x, bool) for x in where):
+        return ""
+    start, end = where
+    if note and 0 <= start < end <= len(note):
+        return note[start:end]
+    return f"{start}-{end}"

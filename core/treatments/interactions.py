@@ -110,6 +110,14 @@ class Interaction:
                 "b_drugbank_id": self.b.drugbank_id, "severity": self.severity, "mechanism": self.mechanism,
                 "advice": self.advice, "source": self.source, "origin": self.origin, "rule_id": self.rule_id}
 
+    def to_record(self) -> dict[str, Any]:
+        """Without words of a note: a drug is named only when it has a DrugBank id (then the name is the
+        dictionary's; an unresolved drug of a note is named by the note's words)."""
+        return {"a": self.a.name if self.a.drugbank_id else None, "a_drugbank_id": self.a.drugbank_id,
+                "b": self.b.name if self.b.drugbank_id else None, "b_drugbank_id": self.b.drugbank_id,
+                "severity": self.severity, "mechanism": self.mechanism, "advice": self.advice, "source": self.source,
+                "origin": self.origin, "rule_id": self.rule_id}
+
 
 @dataclass(frozen=True)
 class Group:

@@ -51,12 +51,25 @@ class Flag:
         return {"kind": self.kind, "severity": self.severity, "message": self.message, "basis": self.basis,
                 "evidence": [list(e) for e in self.evidence]}
 
+    def to_record(self) -> dict[str, object]:
+        """What a prediction stores: no ``message`` (it quotes the note: "Already taking ...") and the evidence as
+        [start, end] offsets."""
+        return {"kind": self.kind, "severity": self.severity, "basis": self.basis,
+                "evidence": [[e.start, e.end] for e in self.evidence]}
+
 
 class CurrentDrug(NamedTuple):
     """A medication the note says the patient takes now, and where it says so."""
 
     ref: DrugRef
     quote: Quote
+
+    def to_record(self) -> dict[str, object]:
+        """Offsets and identity; the name only when it is not the note's own words (an unresolved drug is named by
+        them, lower-cased)."""
+        own = self.ref.drugbank_id is None and self.ref.name == self.quote.text.lower()
+        return {"start": self.quote.start, "end": self.quote.end, "drugbank_id": self.ref.drugbank_id,
+                "canonical": None if own else self.ref.name}
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,10 @@ class Allergy:
     end: int
     drugbank_id: str | None = None
     canonical: str | None = None
+
+    def to_record(self) -> dict[str, object]:
+        """Offsets and identity (the dictionary's or the class table's name), not the words of the note."""
+        return {"start": self.start, "end": self.end, "drugbank_id": self.drugbank_id, "canonical": self.canonical}
 
 
 def _groups_of_drug(drug: str, drug_class: str) -> set[str]:

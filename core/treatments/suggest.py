@@ -87,6 +87,11 @@ class Suggestion:
                 "withheld": self.withheld, "flags": [f.to_dict() for f in self.flags],
                 "evidence": [list(e) for e in self.evidence]}
 
+    def to_record(self) -> dict[str, Any]:
+        """What a prediction stores: the knowledge base's names and codes, flags and evidence as offsets."""
+        return {**self.to_dict(), "flags": [f.to_record() for f in self.flags],
+                "evidence": [[e.start, e.end] for e in self.evidence]}
+
 
 @dataclass(frozen=True)
 class TreatmentResult:
@@ -121,6 +126,16 @@ class TreatmentResult:
                 "age": self.context.age, "current": [[c.quote.text, c.ref.drugbank_id] for c in self.current],
                 "allergies": [a.text for a in self.allergies], "versions": dict(self.versions),
                 "disclaimer": DISCLAIMER}
+
+    def to_record(self) -> dict[str, Any]:
+        """What a prediction stores: no string taken from the note (current drugs, allergies, context evidence and
+        conditions the knowledge base lacks as offsets with their codes)."""
+        return {"conditions": self.conditions.to_record(), "suggestions": [s.to_record() for s in self.suggestions],
+                "withheld": [s.to_record() for s in self.withheld], "context_tags": sorted(self.context.tags),
+                "age": self.context.age,
+                "context_evidence": [{"tag": e.tag, "start": e.start, "end": e.end} for e in self.context.evidence],
+                "current": [c.to_record() for c in self.current], "allergies": [a.to_record() for a in self.allergies],
+                "unmatched": [[m.start, m.end] for m in self.unmatched], "versions": dict(self.versions)}
 
 
 def _sigmoid(x: float) -> float:

@@ -68,7 +68,7 @@ class TriageResult:
         return UNCERTAIN if self.uncertain else self.service
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serializable summary (what the prediction table stores; no note text)."""
+        """JSON-serializable summary, red flags' trigger words as [start, end] offsets (no note text)."""
         flags = []
         for f in self.red_flags:
             flags.append({"name": f.name, "severity": f.severity,
@@ -80,6 +80,11 @@ class TriageResult:
             "red_flags": flags, "model_version": self.model_version,
             "n_windows": self.n_windows, "n_tokens": self.n_tokens,
         }
+
+    def to_record(self) -> dict[str, Any]:
+        """What a prediction stores: :meth:`to_dict`, which holds no string taken from the note (services, scores,
+        red-flag names and their triggers' offsets)."""
+        return self.to_dict()
 
 
 @dataclass

@@ -77,7 +77,9 @@ def test_corrections_are_stored_as_feedback_on_the_prediction(app):
     assert NOTE[row.correction["start"]:row.correction["end"]] == "pain"
     prediction = get_prediction(row.prediction_id)
     assert prediction.task == "drugs"
-    assert [m["text"] for m in prediction.output["mentions"]] == ["metoprolol", "lisinopril"]
+    # the prediction keeps offsets, not the words: the note kept with the feedback gives them back
+    assert [NOTE[m["start"]:m["end"]] for m in prediction.output["mentions"]] == ["metoprolol", "lisinopril"]
+    assert all("text" not in m for m in prediction.output["mentions"])
     assert any("Saved feedback" in s.value for s in app.success)
 
     app.radio(key="drug_fix_kind").set_value("status")

@@ -86,7 +86,7 @@ def test_condition_corrections_flow_back_into_condition_training(tiny_conditions
     task = get_task("conditions")
     text = "Assessment: gout. Sister with zebra fever. Feedback flow note."
     result = task.run(tiny_conditions, text)
-    pid = record_prediction("conditions", result.model_version, text, result.to_dict())
+    pid = record_prediction("conditions", result.model_version, text, task.record(result))  # what the pages store
     assert "zebra fever" not in {m.text for m in result.mentions}
     missed = task.correction(text, result, "missed_condition", needle="zebra fever")
     assert missed.verdict == "partially_correct" and missed.payload["text"] == "zebra fever"

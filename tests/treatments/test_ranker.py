@@ -63,7 +63,7 @@ def test_feedback_becomes_training_notes(tiny_conditions):
     init_db()
     text = "Assessment: hypertension. 70-year-old man. Feedback test note."
     result = TreatmentEngine(tiny_conditions)(text)
-    pid = record_prediction("treatments", "test", text, result.to_dict())
+    pid = record_prediction("treatments", "test", text, get_task("treatments").record(result))
     for kind, drug in (("reject", "lisinopril"), ("add_missing", "nifedipine"), ("add_missing", "unknownol")):
         record_feedback(pid, user_name="Dr F", user_role="clinician",
                         verdict={"reject": "wrong", "add_missing": "partially_correct"}[kind],
