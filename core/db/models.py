@@ -1,8 +1,9 @@
 """Typed SQLAlchemy models: model predictions and the human feedback on them, users, and the audit trail.
 
-Privacy rule: a :class:`Prediction` never holds the note text, only its SHA-256 (``input_hash``).
-The note text is stored only on :class:`Feedback` rows, and only when the person giving feedback
-supplies it (retraining needs the text).
+Privacy rule: a :class:`Prediction` never holds the note text, only its SHA-256 (``input_hash``), and its
+``output`` is the task's text-free record (:meth:`core.tasks.base.Task.record`: offsets, labels, codes,
+vocabulary names, scores), no string taken from the note. The note text is stored only on :class:`Feedback`
+rows, and only when the person giving feedback supplies it (retraining needs the text).
 
 The schema is created by the Alembic migrations in ``core/db/migrations`` (see
 :func:`core.db.engine.init_db`), never by ``metadata.create_all``; a test checks that the
@@ -69,7 +70,8 @@ class Base(DeclarativeBase):
 
 
 class Prediction(Base):
-    """One model output for one note (the note itself is not stored, only its SHA-256)."""
+    """One model output for one note (the note itself is not stored, only its SHA-256; ``output`` holds offsets
+    and codes, not the note's words)."""
 
     __tablename__ = "predictions"
     __table_args__ = (Index("ix_predictions_task_created_at", "task", "created_at"),)

@@ -3,8 +3,9 @@
 Every function takes an optional ``engine`` (default: :func:`core.db.engine.get_engine`, i.e. the
 settings' database). Call :func:`core.db.engine.init_db` once at start-up to create the schema.
 
-Privacy: :func:`record_prediction` stores the SHA-256 of the note, never the note. The note text
-is stored only by :func:`record_feedback`, and only when it is passed explicitly.
+Privacy: :func:`record_prediction` stores the SHA-256 of the note, never the note, and an ``output`` that callers
+build with :meth:`core.tasks.base.Task.record` (offsets, labels, codes, vocabulary names: no string of the note).
+The note text is stored only by :func:`record_feedback`, and only when it is passed explicitly.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def record_prediction(
         task: e.g. ``"triage"``, ``"drugs"``, ``"treatments"``.
         model_version: version string of the model that produced ``output``.
         text: the note (hashed, never stored).
-        output: the model's output (JSON-serialisable dict).
+        output: the model's output (JSON-serialisable dict): the task's text-free record, not ``to_dict``.
         engine: database engine (default: the settings' database).
 
     Returns:
