@@ -42,7 +42,7 @@ def note_input(name: str, *, button: str, icon: str, placeholder: str, height: i
     upload_col.file_uploader("...or upload a .txt file", type=["txt"], key=prefix + state.UPLOAD_KEY,
                              on_change=state.on_file_uploaded, args=(prefix,))
     if state.input_error(prefix):  # it quotes the file's name, which is user text: shown as text, never markdown
-        st.error(escape_markdown(state.input_error(prefix)).replace(":", "\\:"), icon=":material/block:")
+        st.error(escape_markdown(state.input_error(prefix)), icon=":material/block:")
     st.text_area("Clinical note", key=prefix + state.NOTE_KEY, height=height, placeholder=placeholder)
     if st.button(button, type="primary", icon=icon):
         try:

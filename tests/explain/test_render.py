@@ -121,6 +121,11 @@ def test_summary_sentence():
 
 def test_escape_markdown():
     assert escape_markdown("__init__ *x*") == r"\_\_init\_\_ \*x\*"
+    # Streamlit's colour directives, icons and emoji shortcodes, and GFM's bare-URL and e-mail links, stay text
+    assert escape_markdown(":red[x] :rocket:") == r"\:red\[x\] \:rocket\:"
+    assert escape_markdown(":material/skull:") == "\\:\u2060material/skull\\:"
+    assert escape_markdown("see http://a.io or www.b.io, c@d.io") == (
+        "see http\u2060\\://a\\.io or www\u2060\\.b\\.io, c\u2060@d\\.io")
 
 
 def test_trust_caveats_name_weak_highlights_and_unconverged_scores():
