@@ -50,6 +50,15 @@ def free_port() -> int:
 @contextlib.contextmanager
 def streamlit_server(env: dict[str, str] | None = None, timeout: float = 90.0) -> Iterator[str]:
     """``streamlit run app.py`` on a free loopback port (inheriting ``env``); yields its URL."""
+    with streamlit_process(env, timeout) as (url, _proc):
+        yield url
+
+
+@contextlib.contextmanager
+def streamlit_process(env: dict[str, str] | None = None,
+                      timeout: float = 90.0) -> Iterator[tuple[str, subprocess.Popen]]:
+    """:func:`streamlit_server`, yielding (URL, the server's process) for tests that watch or kill the server
+    (its memory, ``kill -9``); a server already gone at the end is fine."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -72,7 +81,7 @@ def streamlit_server(env: dict[str, str] | None = None, timeout: float = 90.0) -
             if time.monotonic() > deadline:
                 raise TimeoutError(f"streamlit not healthy after {timeout} s:\n{Path(log.name).read_text()[-3000:]}")
             time.sleep(0.25)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
