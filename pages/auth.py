@@ -57,6 +57,7 @@ def sign_out(reason: str = "button") -> None:
     user = st.session_state.get(USER_KEY)
     for key in (USER_KEY, ROLE_KEY, ACTIVITY_KEY):
         st.session_state.pop(key, None)
+    state.forget_notes()
     if user:
         state.database()
         audit.record(str(user), "sign_out", f"user:{user}", {"reason": reason})

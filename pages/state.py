@@ -201,6 +201,19 @@ def _record_once(name: str, text: str, result: Any) -> tuple[str, int]:
     return digest, recorded[key]
 
 
+def forget_notes() -> None:
+    """Drop every note of this session (the text boxes, runs, recorded prediction ids, feedback sent, explanation
+    choices) and start a new explanation-cache scope: at sign-out, so the next account on this browser sees none of
+    them."""
+    keys = {_PREDICTIONS_KEY, _EXPLAIN_SCOPE_KEY, *(_run_key(n) for n in TASKS),
+            *(p + k for p in PREFIX.values() for k in (NOTE_KEY, INPUT_ERROR_KEY, SAMPLE_KEY)),
+            *(k for pair in EXPLAIN_KEYS.values() for k in pair)}
+    for key in list(st.session_state):
+        k = str(key)
+        if k in keys or (k.endswith("_feedback") and k.split("_", 1)[0] in TASKS):
+            st.session_state.pop(key, None)
+
+
 def current_run(name: str) -> NoteRun | None:
     """The page's last run in this session, if any."""
     return st.session_state.get(_run_key(name))
