@@ -119,8 +119,8 @@ def test_sigkill_while_writing_feedback_loses_no_acknowledged_row(tmp_path):
             con.close()
         missing = [a for a in acked if stored.get(a[0]) != (a[1], a[2])]
         assert missing == [], f"round {rnd}: {len(missing)} acknowledged rows missing or changed: {missing[:5]}"
-        assert len(stored) >= len(acked)  # at most the row whose ack the kill cut off is stored unacknowledged
-        assert len(stored) - len(acked) <= 2  # (one per writer thread)
+        # Stored but never acknowledged: at most the rows whose ack a kill cut off (one per writer thread a round).
+        assert 0 <= len(stored) - len(acked) <= 2 * (rnd + 1)
         assert events == len(stored), "a feedback row without its audit event (or the reverse)"
 
     engine = init_db(url)  # the app starts again on the same file: migrations see it at head
