@@ -190,6 +190,41 @@ def flag_as_wrong(page, service_title: str, comment: str) -> None:
     page.get_by_text("feedback #").wait_for()
 
 
+class Watch:
+    """What a page did that it never should: dialogs it opened (``alert``) and requests to hosts other than the
+    app's (dialogs are dismissed so the page goes on)."""
+
+    def __init__(self, page, url: str) -> None:
+        from urllib.parse import urlparse
+
+        self.dialogs: list[str] = []
+        self.outside: list[str] = []
+        host = urlparse(url).hostname
+
+        def on_request(request) -> None:
+            parsed = urlparse(request.url)
+            if parsed.scheme not in ("data", "blob", "about") and parsed.hostname != host:
+                self.outside.append(request.url)
+
+        def on_dialog(dialog) -> None:
+            self.dialogs.append(f"{dialog.type}: {dialog.message}")
+            dialog.dismiss()
+
+        page.on("request", on_request)
+        page.on("dialog", on_dialog)
+
+
+def upload(page, name: str, data: bytes, mime: str = "text/plain") -> None:
+    """Give the page's file uploader a file called ``name`` holding ``data`` and wait for the rerun."""
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        {"name": name, "mimeType": mime, "buffer": data})
+    wait_idle(page)
+
+
+def note_box(page):
+    return page.get_by_role("textbox", name="Clinical note", exact=True)
+
+
 #: Page link (None: the default page), primary button and screenshot height of each page that can be shot.
 SCREENSHOT_PAGES = {"triage": (None, "Triage", 2300), "medications": ("Medications", "Find medications", 2600),
                     "treatments": ("Treatments", "Suggest treatments", 3400)}
