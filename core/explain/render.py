@@ -26,7 +26,7 @@ _BOX_STYLE = ("white-space: pre-wrap; word-wrap: break-word; line-height: 1.9; f
               "max-height: 32rem; overflow-y: auto;")
 _HAS_ALNUM = re.compile(r"\w", re.UNICODE)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")
-# GFM turns bare "http://", "www." and e-mail addresses into links, and Streamlit ":material/name:" into an icon,
+# GFM turns bare "http://", "www." and e-mail addresses into links, and the UI's ":material/name:" into an icon,
 # after escapes are resolved, so a backslash cannot stop them: a word joiner (invisible) inside the pattern does.
 _AUTOLINK = re.compile(r"(?i)(https?(?=\\:)|www(?=\\\.)|(?<=[\w.+-])(?=@)|(?<=\\:)(?=material/))")
 
@@ -212,7 +212,7 @@ def trust_caveats(explanation: Any, what: str, gap_tolerance: float = GAP_TOLERA
 
 def escape_markdown(text: str) -> str:
     """``text`` with Markdown's special characters backslash-escaped (for ``st.markdown`` of note words), including
-    ``:`` (Streamlit's ``:red[...]``, ``:material/...:`` icons and emoji shortcodes), and bare URLs and e-mail
+    ``:`` (the UI markdown's ``:red[...]``, ``:material/...:`` icons and emoji shortcodes), and bare URLs and e-mail
     addresses broken by a word joiner so they are not turned into links."""
     return _AUTOLINK.sub("\\1\u2060", _MD_SPECIAL.sub(r"\\\1", text))
 
