@@ -7,6 +7,7 @@ import random
 import re
 import signal
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -30,10 +31,14 @@ def acked_id(page) -> int:
     return int(re.search(r"feedback #(\d+)", text).group(1))
 
 
-def flag(page, comment: str) -> None:
+def flag(page, comment: str, before_click=None) -> None:
     h.pick(page, "Right service", "Orthopedics")
     page.get_by_role("textbox", name="Comment (optional)", exact=True).fill(comment)
-    page.locator("[data-testid='stBaseButton-secondaryFormSubmit']", has_text="Flag as wrong").click()
+    if before_click is not None:
+        before_click()
+    # Forced when a kill is timed to race the click: the page may already show its connection error over the button.
+    page.locator("[data-testid='stBaseButton-secondaryFormSubmit']", has_text="Flag as wrong").click(
+        force=before_click is not None)
 
 
 def database_file() -> Path:
@@ -68,7 +73,9 @@ def test_sigkill_of_the_server_during_feedback(accounts):
     from core.db.store import list_feedback
 
     acked: list[int] = []
-    delays_ms = (400 + random.Random(9).uniform(0, 200), random.Random(13).uniform(0, 5))
+    # Late: the kill follows the click by 0.4-0.6 s (the row is usually stored, its page never says so). Early: a
+    # timer started just before the click kills the server 0-60 ms later, while the click is still on its way.
+    delays_ms = (400 + random.Random(9).uniform(0, 200), random.Random(13).uniform(0, 60))
     for rnd, delay_ms in enumerate(delays_ms):
         with h.streamlit_process() as (url, proc), h.chromium_page() as page:
             h.open_app(page, url)  # a new server over the database the last kill left shows the sign-in form
@@ -85,9 +92,12 @@ def test_sigkill_of_the_server_during_feedback(accounts):
             acked += [first, acked_id(page)]
             assert acked[-1] != first
 
-            flag(page, f"in flight when the server dies, round {rnd}")  # not waited for: the kill lands on its way
-            page.wait_for_timeout(delay_ms)
-            proc.send_signal(signal.SIGKILL)
+            kill = threading.Timer(delay_ms / 1000, proc.send_signal, (signal.SIGKILL,))
+            if rnd:  # early
+                flag(page, f"in flight when the server dies, round {rnd}", before_click=kill.start)
+            else:  # late; either way the click is not waited for
+                flag(page, f"in flight when the server dies, round {rnd}")
+                kill.start()
             assert proc.wait(30) == -signal.SIGKILL
         in_flight_stored = check_database(acked, rnd + 1)
 
