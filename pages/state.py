@@ -35,6 +35,10 @@ SAMPLE_KEY = "sample_choice"
 UPLOAD_KEY = "note_upload"
 INPUT_ERROR_KEY = "input_error"
 _PREDICTIONS_KEY = "recorded_predictions"
+#: Most (task, note hash, model version) -> prediction id entries a session remembers: a session that runs
+#: thousands of notes must not grow without bound; forgetting an old entry only means re-running that note stores
+#: its prediction again.
+MAX_RECORDED = 256
 #: Session key of the random token that scopes this session's cached explanations.
 _EXPLAIN_SCOPE_KEY = "explain_cache_scope"
 #: Session keys of the signed-in account (set by :mod:`pages.auth`, re-checked by ``app.py`` on every run).
@@ -196,8 +200,12 @@ def _record_once(name: str, text: str, result: Any) -> tuple[str, int]:
     digest = note_hash(text)
     recorded: dict[tuple[str, str, str], int] = st.session_state.setdefault(_PREDICTIONS_KEY, {})
     key = (name, digest, result.model_version)
-    if key not in recorded:
+    if key in recorded:
+        recorded[key] = recorded.pop(key)  # most recently used last
+    else:
         recorded[key] = record_prediction(name, result.model_version, text, get_task(name).record(result))
+        while len(recorded) > MAX_RECORDED:
+            del recorded[next(iter(recorded))]
     return digest, recorded[key]
 
 

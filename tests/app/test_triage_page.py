@@ -183,3 +183,29 @@ def test_long_note_defaults_to_the_fast_method(app):
     assert at.radio(key="explain_method").value == "gxi"  # many windows: gradient x input, not minutes of IG
     assert at.metric[2].value == "n/a"
     assert heatmap(at).count("<span") > 100
+
+
+def test_a_session_remembers_a_bounded_number_of_recorded_predictions(app, monkeypatch):
+    from pages import state
+
+    monkeypatch.setattr(state, "MAX_RECORDED", 2)
+    at = app
+    notes = [f"{CARDIO} Visit {i}." for i in range(3)]
+    for note in notes[:2]:
+        triage(at, note)
+    first = dict(at.session_state["recorded_predictions"])
+    assert len(first) == 2
+    triage(at, notes[0])  # a note seen again becomes the most recent; nothing new is stored
+    assert dict(at.session_state["recorded_predictions"]) == first
+    triage(at, notes[2])  # a third note pushes out the least recently used (note 1), not note 0
+    recorded = at.session_state["recorded_predictions"]
+    assert len(recorded) == 2
+    assert set(recorded.values()) == {first_id for key, first_id in first.items() if key[1] != _hash(notes[1])} | {
+        max(recorded.values())}
+    assert max(recorded.values()) > max(first.values())
+
+
+def _hash(note: str) -> str:
+    from core.text import clean_note, note_hash
+
+    return note_hash(clean_note(note))
