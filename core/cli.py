@@ -89,13 +89,29 @@ def _train_command(task: Task) -> Callable[..., None]:
                 options["balance_classes"] = True
             if init not in ("default", "base"):
                 raise ValueError("--init is 'default' or 'base'")
-            _emit(wf.train(task, data=data, label_map=_label_map(label_map), init=init, with_feedback=with_feedback,
-                           cv=cv, if_missing=if_missing, log=_err, **options))
+            result = wf.train(task, data=data, label_map=_label_map(label_map), init=init,
+                              with_feedback=with_feedback, cv=cv, if_missing=if_missing, log=_err, **options)
+            _audit_models([result])
+            _emit(result)
 
         _guarded(run)
 
     command.__doc__ = f"{task.description} Default: trained on synthesized notes. --data: {task.data_help}"
     return command
+
+
+def _audit_models(results: list[dict[str, Any]]) -> None:
+    """A newly trained model is the one the pages use from their next run: a model change, audited as
+    ``model_promoted`` (by ``cli:<OS user>``) with where its data came from."""
+    trained = [r for r in results if r.get("trained")]
+    if not trained:
+        return
+    from core import audit
+
+    _db()
+    for r in trained:
+        audit.record(_default_actor(), "model_promoted", f"model:{r['task']}/{r['version']}",
+                     {"n_train": r.get("n_train"), "source": str(r.get("source") or "")[-200:]})
 
 
 def _evaluate_command(task: Task) -> Callable[..., None]:
@@ -194,7 +210,12 @@ def train_all(
     import time
 
     t0 = time.perf_counter()
-    _guarded(lambda: _emit({"tasks": wf.train_all(if_missing=if_missing, log=_err)}))
+    def run() -> None:
+        results = wf.train_all(if_missing=if_missing, log=_err)
+        _audit_models(results)
+        _emit({"tasks": results})
+
+    _guarded(run)
     _err(f"default models ready in {time.perf_counter() - t0:.0f} s")
 
 

@@ -99,7 +99,7 @@ def train(task: Task, *, data: Path | None = None, label_map: dict[str, str] | N
     trained = task.train(examples, None, config, source=source, init=start, feedback=feedback, models_dir=models_dir,
                          progress=progress, log=log)
     log(f"saved {trained.path} in {time.perf_counter() - t0:.0f} s")
-    return {"task": task.name, "version": trained.info.version, "trained": True,
+    return {"task": task.name, "version": trained.info.version, "trained": True, "source": source,
             "n_train": trained.info.training.get("n_train"), "validation": headline(trained.info.metrics)}
 
 

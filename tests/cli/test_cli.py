@@ -118,6 +118,12 @@ def test_train_on_own_data_saves_a_new_version(tmp_path, monkeypatch, tiny_triag
         assert info.labels == ["cardiology_pulmonology", "orthopedics"]
         assert info.training["source"] == str(path) and info.data_hash
         assert _last_json(res.stdout)["version"] == info.version
+        # the new model is what the pages use from now on: a model change in the audit trail
+        from core.audit import list_events
+
+        (event,) = list_events(1, action="model_promoted")
+        assert event.target == f"model:triage/{info.version}" and event.actor.startswith("cli")
+        assert event.details["source"] == str(path)[-200:] and event.details["n_train"] == info.training["n_train"]
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
