@@ -177,6 +177,20 @@ def test_triage_page(server):
             check(page, watch, "sample filter", 1, settle_ms=50)
         h.wait_idle(page)
 
+        # the uploaded file's name, echoed by the refusal of a file that is not text (before any run: quick reruns)
+        echoed = []
+        for payload in PAYLOADS:
+            name = payload + ".txt"
+            h.upload(page, name, b"\x00\x01not text\x00")
+            page.get_by_text("was not read").wait_for()
+            shown = page.locator("[data-testid='stAlertContentError']").inner_text().replace("\u2060", "")
+            echoed += [payload] if f"\u201c{name}\u201d" in shown else []
+            check(page, watch, "uploaded file name", 1, settle_ms=50)
+        # the refusals quote the name (verbatim when the browser keeps it: it may rewrite quotes and slashes, and
+        # markdown reads an entity such as &lt; as the character it names, still text)
+        FIGURES["uploaded file name"]["echoed verbatim"] = len(echoed)
+        assert len(echoed) >= len(PAYLOADS) // 3, sorted(set(PAYLOADS) - set(echoed))
+
         run_note(page, "Triage")
         page.get_by_text("Most likely services").wait_for()
         check(page, watch, "triage note box", len(PAYLOADS))
@@ -191,13 +205,6 @@ def test_triage_page(server):
         h.wait_idle(page)
         page.get_by_text("Most likely services").wait_for()
         check(page, watch, "uploaded file content", len(PAYLOADS))
-
-        # the uploaded file's name, echoed by the refusal of a file that is not text
-        for payload in PAYLOADS:
-            name = payload.replace("\n", " ") + ".txt"
-            h.upload(page, name, b"\x00\x01not text\x00")
-            page.get_by_text("was not read").wait_for()
-            check(page, watch, "uploaded file name", 1, settle_ms=50)
 
 
 def test_medications_page(server):
