@@ -54,10 +54,21 @@ def note_input(name: str, *, button: str, icon: str, placeholder: str, height: i
     last = state.current_run(name)
     if last is None:
         st.stop()
-    if (st.session_state.get(prefix + state.NOTE_KEY) or "").strip() != last.text.strip():
+    if _edited(st.session_state.get(prefix + state.NOTE_KEY) or "", last.text):
         st.info(f"The note was edited: the results below are for the note as it was {read_as}. Press {button} "
                 "again to update them.", icon=":material/edit_note:")
     return last
+
+
+def _edited(box: str, ran: str) -> bool:
+    """Whether the box no longer holds the note that ran, compared as the model saw it (cleaned): characters the
+    cleaner drops (direction marks, control characters) or a different line ending are not an edit."""
+    from core.text import clean_note
+
+    try:
+        return clean_note(box).strip() != ran.strip()
+    except NoteError:  # emptied, or now too long
+        return True
 
 
 def method_picker(container: Any, default: str, key: str) -> str:

@@ -209,3 +209,16 @@ def _hash(note: str) -> str:
     from core.text import clean_note, note_hash
 
     return note_hash(clean_note(note))
+
+
+def test_edited_notice_only_when_the_note_really_changed(app):
+    at = app
+    marked = "\u202e" + CARDIO.replace("\n", "\r\n") + "\u2066"  # direction marks and CRLF: dropped by cleaning
+    triage(at, marked)
+    assert not any("The note was edited" in i.value for i in at.info)
+    at.text_area(key="note_text").input(CARDIO + " New: knee pain.")
+    at.run()
+    assert any("The note was edited" in i.value for i in at.info)
+    at.text_area(key="note_text").input("   ")
+    at.run()
+    assert any("The note was edited" in i.value for i in at.info)
