@@ -57,41 +57,22 @@ def build_tiny_models() -> None:
 async def drive(url: str, pid: int, runs: int, sessions: int, marks: tuple[int, ...], password: str) -> dict:
     from playwright.async_api import async_playwright
 
+    from tests.browser import async_steps as steps
     from tests.browser import helpers as h
 
-    timeout = 600_000
-
-    async def idle(page) -> None:
-        await page.wait_for_timeout(150)
-        await page.wait_for_selector(h.IDLE, timeout=timeout)
+    steps.TIMEOUT_MS = 600_000  # a busy server over 200 runs: wait longer than the tests do
 
     async def open_session(browser):
         ctx = await browser.new_context(viewport={"width": 1440, "height": 1000})
         page = await ctx.new_page()
-        page.set_default_timeout(timeout)
-        await page.goto(url)
-        await page.get_by_text("Sign in to NoteLens").wait_for()
-        await idle(page)
-        await page.get_by_role("textbox", name="User name", exact=True).fill(USER)
-        await page.get_by_label("Password", exact=True).fill(password)
-        await page.locator("[data-testid='stBaseButton-primaryFormSubmit']", has_text="Sign in").click()
-        await idle(page)
-        await page.get_by_text("Triage a clinical note").wait_for()
+        page.set_default_timeout(steps.TIMEOUT_MS)
+        await steps.sign_in(page, url, USER, password)
         return page
 
     async def one_run(page, run: int) -> None:
         link, heading, button = PAGES[run % len(PAGES)]
-        await page.get_by_role("link", name=link).click()
-        await idle(page)
-        await page.get_by_text(heading).first.wait_for()
-        box = page.get_by_role("textbox", name="Clinical note", exact=True)
-        await box.fill(note(run))
-        await box.press("Control+Enter")
-        await idle(page)
-        await page.locator("[data-testid='stBaseButton-primary']", has_text=button).click()
-        await idle(page)
-        await page.locator(".nl-heatmap").first.wait_for()
-        await idle(page)
+        await steps.go_to(page, link, heading)
+        await steps.paste_and_run(page, note(run), button)
 
     async def session_runs(page, mine: list[int]) -> None:
         for run in mine:

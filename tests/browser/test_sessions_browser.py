@@ -20,6 +20,7 @@ import pytest
 
 from core.labels import service_title
 from tests.browser import helpers as h
+from tests.browser.async_steps import TIMEOUT_MS, go_to, idle, paste_and_run, sign_in
 
 pytestmark = h.BROWSER_MARKS
 
@@ -28,7 +29,6 @@ USERS = [(f"session.{i}", ("clinician", "annotator", "admin")[i % 3]) for i in r
 #: Made-up words, none a part of another, each in one session's note only.
 MARKERS = ["zorvexil", "quambrite", "flindor", "yestrapol", "krumbanet", "vospleth", "drellium", "pantovik"]
 TASKS = ("triage", "drugs", "treatments")
-TIMEOUT_MS = 150_000
 T0 = [time.monotonic()]  # progress lines (pytest -s) count from the sessions' start
 
 
@@ -41,41 +41,6 @@ def note_of(marker: str) -> str:
 @pytest.fixture(scope="module")
 def server(tiny_triage_artifact, tiny_drug_artifact, tiny_condition_artifact, tiny_ranker_artifact):
     yield from h.serve(*USERS)
-
-
-# -- async twins of the helpers' steps ----------------------------------------------------------------------
-async def idle(page) -> None:
-    await page.wait_for_timeout(200)
-    await page.wait_for_selector(h.IDLE, timeout=TIMEOUT_MS)
-
-
-async def sign_in(page, url: str, name: str) -> None:
-    await page.goto(url)
-    await page.get_by_text("Sign in to NoteLens").wait_for()
-    await idle(page)
-    await page.get_by_role("textbox", name="User name", exact=True).fill(name)
-    await page.get_by_label("Password", exact=True).fill(h.PASSWORD)
-    await page.locator("[data-testid='stBaseButton-primaryFormSubmit']", has_text="Sign in").click()
-    await idle(page)
-    await page.get_by_text("Triage a clinical note").wait_for()
-    await idle(page)
-
-
-async def go_to(page, link: str, heading: str) -> None:
-    await page.get_by_role("link", name=link).click()
-    await idle(page)
-    await page.get_by_text(heading).first.wait_for()
-
-
-async def paste_and_run(page, note: str, button: str) -> None:
-    box = page.get_by_role("textbox", name="Clinical note", exact=True)
-    await box.fill(note)
-    await box.press("Control+Enter")
-    await idle(page)
-    await page.locator("[data-testid='stBaseButton-primary']", has_text=button).click()
-    await idle(page)
-    await page.locator(".nl-heatmap").first.wait_for()
-    await idle(page)
 
 
 async def submit(page, button: str) -> None:
