@@ -15,7 +15,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -165,3 +177,84 @@ class AuditEvent(Base):
 
     def __repr__(self) -> str:
         return f"AuditEvent(id={self.id!r}, action={self.action!r}, actor={self.actor!r}, target={self.target!r})"
+
+
+#: Where a review item came from (:mod:`core.review.queue`).
+REVIEW_SOURCES: tuple[str, ...] = ("flagged", "uncertain", "low_confidence", "qc_sample", "batch")
+#: What an annotator can answer on an item.
+REVIEW_VERDICTS: tuple[str, ...] = ("accept", "correct", "skip", "not_clinical")
+#: An item's state: waiting for annotators, waiting for an adjudicator, with a gold answer, or left out.
+REVIEW_STATES: tuple[str, ...] = ("open", "adjudication", "done", "excluded")
+
+
+class ReviewItem(Base):
+    """One note to annotate for one task, with the model's output it starts from.
+
+    The note text is kept here only where it may be (an admin's batch, a note whose feedback kept it, a quality-control
+    sample whose user agreed); the retention purge clears it like feedback texts. ``overlap`` is how many annotators
+    answer it (1, or 2 for the doubly annotated share).
+    """
+
+    __tablename__ = "review_items"
+    __table_args__ = (Index("ix_review_items_task_state", "task", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task: Mapped[str] = mapped_column(String(64))
+    note_hash: Mapped[str] = mapped_column(String(64), index=True)
+    note_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source: Mapped[str] = mapped_column(String(32))
+    prediction_id: Mapped[int | None] = mapped_column(ForeignKey("predictions.id", ondelete="SET NULL"),
+                                                      nullable=True)
+    model_version: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    #: The model's output the annotator starts from (the text-free record: offsets, labels, codes).
+    prefill: Mapped[Any | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    overlap: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[str] = mapped_column(String(32), default="open")
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"ReviewItem(id={self.id!r}, task={self.task!r}, source={self.source!r}, state={self.state!r})"
+
+
+class ReviewAssignment(Base):
+    """An item given to an annotator: unique per (item, annotator), so nobody gets the same item twice."""
+
+    __tablename__ = "review_assignments"
+    __table_args__ = (UniqueConstraint("item_id", "annotator", name="uq_review_assignments_item_annotator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id", ondelete="CASCADE"), index=True)
+    annotator: Mapped[str] = mapped_column(String(128), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Annotation(Base):
+    """An annotator's answer on an item (one per item and annotator; never shown to the other annotator of the item
+    before adjudication)."""
+
+    __tablename__ = "annotations"
+    __table_args__ = (UniqueConstraint("item_id", "annotator", name="uq_annotations_item_annotator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id", ondelete="CASCADE"), index=True)
+    annotator: Mapped[str] = mapped_column(String(128))
+    verdict: Mapped[str] = mapped_column(String(32))
+    answer: Mapped[Any | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Gold(Base):
+    """The final answer on an item: one annotator's (overlap 1), the annotators' shared one, or an adjudicator's."""
+
+    __tablename__ = "gold"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id", ondelete="CASCADE"), unique=True)
+    answer: Mapped[Any | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    #: ``single``, ``unanimous`` or ``adjudicated``.
+    method: Mapped[str] = mapped_column(String(32))
+    decided_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
