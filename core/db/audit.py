@@ -33,6 +33,7 @@ ACTIONS: tuple[str, ...] = (
     "password_changed", "feedback_written", "note_text_viewed", "export", "purge", "model_promoted",
     "audit_exported", "feedback_exported",
     "notes_purged", "note_forgotten",
+    "review_enqueued", "annotation_submitted", "gold_decided",
 )
 #: Longest canonical JSON of ``details``, and longest string value in it: details are ids and counts, so a long
 #: string there is most likely a note pasted by mistake, which the trail must never hold.
