@@ -7,13 +7,17 @@ Where words of a note can be stored (predictions keep only the SHA-256 of the cl
 - ``Feedback.correction``: a span correction's ``"text"`` is the note's words at its offsets (a drug name, a
   condition), a treatment rejection's ``"reason"`` is free text;
 - ``Feedback.dedupe_key``: a SHA-256 of (prediction, user, verdict, correction, comment); a short corrected drug name
-  at known offsets is guessable from it, so it goes when the correction or comment it was computed from changes.
+  at known offsets is guessable from it, so it goes when the correction or comment it was computed from changes;
+- ``ReviewItem.note_text``: a note in the review queue (an admin's batch, a kept note); the annotators' answers and
+  the gold answer may hold free text under the same keys as a correction.
 
 :func:`purge` clears these on feedback older than the retention (``NOTELENS_RETENTION_DAYS``) and keeps what is not
 note text: the verdict, who and when, and the correction's structure (kind, offsets, labels, statuses, condition and
 treatment ids, a knowledge-base drug name, a triage service), so the review table and the feedback counts still make
-sense. A correction's offsets point into a text that is gone, so purged rows no longer make training examples.
-:func:`forget` deletes every prediction of one note hash and all feedback on them.
+sense. A correction's offsets point into a text that is gone, so purged rows no longer make training examples. Review
+items older than the retention lose their note text the same way (their answers keep offsets and labels).
+:func:`forget` deletes every prediction of one note hash, all feedback on them and the note's review items (with
+their answers and gold).
 
 Not covered here: ``evaluations.jsonl`` holds figures, no text; the explanation cache and the pages' session state
 live in memory only; a model retrained ``--with-feedback`` learned from the texts it saw (retrain it without them).
@@ -38,7 +42,7 @@ from sqlalchemy.orm import Session
 from core.config import get_settings
 from core.db.audit import append_event
 from core.db.engine import get_engine, is_sqlite, session_scope, write_session
-from core.db.models import Feedback, Prediction, utcnow
+from core.db.models import Annotation, Feedback, Gold, Prediction, ReviewItem, utcnow
 from core.text import note_hash as text_hash
 
 __all__ = ["FREE_TEXT_KEYS", "ForgetReport", "PurgeReport", "check_note_hash", "forget", "purge",
@@ -62,6 +66,7 @@ class PurgeReport:
     comments: int
     corrections: int
     dry_run: bool = False
+    review_texts: int = 0  # review items whose note text was cleared
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (``cutoff`` as ISO 8601): what ``notelens purge`` prints and the audit event holds."""
@@ -77,6 +82,7 @@ class ForgetReport:
     note_hash: str
     predictions: int
     feedback: int
+    review_items: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -172,6 +178,7 @@ def purge(older_than_days: int | None = None, *, actor: str, engine: Engine | No
             fb.note_text = None
             if cleared["comments"] or cleared["corrections"]:
                 fb.comment, fb.correction, fb.dedupe_key = None, correction, None
+        counts["review_texts"] = _purge_review(session, cutoff, dry_run)
         report = PurgeReport(days, cutoff, dry_run=dry_run, **counts)
         if not dry_run:
             session.flush()
@@ -181,6 +188,24 @@ def purge(older_than_days: int | None = None, *, actor: str, engine: Engine | No
     if not dry_run:
         _checkpoint(engine)
     return report
+
+
+def _purge_review(session: Session, cutoff: datetime, dry_run: bool) -> int:
+    """Clear the note text of review items created before ``cutoff`` and scrub their answers' free text; returns
+    how many items had a text."""
+    old = list(session.scalars(select(ReviewItem).where(ReviewItem.created_at < cutoff,
+                                                        ReviewItem.note_text.is_not(None))))
+    if dry_run or not old:
+        return len(old)
+    ids = [item.id for item in old]
+    for item in old:
+        item.note_text = None
+    for row in [*session.scalars(select(Annotation).where(Annotation.item_id.in_(ids))),
+                *session.scalars(select(Gold).where(Gold.item_id.in_(ids)))]:
+        scrubbed = scrub_correction(row.answer)
+        if scrubbed != row.answer:
+            row.answer = scrubbed
+    return len(old)
 
 
 def forget(note_hash: str, *, actor: str, engine: Engine | None = None) -> ForgetReport:
@@ -201,11 +226,16 @@ def forget(note_hash: str, *, actor: str, engine: Engine | None = None) -> Forge
             select(Feedback.id, Feedback.note_text).where(Feedback.note_text.is_not(None)))
             if text_hash(note) == h]
         doomed = or_(Feedback.prediction_id.in_(ids), Feedback.id.in_(by_text))
+        items = list(session.scalars(select(ReviewItem.id).where(ReviewItem.note_hash == h)))
+        for table in (Annotation, Gold):  # also deleted by the foreign keys' cascade; explicit for any database
+            session.execute(delete(table).where(table.item_id.in_(items)))
+        session.execute(delete(ReviewItem).where(ReviewItem.id.in_(items)))
         n_feedback = session.scalar(select(func.count()).select_from(Feedback).where(doomed)) or 0
         session.execute(delete(Feedback).where(doomed))
         session.execute(delete(Prediction).where(Prediction.id.in_(ids)))
-        report = ForgetReport(h, len(ids), n_feedback)
+        report = ForgetReport(h, len(ids), n_feedback, len(items))
         append_event(session, actor, "note_forgotten", f"note:{h}",
-                     {"predictions": report.predictions, "feedback": report.feedback})
+                     {"predictions": report.predictions, "feedback": report.feedback,
+                      "review_items": report.review_items})
     _checkpoint(engine)
     return report

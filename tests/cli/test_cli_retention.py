@@ -90,7 +90,7 @@ def test_hash_prints_what_predictions_store_and_forget_uses_it(db, tmp_path):
     for h in hashes.values():
         res = runner.invoke(app, ["forget", "--note-hash", h, "--actor", "cli:test"])
         assert res.exit_code == 0, res.output
-        assert _last_json(res.output) == {"note_hash": h, "predictions": 1, "feedback": 0}
+        assert _last_json(res.output) == {"note_hash": h, "predictions": 1, "feedback": 0, "review_items": 0}
         assert f"deleted 1 predictions and 0 feedback rows of note {h[:12]}" in res.output
     assert count_rows() == {"predictions": 1, "feedback": 1}
     assert [e.target for e in list_events(5, action="note_forgotten")] == [f"note:{h}" for h in

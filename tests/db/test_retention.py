@@ -76,7 +76,7 @@ def test_purge_is_audited_once_without_text_and_is_idempotent(engine):
     assert [e.details["rows"] for e in events] == [0, 1]  # newest first; a purge that found nothing is recorded too
     assert events[1].actor == "cli:alice" and events[1].target == "feedback"
     assert events[1].details == {"older_than_days": 7, "cutoff": (NOW - timedelta(days=7)).isoformat(), "rows": 1,
-                                 "note_texts": 1, "comments": 1, "corrections": 1}
+                                 "note_texts": 1, "comments": 1, "corrections": 1, "review_texts": 0}
     assert "warfarin" not in str([e.details for e in list_events(50, engine=engine)])
     assert verify(engine=engine).ok
 
@@ -153,7 +153,7 @@ def test_forget_deletes_one_notes_predictions_and_feedback_only(engine, db_path)
     assert b"MARKER-OLD-51c2" not in _db_bytes(db_path)
     (event,) = list_events(5, action="note_forgotten", engine=engine)
     assert (event.actor, event.target, event.details) == ("cli:alice", f"note:{hash_text(OLD_NOTE)}",
-                                                          {"predictions": 3, "feedback": 2})
+                                                          {"predictions": 3, "feedback": 2, "review_items": 0})
     assert verify(engine=engine).ok
 
 
@@ -170,7 +170,8 @@ def test_forget_of_an_unknown_hash_is_audited_and_reports_zero(engine):
     report = forget("ab" * 32, actor="system", engine=engine)
     assert (report.predictions, report.feedback) == (0, 0)
     assert count_rows(engine=engine) == {"predictions": 1, "feedback": 1}
-    assert list_events(5, action="note_forgotten", engine=engine)[0].details == {"predictions": 0, "feedback": 0}
+    assert list_events(5, action="note_forgotten", engine=engine)[0].details == {"predictions": 0, "feedback": 0,
+                                                                                "review_items": 0}
     assert verify(engine=engine).ok
 
 

@@ -159,3 +159,29 @@ def test_many_annotators_at_once_keep_every_answer_and_never_share_an_item(engin
         assert s.scalar(select(func.count()).select_from(Annotation)) == 2 * len(ids)
         assert s.scalar(select(func.count()).select_from(ReviewAssignment)) == 2 * len(ids)
         assert s.scalar(select(func.count()).select_from(Gold)) == len(ids)
+
+
+def test_retention_clears_old_review_texts_and_forget_removes_the_notes_items(engine):
+    from datetime import timedelta
+
+    from core.db.models import ReviewItem, utcnow
+    from core.db.retention import forget, purge
+
+    old, new = add(engine, 1), add(engine, 2)
+    q.next_item("drugs", "ann.a", engine=engine)
+    q.submit(old, "ann.a", "correct", {"entities": [], "reason": "free text about the note"}, engine=engine)
+    with session_scope(engine) as s:
+        s.get(ReviewItem, old).created_at = utcnow() - timedelta(days=400)
+        s.commit()
+    report = purge(365, actor="system", engine=engine)
+    assert report.review_texts == 1
+    with session_scope(engine) as s:
+        assert s.get(ReviewItem, old).note_text is None and s.get(ReviewItem, new).note_text is not None
+        assert s.scalar(select(Annotation.answer).where(Annotation.item_id == old)) == {"entities": [],
+                                                                                         "reason": None}
+        assert s.scalar(select(Gold.answer).where(Gold.item_id == old))["reason"] is None
+    gone = forget(note(2)[1], actor="admin", engine=engine)
+    assert gone.review_items == 1
+    with session_scope(engine) as s:
+        assert s.get(ReviewItem, new) is None and s.get(ReviewItem, old) is not None
+    assert audit.verify(engine=engine).ok
