@@ -5,11 +5,14 @@ Two formats are read:
 * **IOB** (CoNLL-style): one token per line, the token in the first column and its tag (``B-X``,
   ``I-X`` or ``O``) in the last, columns separated by a tab or by spaces (extra middle columns are
   ignored); a blank line ends a sentence; ``-DOCSTART-`` lines are skipped. Each sentence becomes one
-  document whose text is its tokens joined by a single space. ``I-X`` that does not continue an ``X``
-  span starts a new one (IOB1 files read the same as IOB2).
+  document whose text is its tokens joined by a single space, unless a ``# text = "..."`` line (a JSON
+  string, or CoNLL-U's raw text) opens the sentence: then that is the text, and each token is found in it in
+  order with only whitespace between tokens, so offsets are exact (what :func:`core.exchange.write_iob` writes).
+  ``I-X`` that does not continue an ``X`` span starts a new one (IOB1 files read the same as IOB2).
 * **JSONL**: one object per line, ``{"text": ..., "spans": [{"start": s, "end": e, "label": "DRUG"}, ...]}``
   with character offsets into ``text`` (extra span fields ``group``, ``status``, ``code``, ``score`` and
   ``meta``, as written by :func:`write_jsonl`, are kept).
+* **spaCy DocBin** (suffix ``.spacy``): each ``Doc``'s text and its ``doc.ents`` (see :func:`read_docbin`).
 
 A label map (``{"Chemical": "DRUG"}``, see :func:`parse_label_map`) renames entity types; when one is
 given, types it does not name are dropped (treated as outside any entity).
@@ -27,13 +30,18 @@ from typing import Any
 
 from core.spans import Span
 
-__all__ = ["AnnotatedDoc", "parse_label_map", "read_iob", "read_jsonl", "load_annotated", "write_jsonl",
-           "gold_labels"]
+__all__ = ["AnnotatedDoc", "parse_label_map", "read_iob", "read_jsonl", "read_docbin", "load_annotated",
+           "write_jsonl", "jsonl_line", "gold_labels"]
 
 PathLike = str | os.PathLike[str]
 
 _TAG_RE = re.compile(r"^([BI])-(\S+)$")
 _JSONL_SUFFIXES = frozenset({".jsonl", ".json"})
+_DOCBIN_SUFFIX = ".spacy"
+#: Text before a sentence's own text in an IOB file (as in CoNLL-U).
+IOB_TEXT_PREFIX = "# text = "
+#: Characters ``str.splitlines`` breaks on that ``json.dumps(ensure_ascii=False)`` leaves unescaped.
+_LINE_BREAKS_JSON_KEEPS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 @dataclass(frozen=True)
@@ -110,26 +118,56 @@ def _read_text(path: Path) -> str:
         raise ValueError(f"{path}: not UTF-8 text ({exc})") from exc
 
 
+def jsonl_line(obj: Any) -> str:
+    """``obj`` as one JSON line (non-ASCII kept readable) that ``str.splitlines`` never breaks: U+0085, U+2028 and
+    U+2029, which JSON allows raw inside strings, are escaped."""
+    line = json.dumps(obj, ensure_ascii=False)
+    for char, escaped in _LINE_BREAKS_JSON_KEEPS.items():
+        line = line.replace(char, escaped)
+    return line
+
+
+def _iob_text(value: str, where: str) -> str:
+    """The text of a ``# text = ...`` line: a JSON string when quoted, else the raw rest of the line (CoNLL-U)."""
+    if value.startswith('"'):
+        try:
+            text = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{where}: '# text =' holds a malformed JSON string ({exc.msg})") from None
+        if not isinstance(text, str):
+            raise ValueError(f"{where}: '# text =' must hold a JSON string")
+        return text
+    return value
+
+
 def _iob_docs(lines: Iterable[str], path: PathLike, label_map: Mapping[str, str] | None) -> list[AnnotatedDoc]:
     docs: list[AnnotatedDoc] = []
     words: list[str] = []
     tags: list[tuple[str, str] | None] = []  # (prefix, type) or None for O
+    text: str | None = None  # the sentence's own text, from a "# text = " line
+    opened = 0  # line number of that line
 
     def flush() -> None:
+        nonlocal text
         if words:
-            docs.append(_iob_sentence(words, tags, label_map))
+            docs.append(_iob_sentence(words, tags, label_map, text, f"{path}:{opened}"))
         words.clear()
         tags.clear()
+        text = None
 
     for lineno, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
         if not line.strip():
             flush()
             continue
+        if line.startswith(IOB_TEXT_PREFIX):
+            flush()
+            text, opened = _iob_text(line[len(IOB_TEXT_PREFIX):], f"{path}:{lineno}"), lineno
+            continue
         cols = line.split("\t") if "\t" in line else line.split()
         cols = [c.strip() for c in cols]
         cols = [cols[0]] + [c for c in cols[1:] if c]  # tolerate repeated tabs
-        if cols[0] == "-DOCSTART-":
+        if cols[0] == "-DOCSTART-" and text is None:  # inside a sentence with its text, a word like any other
             flush()
             continue
         if len(cols) < 2 or not cols[0]:
@@ -147,14 +185,32 @@ def _iob_docs(lines: Iterable[str], path: PathLike, label_map: Mapping[str, str]
     return docs
 
 
-def _iob_sentence(words: Sequence[str], tags: Sequence[tuple[str, str] | None],
-                  label_map: Mapping[str, str] | None) -> AnnotatedDoc:
+def _aligned(words: Sequence[str], text: str, where: str) -> list[tuple[int, int]]:
+    """Each word's offsets in ``text``, found in order with only whitespace before it."""
     offsets: list[tuple[int, int]] = []
     pos = 0
-    for w in words:
+    for k, w in enumerate(words):
+        while pos < len(text) and text[pos].isspace():  # words hold no whitespace
+            pos += 1
+        if not text.startswith(w, pos):
+            raise ValueError(f"{where}: token {k + 1} {w!r} is not the next word of the sentence's text "
+                             f"(found {text[pos:pos + len(w) + 10]!r})")
         offsets.append((pos, pos + len(w)))
-        pos += len(w) + 1
-    text = " ".join(words)
+        pos += len(w)
+    return offsets
+
+
+def _iob_sentence(words: Sequence[str], tags: Sequence[tuple[str, str] | None],
+                  label_map: Mapping[str, str] | None, text: str | None = None, where: str = "") -> AnnotatedDoc:
+    offsets: list[tuple[int, int]] = []
+    if text is None:
+        pos = 0
+        for w in words:
+            offsets.append((pos, pos + len(w)))
+            pos += len(w) + 1
+        text = " ".join(words)
+    else:
+        offsets = _aligned(words, text, where)
     spans: list[Span] = []
     # The open span: (original type, start offset, end offset); continuation is decided on the
     # original types, as written in the file, and the map applied when the span is closed.
@@ -181,7 +237,7 @@ def _iob_sentence(words: Sequence[str], tags: Sequence[tuple[str, str] | None],
 
 
 def read_iob(path: PathLike, label_map: Mapping[str, str] | None = None) -> list[AnnotatedDoc]:
-    """Read a two-column IOB file, one document per sentence.
+    """Read a two-column IOB file, one document per sentence (its own text when a ``# text = `` line gives it).
 
     Args:
         path: The file (UTF-8; a byte-order mark is dropped).
@@ -285,10 +341,10 @@ def read_jsonl(path: PathLike, label_map: Mapping[str, str] | None = None) -> li
 
 
 def load_annotated(path: PathLike, label_map: Mapping[str, str] | None = None) -> list[AnnotatedDoc]:
-    """Read an annotated file, JSONL or IOB.
+    """Read an annotated file, JSONL, IOB or spaCy DocBin.
 
-    The file is JSONL when its suffix is ``.jsonl``/``.json`` or its first non-blank line starts with
-    ``{``; IOB otherwise.
+    The file is a DocBin when its suffix is ``.spacy``; JSONL when its suffix is ``.jsonl``/``.json`` or its first
+    non-blank line starts with ``{``; IOB otherwise.
 
     Args:
         path: The file.
@@ -299,6 +355,8 @@ def load_annotated(path: PathLike, label_map: Mapping[str, str] | None = None) -
         ValueError: On malformed content (the message names the file and line).
     """
     p = Path(path)
+    if p.suffix.lower() == _DOCBIN_SUFFIX:
+        return read_docbin(p, label_map)
     lines = _read_text(p).splitlines()
     first = next((ln.lstrip() for ln in lines if ln.strip()), "")
     if p.suffix.lower() in _JSONL_SUFFIXES or first.startswith("{"):
@@ -320,9 +378,41 @@ def write_jsonl(docs: Iterable[AnnotatedDoc], path: PathLike) -> Path:
     p.parent.mkdir(parents=True, exist_ok=True)
     with p.open("w", encoding="utf-8", newline="\n") as fh:
         for d in docs:
-            fh.write(json.dumps({"text": d.text, "spans": [s.to_dict() for s in d.spans]}, ensure_ascii=False))
+            fh.write(jsonl_line({"text": d.text, "spans": [s.to_dict() for s in d.spans]}))
             fh.write("\n")
     return p
+
+
+def read_docbin(path: PathLike, label_map: Mapping[str, str] | None = None) -> list[AnnotatedDoc]:
+    """Read a spaCy ``DocBin`` (``.spacy``, as ``spacy train`` takes): each doc's text and its ``doc.ents``.
+
+    Args:
+        path: The file.
+        label_map: Entity type renames; when given, types it does not name are dropped.
+
+    Returns:
+        One :class:`AnnotatedDoc` per doc, with the doc's token offsets.
+
+    Raises:
+        FileNotFoundError: When the file does not exist.
+        ValueError: When the file is not a DocBin.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"annotated data file not found: {p}")
+    from spacy.tokens import DocBin  # slow to import: only for DocBin files
+    from spacy.vocab import Vocab
+
+    try:
+        docbin = DocBin().from_disk(p)
+    except Exception as exc:  # msgpack/zlib errors of a file that is not a DocBin
+        raise ValueError(f"{p}: not a spaCy DocBin ({type(exc).__name__}: {exc})") from None
+    out = []
+    for doc in docbin.get_docs(Vocab()):
+        spans = [Span(e.start_char, e.end_char, label) for e in doc.ents
+                 if (label := _map_label(e.label_, label_map)) is not None]
+        out.append(AnnotatedDoc(doc.text, tuple(spans), tuple((t.idx, t.idx + len(t.text)) for t in doc)))
+    return out
 
 
 def gold_labels(docs: Iterable[AnnotatedDoc]) -> list[str]:
