@@ -92,6 +92,25 @@ class SpanAnn:
         """What strict matching compares: start, end and label."""
         return (self.start, self.end, self.label)
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: ``{"start", "end", "label", "status", "attributes": [{"start", "end", "label"}]}``."""
+        return {"start": self.start, "end": self.end, "label": self.label, "status": self.status,
+                "attributes": [{"start": a, "end": b, "label": lab} for a, b, lab in self.attributes]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SpanAnn:
+        """A span from :meth:`to_dict`'s form (attributes as dicts or ``[start, end, label]`` triples).
+
+        Raises:
+            ValueError: A missing field or an empty span.
+        """
+        try:
+            attrs = tuple((a["start"], a["end"], a["label"]) if isinstance(a, dict) else tuple(a)
+                          for a in d.get("attributes") or ())
+            return cls(int(d["start"]), int(d["end"]), str(d["label"]), d.get("status"), attrs)
+        except (KeyError, TypeError) as e:
+            raise ValueError(f"not a span: {d!r} ({e})") from e
+
 
 @dataclass(frozen=True)
 class Annotation:
@@ -113,6 +132,27 @@ class Annotation:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "spans", tuple(self.spans))
+
+    @classmethod
+    def from_answer(cls, item_id: str | int, annotator: str, task: str, answer: Any) -> Annotation:
+        """An annotation from a stored answer: for a label task a label or ``{"label": ...}``; for a span task a list
+        of spans or ``{"spans": [...]}``, each span in :meth:`SpanAnn.from_dict`'s form. ``None`` is no answer.
+
+        Raises:
+            ValueError: An answer of another shape.
+        """
+        key = "label" if task in LABEL_TASKS else "spans"
+        if isinstance(answer, dict) and key not in answer:
+            raise ValueError(f"a {task} answer has no {key!r}: {answer!r}")
+        if task in LABEL_TASKS:
+            label = answer.get("label") if isinstance(answer, dict) else answer
+            if label is not None and not isinstance(label, str):
+                raise ValueError(f"a {task} answer is a label, not {answer!r}")
+            return cls(item_id, annotator, task, label=label)
+        spans = answer.get("spans") if isinstance(answer, dict) else answer
+        if not isinstance(spans, (list, tuple)) and spans is not None:
+            raise ValueError(f"a {task} answer is a list of spans, not {answer!r}")
+        return cls(item_id, annotator, task, spans=tuple(SpanAnn.from_dict(s) for s in spans or ()))
 
 
 def _r(x: float | None) -> float | None:
@@ -416,6 +456,14 @@ class Majority:
     tied: tuple[str, ...] = ()
     spans: tuple[SpanAnn, ...] = ()
     unanimous: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form (what an adjudication page pre-selects)."""
+        out: dict[str, Any] = {"item_id": self.item_id, "task": self.task, "n_annotators": self.n_annotators,
+                               "unanimous": self.unanimous}
+        if self.task in LABEL_TASKS:
+            return {**out, "label": self.label, "tied": list(self.tied)}
+        return {**out, "spans": [s.to_dict() for s in self.spans]}
 
 
 def _strict_majority(votes: Counter[Any], n: int) -> Any:

@@ -352,3 +352,25 @@ def test_planted_twenty_notes():
     assert o["attributes"]["f1"] == round(exp["attribute_f1"], 4)
     assert d["pairs"][0]["strict"] == o["strict"]  # one pair: pooled is that pair
     json.dumps(d, allow_nan=False)
+
+
+# --- JSON forms
+
+def test_annotations_from_stored_answers_round_trip():
+    s = SpanAnn(3, 9, "DRUG", "current", ((10, 14, "STRENGTH"),))
+    assert SpanAnn.from_dict(s.to_dict()) == s
+    assert SpanAnn.from_dict({"start": 3, "end": 9, "label": "DRUG", "status": "current",
+                              "attributes": [[10, 14, "STRENGTH"]]}) == s
+    a = Annotation.from_answer(5, "a", "drugs", {"spans": [s.to_dict()]})
+    assert a == Annotation(5, "a", "drugs", spans=(s,)) == Annotation.from_answer(5, "a", "drugs", [s.to_dict()])
+    assert Annotation.from_answer(5, "a", "triage", {"label": "cardiology"}).label == "cardiology"
+    assert Annotation.from_answer(5, "a", "triage", "cardiology").label == "cardiology"
+    assert Annotation.from_answer(5, "a", "drugs", None).spans == ()
+    for task, bad in (("drugs", {"start": 1, "end": 2}), ("drugs", {"label": "x"}), ("drugs", [{"start": 1}]),
+                      ("drugs", "aspirin"), ("triage", {"spans": []}), ("triage", 3)):
+        with pytest.raises(ValueError):
+            Annotation.from_answer(5, "a", task, bad)
+    m = majority([a, Annotation(5, "b", "drugs", spans=(s,))])
+    assert m.as_dict() == {"item_id": 5, "task": "drugs", "n_annotators": 2, "unanimous": True,
+                           "spans": [s.to_dict()]}
+    assert majority([tri(1, "a", "x"), tri(1, "b", "y")]).as_dict()["tied"] == ["x", "y"]
