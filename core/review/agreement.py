@@ -46,7 +46,7 @@ import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
 __all__ = ["LABEL_TASKS", "Annotation", "SpanAnn", "PairAgreement", "AgreementReport", "Majority", "kappa",
-           "pairwise", "majority"]
+           "pairwise", "majority", "format_report"]
 
 #: Tasks answered with one label per item (the others are answered with spans).
 LABEL_TASKS: frozenset[str] = frozenset({"triage"})
@@ -310,8 +310,8 @@ class AgreementReport:
         n_items: Items answered by at least two annotators.
         annotators: Everyone who answered an item of the task, sorted.
         pairs: One entry per pair of annotators (``a`` < ``b``), including pairs with no shared item.
-        labels: Span labels seen (span tasks), sorted.
-        attribute_labels: Attribute labels seen (span tasks), sorted.
+        labels: Span labels seen on doubly annotated items (span tasks), sorted.
+        attribute_labels: Attribute labels seen on doubly annotated items (span tasks), sorted.
     """
 
     task: str
@@ -384,8 +384,9 @@ def _by_item(task: str, annotations: Iterable[Annotation]) -> dict[str | int, di
     return out
 
 
-def _item_order(item: str | int) -> tuple[str, str]:
-    return (type(item).__name__, f"{item:>20}" if isinstance(item, int) else item)
+def _item_order(item: str | int) -> tuple[bool, int, str]:
+    """Numeric ids in numeric order, then string ids."""
+    return (isinstance(item, str), item if isinstance(item, int) else 0, item if isinstance(item, str) else "")
 
 
 def _attr_keys(spans: Iterable[SpanAnn]) -> set[_Key]:
@@ -407,6 +408,8 @@ def pairwise(task: str, annotations: Iterable[Annotation]) -> AgreementReport:
     labels: set[str] = set()
     attr_labels: set[str] = set()
     for per in items.values():
+        if len(per) < 2:  # labels only seen on singly annotated items have nothing to agree on
+            continue
         for ann in per.values():
             labels.update(s.label for s in ann.spans)
             attr_labels.update(a[2] for a in _attr_keys(ann.spans))
@@ -430,6 +433,43 @@ def pairwise(task: str, annotations: Iterable[Annotation]) -> AgreementReport:
     n_items = sum(len(per) >= 2 for per in items.values())
     return AgreementReport(task, kind, n_items, annotators, pairs, sorted(labels) if kind == "spans" else [],
                            sorted(attr_labels))
+
+
+def _f(x: float | None) -> str:
+    return "-" if x is None else f"{x:.4f}"
+
+
+def format_report(d: dict[str, Any]) -> str:
+    """A short table of :meth:`AgreementReport.as_dict`: one row per pair and the pooled row, then, for a span task,
+    the pooled figures by label and attribute label. The pooled row's items are the pairs' shared items summed; "-"
+    marks an undefined figure."""
+    lines = [f"{d['task']}: {d['n_items']} items answered by two or more of {len(d['annotators'])} annotators"]
+    rows = [(f"{p['a']} / {p['b']}", p) for p in d["pairs"]] + [("all pairs", d["overall"])]
+    width = max([len("attribute"), *(len(name) for name, _ in rows), *map(len, d.get("labels", [])),
+                 *map(len, d.get("attribute_labels", []))]) + 2
+    if d["kind"] == "labels":
+        lines.append(f"{'pair':<{width}}{'items':>7}{'kappa':>9}{'agree':>9}")
+        for name, r in rows:
+            items = r.get("n_comparisons", r["n_items"])
+            lines.append(f"{name:<{width}}{items:>7}{_f(r['kappa']):>9}{_f(r['agreement']):>9}")
+        return "\n".join(lines)
+    lines.append(f"{'pair':<{width}}{'items':>7}{'strict F1':>11}{'overlap F1':>12}{'status':>9}{'st.kappa':>10}"
+                 f"{'attr F1':>9}")
+    for name, r in rows:
+        items = r.get("n_comparisons", r["n_items"])
+        lines.append(f"{name:<{width}}{items:>7}{_f(r['strict']['f1']):>11}{_f(r['overlapping']['f1']):>12}"
+                     f"{_f(r['status']['agreement']):>9}{_f(r['status']['kappa']):>10}{_f(r['attributes']['f1']):>9}")
+    o = d["overall"]
+    lines.append(f"{'label':<{width}}{'n_a':>7}{'n_b':>7}{'strict F1':>11}{'overlap F1':>12}")
+    for lab in d["labels"]:
+        s, v = o["strict"]["by_label"][lab], o["overlapping"]["by_label"][lab]
+        lines.append(f"{lab:<{width}}{s['n_a']:>7}{s['n_b']:>7}{_f(s['f1']):>11}{_f(v['f1']):>12}")
+    if d["attribute_labels"]:
+        lines.append(f"{'attribute':<{width}}{'n_a':>7}{'n_b':>7}{'strict F1':>11}")
+    for lab in d["attribute_labels"]:
+        s = o["attributes"]["by_label"][lab]
+        lines.append(f"{lab:<{width}}{s['n_a']:>7}{s['n_b']:>7}{_f(s['f1']):>11}")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from core.ner.scoring import score_spans
-from core.review.agreement import Annotation, SpanAnn, kappa, majority, pairwise
+from core.review.agreement import Annotation, SpanAnn, format_report, kappa, majority, pairwise
 from core.spans import Span
 
 
@@ -374,3 +374,26 @@ def test_annotations_from_stored_answers_round_trip():
     assert m.as_dict() == {"item_id": 5, "task": "drugs", "n_annotators": 2, "unanimous": True,
                            "spans": [s.to_dict()]}
     assert majority([tri(1, "a", "x"), tri(1, "b", "y")]).as_dict()["tied"] == ["x", "y"]
+
+
+def test_format_report_rows():
+    anns, exp = planted_review()
+    text = format_report(pairwise("drugs", anns).as_dict())
+    lines = text.splitlines()
+    assert lines[0] == "drugs: 20 items answered by two or more of 2 annotators"
+    assert lines[2].split() == ["ann1", "/", "ann2", "20", f"{exp['strict_f1']:.4f}", f"{exp['overlapping_f1']:.4f}",
+                                f"{exp['status_agreement']:.4f}", f"{exp['status_kappa']:.4f}",
+                                f"{exp['attribute_f1']:.4f}"]
+    assert lines[5].split()[:2] == ["DRUG", str(exp["counts"]["n_a"])]
+    assert lines[-2].split() == ["attribute", "n_a", "n_b", "strict", "F1"]
+    assert lines[-1].split() == ["STRENGTH", str(exp["counts"]["n_a"]), str(exp["counts"]["attr_matched"]),
+                                 f"{exp['attribute_f1']:.4f}"]
+    t = format_report(pairwise("triage", [tri(1, "a", "x"), tri(1, "b", "x")]).as_dict()).splitlines()
+    assert t[-1].split() == ["all", "pairs", "1", "-", "1.0000"]  # one label only: kappa undefined
+
+
+def test_items_in_id_order_and_labels_of_doubly_annotated_items_only():
+    anns = [ann(10, "a", SpanAnn(0, 5, "DRUG")), ann(10, "b"), ann(2, "a"), ann(2, "b"),
+            ann(3, "a", SpanAnn(0, 5, "CONDITION", attributes=((6, 9, "DOSE"),)))]
+    rep = pairwise("drugs", anns)
+    assert rep.pairs[0].items == [2, 10] and rep.labels == ["DRUG"] and rep.attribute_labels == []
