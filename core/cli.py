@@ -1,5 +1,6 @@
 """NoteLens command line: ``notelens {train,evaluate,predict} <task> ...`` (or ``python -m core.cli``), plus
-``notelens users ...`` (who can sign in), ``notelens audit {verify,list}`` and the retention commands
+``notelens users ...`` (who can sign in), ``notelens audit {verify,list}``, ``notelens models {list,promote,rollback}``
+(which model version serves) and the retention commands
 ``notelens {purge,forget,hash}``.
 
 Every task of the registry (:data:`core.tasks.TASKS`) gets the same commands with the same options, so a task
@@ -530,6 +531,84 @@ def forget_command(
         report = forget(h, actor=actor or _default_actor())
         typer.echo(f"deleted {report.predictions} predictions and {report.feedback} feedback rows of note {h[:12]}…")
         _emit(report.as_dict())
+
+    _guarded(run)
+
+
+# -- the model registry: which version serves -------------------------------------------------------------------
+models_app = typer.Typer(help="Saved model versions, which one serves, promote and roll back (audited).",
+                         no_args_is_help=True)
+app.add_typer(models_app, name="models")
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why (kept in the history and the audit trail, "
+                                               "at most 200 characters).")]
+
+
+def _task_named(name: str) -> Task:
+    from core.tasks import get_task
+
+    try:
+        return get_task(name)
+    except KeyError as exc:  # a user's typo: a message and exit status 2
+        raise ValueError(exc.args[0]) from None
+
+
+@models_app.command("list")
+def models_list(
+    task: Annotated[str | None, typer.Argument(help="One task (default: every task).")] = None,
+) -> None:
+    """Each task's saved versions, newest first: figures at training, every recorded evaluation, which one serves.
+    Last line: JSON {"tasks": {TASK: {"serving": VERSION, "versions": [...]}}}."""
+    from core import registry
+
+    def run() -> None:
+        out: dict[str, Any] = {}
+        for t in [_task_named(task)] if task else TASKS.values():
+            found = registry.versions(t)
+            out[t.name] = {"artifact": t.artifact, "serving": registry.serving(t),
+                           "versions": [v.to_dict() for v in found]}
+            for v in found:
+                _err(f"{t.name:<11} {'*' if v.serving else ' '} {v.version}  {v.created}  n_train={v.n_train}  "
+                     f"{len(v.evaluations)} evaluation(s)")
+        _emit({"tasks": out})
+
+    _guarded(run)
+
+
+@models_app.command("promote")
+def models_promote(
+    task: Annotated[str, typer.Argument(help="Task (triage, drugs, conditions, treatments).")],
+    version: Annotated[str, typer.Argument(help="The version to serve (`notelens models list TASK`).")],
+    reason: ReasonOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Make VERSION the task's serving model (pages use it from their next run). Audited as model_promoted.
+    Last line: JSON {task, action, from_version, to_version, changed, message}."""
+    from core import registry
+
+    def run() -> None:
+        _db()
+        switch = registry.promote(_task_named(task), version, actor=actor or _default_actor(), reason=reason)
+        _err(switch.message)
+        _emit(switch.to_dict())
+
+    _guarded(run)
+
+
+@models_app.command("rollback")
+def models_rollback(
+    task: Annotated[str, typer.Argument(help="Task (triage, drugs, conditions, treatments).")],
+    reason: ReasonOpt = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Serve again the version that served before the current one (from the task's HISTORY.jsonl; without one, the
+    version created before it). Audited as model_rolled_back. Last line: JSON as for promote."""
+    from core import registry
+
+    def run() -> None:
+        _db()
+        switch = registry.rollback(_task_named(task), actor=actor or _default_actor(), reason=reason)
+        _err(switch.message)
+        _emit(switch.to_dict())
 
     _guarded(run)
 

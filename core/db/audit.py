@@ -32,7 +32,7 @@ ACTIONS: tuple[str, ...] = (
     "sign_in", "sign_in_failed", "sign_out", "user_added", "role_changed", "user_disabled", "user_enabled",
     "password_changed", "feedback_written", "note_text_viewed", "export", "purge", "model_promoted",
     "audit_exported", "feedback_exported",
-    "notes_purged", "note_forgotten",
+    "notes_purged", "note_forgotten", "model_rolled_back",
     "review_enqueued", "annotation_submitted", "gold_decided",
 )
 #: Longest canonical JSON of ``details``, and longest string value in it: details are ids and counts, so a long
