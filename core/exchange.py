@@ -12,6 +12,8 @@ Formats per task (:data:`FORMATS`; :func:`export_docs` is what the CLI calls):
     of non-whitespace, split further at every span edge, so no span is widened or shifted to a token boundary.
   - ``spacy``: a spaCy ``DocBin`` (``.spacy``; what ``spacy train`` takes), the spans as ``doc.ents``. The text
     is cut into tokens at every whitespace change and span edge, so every span is exactly a token range.
+  - ``fhir`` (drugs only, one way: no task reads it back): NDJSON, one FHIR R4 ``Bundle`` of
+    ``MedicationStatement`` per document (:mod:`core.drugs.fhir`), attributes linked to their drug by ``group``.
 
 What a format cannot hold is refused with an error naming the document and span, never dropped or moved: in IOB
 and DocBin, overlapping spans and spans that begin or end on whitespace; in IOB, labels with whitespace and
@@ -22,6 +24,7 @@ strips them).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -31,8 +34,8 @@ from core.ner.data import IOB_TEXT_PREFIX, AnnotatedDoc, jsonl_line
 
 PathLike = str | os.PathLike[str]
 
-__all__ = ["FORMATS", "ExportError", "export_docs", "segments", "write_docbin", "write_iob", "write_spans_jsonl",
-           "write_triage_csv"]
+__all__ = ["FORMATS", "ExportError", "drug_result", "export_docs", "segments", "write_docbin", "write_drug_fhir",
+           "write_iob", "write_spans_jsonl", "write_triage_csv"]
 
 
 class ExportError(ValueError):
@@ -173,11 +176,55 @@ def write_docbin(docs: Iterable[AnnotatedDoc], path: PathLike) -> Path:
     return p
 
 
+def drug_result(doc: AnnotatedDoc, model_version: str = "reviewed") -> Any:
+    """A document's ``DRUG`` spans as a :class:`core.drugs.types.DrugResult`, for FHIR.
+
+    Each drug's status is its span's (``current`` when unset), its DrugBank id the span's ``code``; attribute
+    spans (``STRENGTH``, ``DOSE`` ...) belong to the drug with the same ``group``.
+    """
+    from core.drugs.types import DrugIdentity, DrugMention, DrugResult
+    from core.labels import ATTRIBUTE_LABELS
+
+    drugs = [s for s in doc.spans if s.label == "DRUG"]
+    mentions = []
+    for s in drugs:
+        words = doc.text[s.start:s.end]
+        attributes = tuple(a for a in doc.spans if a.label in ATTRIBUTE_LABELS and a.group is not None
+                           and a.group == s.group)
+        texts: dict[str, list[str]] = {}
+        for a in attributes:
+            texts.setdefault(a.label, []).append(doc.text[a.start:a.end])
+        identity = (DrugIdentity(canonical=words.lower(), name=words, drugbank_id=s.code, method="export",
+                                 score=1.0, matched=words) if s.code else None)
+        mentions.append(DrugMention(s, words, attributes=attributes, identity=identity, status=s.status or "current",
+                                    attribute_texts={k: "; ".join(v) for k, v in texts.items()}))
+    return DrugResult(tuple(mentions), doc.spans, model_version)
+
+
+def write_drug_fhir(docs: Iterable[AnnotatedDoc], path: PathLike, *, subject: str = "Patient/unknown",
+                    model_version: str = "reviewed", date: dt.datetime | None = None) -> Path:
+    """NDJSON (as FHIR bulk data): one ``Bundle`` of ``MedicationStatement`` per document, note id ``doc-<n>``.
+
+    Negated, allergy and family mentions are left out, as in :func:`core.drugs.fhir.medication_bundle`.
+    """
+    from core.drugs.fhir import medication_bundle
+
+    date = date or dt.datetime.now(dt.UTC)
+    p = _open(path)
+    with p.open("w", encoding="utf-8", newline="\n") as fh:
+        for k, doc in enumerate(docs):
+            bundle = medication_bundle(drug_result(doc, model_version), note_id=f"doc-{k + 1}", subject=subject,
+                                       date=date)
+            fh.write(bundle.model_dump_json() + "\n")
+    return p
+
+
 # -- what the CLI calls -------------------------------------------------------------------------------------
 Writer = Callable[[Any, PathLike], Path]
 _SPAN_FORMATS: dict[str, Writer] = {"jsonl": write_spans_jsonl, "iob": write_iob, "spacy": write_docbin}
 #: task name -> format name -> writer(docs or records, path).
-FORMATS: dict[str, dict[str, Writer]] = {"triage": {"csv": write_triage_csv}, "drugs": dict(_SPAN_FORMATS),
+FORMATS: dict[str, dict[str, Writer]] = {"triage": {"csv": write_triage_csv},
+                                         "drugs": {**_SPAN_FORMATS, "fhir": write_drug_fhir},
                                          "conditions": dict(_SPAN_FORMATS)}
 #: Suffixes the readers need to recognise a format (``load_annotated`` picks DocBin by ``.spacy``, JSONL by
 #: ``.jsonl``/``.json`` or a first ``{``).
@@ -191,7 +238,7 @@ def export_docs(task_name: str, docs_or_records: Iterable[Any], fmt: str, path: 
     Args:
         task_name: ``triage``, ``drugs`` or ``conditions``.
         docs_or_records: ``(text, label)`` records for triage, :class:`AnnotatedDoc` for span tasks.
-        fmt: A format name of the task (``csv``; ``jsonl``, ``iob``, ``spacy``).
+        fmt: A format name of the task (``csv``; ``jsonl``, ``iob``, ``spacy``; ``fhir`` for drugs).
         path: The output file; a DocBin's must end in ``.spacy`` and an IOB file's must not end in ``.json``,
             ``.jsonl`` or ``.spacy`` (the readers tell formats by suffix).
 

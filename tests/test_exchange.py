@@ -183,7 +183,8 @@ def test_triage_csv_refuses_rows_the_reader_would_skip_or_change(tmp_path: Path)
 
 def test_export_docs_checks_task_format_and_suffix(tmp_path: Path) -> None:
     assert set(FORMATS) == {"triage", "drugs", "conditions"}
-    assert set(FORMATS["drugs"]) == {"jsonl", "iob", "spacy"}
+    assert set(FORMATS["drugs"]) == {"jsonl", "iob", "spacy", "fhir"}
+    assert set(FORMATS["conditions"]) == set(SPAN_FORMATS)
     with pytest.raises(KeyError, match="choose one of jsonl, iob, spacy"):
         export_docs("drugs", [ANCHOR], "conll", tmp_path / "x")
     with pytest.raises(KeyError, match="tasks with exports"):
@@ -194,3 +195,21 @@ def test_export_docs_checks_task_format_and_suffix(tmp_path: Path) -> None:
         export_docs("drugs", [ANCHOR], "iob", tmp_path / "x.json")
     path = export_docs("drugs", [ANCHOR], "iob", tmp_path / "x.conll")
     assert json.loads(path.read_text(encoding="utf-8").splitlines()[0][len("# text = "):]) == ANCHOR.text
+
+
+def test_drug_fhir_export_is_one_bundle_per_document(tmp_path: Path) -> None:
+    text = "Warfarin 5 mg po daily. No aspirin.\n華法林 2 mg"
+    doc = AnnotatedDoc(text, (Span(0, 8, "DRUG", group=0, code="DB00682"), Span(9, 13, "STRENGTH", group=0),
+                              Span(14, 16, "ROUTE", group=0), Span(27, 34, "DRUG", group=1, status="negated"),
+                              Span(36, 39, "DRUG", group=2, status="discontinued"), Span(40, 44, "STRENGTH", group=2)))
+    path = export_docs("drugs", [doc, AnnotatedDoc("nothing")], "fhir", tmp_path / "meds.ndjson")
+    first, second = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
+    assert first["resourceType"] == "Bundle" and "entry" not in second
+    statements = [e["resource"] for e in first["entry"]]
+    assert [(m["medicationCodeableConcept"]["text"], m["status"]) for m in statements] == [("Warfarin", "active"),
+                                                                                          ("華法林", "stopped")]
+    assert statements[0]["medicationCodeableConcept"]["coding"][0]["code"] == "DB00682"
+    assert statements[0]["dosage"][0]["text"] == "5 mg po"
+    assert statements[1]["dosage"][0]["doseAndRate"][0]["doseQuantity"] == {"value": 2, "unit": "mg",
+                                                                            "system": "http://unitsofmeasure.org",
+                                                                            "code": "mg"}

@@ -47,8 +47,9 @@ class SpanTask(Task[C]):
     heldout: ClassVar[tuple[str, Callable[[Any], dict[str, Any]]]]
     user_data_config: ClassVar[dict[str, Any]] = {"epochs": 3.0, "max_length": 256, "tokens_per_batch": 1024,
                                                    "freeze_embeddings": False, "measure_heldout": False}
-    data_help = ("Annotated IOB (token<TAB>tag, blank line between sentences) or JSONL "
-                 '({"text": ..., "spans": [{"start", "end", "label"}]}).')
+    data_help = ("Annotated IOB (token<TAB>tag, blank line between sentences; an optional '# text = \"...\"' line "
+                 'before a sentence gives its exact text), JSONL ({"text": ..., "spans": [{"start", "end", "label"}]}) '
+                 "or a spaCy DocBin (.spacy).")
 
     @property
     def tags(self) -> tuple[str, ...]:
