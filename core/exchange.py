@@ -80,7 +80,16 @@ def write_triage_csv(records: Iterable[tuple[str, str]], path: PathLike) -> Path
 
 # -- span tasks ---------------------------------------------------------------------------------------------
 def write_spans_jsonl(docs: Iterable[AnnotatedDoc], path: PathLike) -> Path:
-    """JSONL with character offsets and every span field (see :func:`core.ner.data.write_jsonl`)."""
+    """JSONL with character offsets and every span field (see :func:`core.ner.data.write_jsonl`).
+
+    Raises:
+        ExportError: a span outside its text or without a label (the reader would refuse the file).
+    """
+    docs = list(docs)
+    for k, d in enumerate(docs):
+        for s in d.spans:
+            if not 0 <= s.start < s.end <= len(d.text) or not s.label:
+                raise ExportError(f"{_where(k, d, s)}: offsets are not within the text or the label is empty")
     p = _open(path)
     with p.open("w", encoding="utf-8", newline="\n") as fh:
         for d in docs:
@@ -244,8 +253,8 @@ def export_docs(task_name: str, docs_or_records: Iterable[Any], fmt: str, path: 
 
     Raises:
         KeyError: an unknown task or format (the message lists the known ones).
-        ExportError: the path's suffix would make the reader take it for another format, or an example the
-            format cannot hold exactly.
+        ExportError: no example, the path's suffix would make the reader take it for another format, or an
+            example the format cannot hold exactly.
     """
     formats = FORMATS.get(task_name)
     if formats is None:
@@ -258,4 +267,7 @@ def export_docs(task_name: str, docs_or_records: Iterable[Any], fmt: str, path: 
         if (suffix in suffixes) != required:
             need = f"end in {suffixes[0]}" if required else f"not end in {', '.join(suffixes)}"
             raise ExportError(f"{path}: a {fmt} export must {need}, so that --data reads it as {fmt}")
-    return formats[fmt](list(docs_or_records), path)
+    examples = list(docs_or_records)
+    if not examples:
+        raise ExportError(f"nothing to export for {task_name}: --data refuses an empty file")
+    return formats[fmt](examples, path)

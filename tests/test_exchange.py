@@ -193,6 +193,10 @@ def test_export_docs_checks_task_format_and_suffix(tmp_path: Path) -> None:
         export_docs("drugs", [ANCHOR], "spacy", tmp_path / "x.bin")
     with pytest.raises(ExportError, match=r"must not end in \.json"):
         export_docs("drugs", [ANCHOR], "iob", tmp_path / "x.json")
+    with pytest.raises(ExportError, match="nothing to export"):
+        export_docs("conditions", [], "jsonl", tmp_path / "x.jsonl")
+    with pytest.raises(ExportError, match=r"document 2 \('aspirin'\), span 3..9 DRUG"):
+        export_docs("drugs", [ANCHOR, AnnotatedDoc("aspirin", (Span(3, 9, "DRUG"),))], "jsonl", tmp_path / "x.jsonl")
     path = export_docs("drugs", [ANCHOR], "iob", tmp_path / "x.conll")
     assert json.loads(path.read_text(encoding="utf-8").splitlines()[0][len("# text = "):]) == ANCHOR.text
 
