@@ -228,21 +228,36 @@ def _check_reason(reason: str | None, what: str = "reason") -> str | None:
 
 def _switch(task: ModelTask, root: Path, *, to: str, frm: str | None, action: str, actor: str, reason: str | None,
             comparison: dict[str, Any] | None) -> None:
-    """Write ``CURRENT``, then the history line, then the audit event (called under :func:`_locked`)."""
+    """Write ``CURRENT``, the history line and the audit event, all or nothing (called under :func:`_locked`).
+
+    The audit event comes last because it is the step most likely to fail (the database); if it does, ``CURRENT``
+    and the history are put back as they were, so no model changes without its audit row.
+    """
     from core import audit
 
-    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    _write_current(root, to)
-    entry: dict[str, Any] = {"at": at, "actor": actor, "action": action, "from": frm, "to": to, "reason": reason}
-    if comparison is not None:
-        entry["comparison"] = comparison
-    with (root / HISTORY_FILE).open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, sort_keys=True) + "\n")
+    pointer, hist = root / "CURRENT", root / HISTORY_FILE
+    before = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else None
+    size = hist.stat().st_size if hist.is_file() else 0
+    entry: dict[str, Any] = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "actor": actor,
+                             "action": action, "from": frm, "to": to, "reason": reason}
     details: dict[str, Any] = {"from": frm, "to": to, "reason": reason}
     if comparison is not None:
-        details["comparison"] = comparison
-    audit.record(actor, "model_rolled_back" if action == "rollback" else "model_promoted",
-                 f"model:{task.name}/{to}", details)
+        entry["comparison"] = details["comparison"] = comparison
+    _write_current(root, to)
+    try:
+        with hist.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, sort_keys=True) + "\n")
+        audit.record(actor, "model_rolled_back" if action == "rollback" else "model_promoted",
+                     f"model:{task.name}/{to}", details)
+    except BaseException:
+        if before is None:
+            pointer.unlink(missing_ok=True)
+        else:
+            _write_current(root, before)
+        if hist.is_file():
+            with hist.open("r+b") as fh:
+                fh.truncate(size)
+        raise
 
 
 def promote(task: ModelTask, version: str, *, actor: str, reason: str | None = None, models_dir: Path | None = None,

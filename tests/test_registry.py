@@ -202,3 +202,61 @@ def test_ranker_alias_uses_its_own_folder(tmp_path, db):
     assert (root / "ranker" / registry.HISTORY_FILE).is_file()
     (event,) = list_events(5, action="model_promoted")
     assert event.target == "model:treatments/r2"
+
+
+def test_a_failing_audit_leaves_current_and_history_as_they_were(models, db, monkeypatch):
+    from core import audit
+
+    registry.promote(TRIAGE, "v3", actor="alice", models_dir=models)
+    before = (models / "triage" / registry.HISTORY_FILE).read_bytes()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError, match="locked"):
+        registry.promote(TRIAGE, "v1", actor="alice", models_dir=models)
+    with pytest.raises(RuntimeError, match="locked"):
+        registry.rollback(TRIAGE, actor="alice", models_dir=models)
+    assert TRIAGE.current(models).name == "v3"
+    assert (models / "triage" / registry.HISTORY_FILE).read_bytes() == before
+    monkeypatch.undo()
+    with pytest.raises(ValueError, match="actor"):  # the audit's own check: nothing switched either
+        registry.promote(TRIAGE, "v1", actor=" ", models_dir=models)
+    assert TRIAGE.current(models).name == "v3" and len(registry.history(TRIAGE, models)) == 1
+
+
+def test_metadata_without_a_training_summary_is_still_listed(tmp_path):
+    root = tmp_path / "models"
+    path = make_version(root, "triage", "old", "2025-01-01T00:00:00+00:00", serve=True)
+    meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
+    meta["training"] = {}
+    (path / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
+    (v,) = registry.versions(TRIAGE, root)
+    assert v.serving and v.n_train is None and v.source is None and v.evaluations == []
+
+
+def test_the_promoted_version_is_what_the_task_loads(tmp_path, db, tiny_triage_artifact, monkeypatch):
+    """With real (tiny) weights: after promote, ``Task.load()`` (what the pages call) runs the promoted version."""
+    import shutil
+
+    from core.config import get_settings
+
+    root = tmp_path / "models"
+    for name, created in (("tiny-a", "2026-01-01T00:00:00+00:00"), ("tiny-b", "2026-02-01T00:00:00+00:00")):
+        shutil.copytree(tiny_triage_artifact, root / "triage" / name)
+        meta = json.loads((root / "triage" / name / "metadata.json").read_text(encoding="utf-8"))
+        meta.update(version=name, created=created)
+        (root / "triage" / name / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
+    (root / "triage" / "CURRENT").write_text("tiny-a", encoding="utf-8")
+    monkeypatch.setenv("NOTELENS_MODELS_DIR", str(root))
+    get_settings.cache_clear()
+    try:
+        assert TRIAGE.version(TRIAGE.load()) == "tiny-a"
+        registry.promote(TRIAGE, "tiny-b", actor="alice")
+        assert TRIAGE.version(TRIAGE.load()) == "tiny-b"
+        registry.rollback(TRIAGE, actor="alice")
+        assert TRIAGE.version(TRIAGE.load()) == "tiny-a"
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
