@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -142,10 +143,11 @@ def write_iob(docs: Iterable[AnnotatedDoc], path: PathLike) -> Path:
             if any(c.isspace() for c in s.label) or not s.label:
                 raise ExportError(f"{_where(k, doc, s)}: an IOB tag cannot hold an empty label or whitespace")
         words = [(a, b) for a, b in segments(doc) if not doc.text[a].isspace()]
+        starts = [a for a, _ in words]
         tags = {}
         for s in doc.spans:
-            for i, (a, _) in enumerate(w for w in words if s.start <= w[0] < s.end):
-                tags[a] = f"{'B' if i == 0 else 'I'}-{s.label}"
+            for i in range(bisect_left(starts, s.start), bisect_left(starts, s.end)):
+                tags[starts[i]] = f"{'B' if starts[i] == s.start else 'I'}-{s.label}"
         lines = [IOB_TEXT_PREFIX + jsonl_line(doc.text)]
         lines += [f"{doc.text[a:b]}\t{tags.get(a, 'O')}" for a, b in words]
         blocks.append("\n".join(lines) + "\n")
