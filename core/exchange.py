@@ -10,8 +10,9 @@ Formats per task (:data:`FORMATS`; :func:`export_docs` is what the CLI calls):
   - ``iob``: CoNLL-style ``token<TAB>tag``, one block per document opened by ``# text = "<JSON string>"`` so
     the reader recovers the exact text (tabs, newlines, runs of spaces) and so exact offsets. Tokens are the runs
     of non-whitespace, split further at every span edge, so no span is widened or shifted to a token boundary.
-  - ``spacy``: a spaCy ``DocBin`` (``.spacy``; what ``spacy train`` takes), the spans as ``doc.ents``. The text
-    is cut into tokens at every whitespace change and span edge, so every span is exactly a token range.
+  - ``spacy``: a spaCy ``DocBin`` (``.spacy``; what ``spacy train`` takes), the spans as ``doc.ents`` and their
+    other fields (group, status, code, score) in ``doc.user_data``. The text is cut into tokens at every whitespace
+    change and span edge, so every span is exactly a token range.
   - ``fhir`` (drugs only, one way: no task reads it back): NDJSON, one FHIR R4 ``Bundle`` of
     ``MedicationStatement`` per document (:mod:`core.drugs.fhir`), attributes linked to their drug by ``group``.
 
@@ -31,7 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from core.ner.data import IOB_TEXT_PREFIX, AnnotatedDoc, jsonl_line
+from core.ner.data import DOCBIN_SPANS_KEY, IOB_TEXT_PREFIX, AnnotatedDoc, jsonl_line
 
 PathLike = str | os.PathLike[str]
 
@@ -157,7 +158,8 @@ def write_iob(docs: Iterable[AnnotatedDoc], path: PathLike) -> Path:
 
 
 def write_docbin(docs: Iterable[AnnotatedDoc], path: PathLike) -> Path:
-    """A spaCy ``DocBin`` whose docs have the exact text and the spans as ``doc.ents``.
+    """A spaCy ``DocBin`` whose docs have the exact text and the spans as ``doc.ents``; spans' other fields go to
+    ``doc.user_data[DOCBIN_SPANS_KEY]`` (read back by :func:`core.ner.data.read_docbin`, ignored by spaCy).
 
     Raises:
         ExportError: a span DocBin's entities cannot hold (see :func:`_check_spans`), or one spaCy does not
@@ -167,7 +169,7 @@ def write_docbin(docs: Iterable[AnnotatedDoc], path: PathLike) -> Path:
     from spacy.vocab import Vocab
 
     vocab = Vocab()
-    docbin = DocBin()
+    docbin = DocBin(store_user_data=True)
     for k, d in enumerate(docs):
         _check_spans(k, d)
         segs = segments(d)
@@ -179,6 +181,8 @@ def write_docbin(docs: Iterable[AnnotatedDoc], path: PathLike) -> Path:
                 raise ExportError(f"{_where(k, d, s)}: not on spaCy token boundaries")
             ents.append(span)
         doc.ents = ents
+        if any(s.to_dict().keys() - {"start", "end", "label"} for s in d.spans):
+            doc.user_data[DOCBIN_SPANS_KEY] = [s.to_dict() for s in d.spans]
         if doc.text != d.text:
             raise ExportError(f"{_where(k, d)}: spaCy did not keep the text as written")
         docbin.add(doc)

@@ -12,7 +12,8 @@ Two formats are read:
 * **JSONL**: one object per line, ``{"text": ..., "spans": [{"start": s, "end": e, "label": "DRUG"}, ...]}``
   with character offsets into ``text`` (extra span fields ``group``, ``status``, ``code``, ``score`` and
   ``meta``, as written by :func:`write_jsonl`, are kept).
-* **spaCy DocBin** (suffix ``.spacy``): each ``Doc``'s text and its ``doc.ents`` (see :func:`read_docbin`).
+* **spaCy DocBin** (suffix ``.spacy``): each ``Doc``'s text and its ``doc.ents``, with their other span fields
+  when the doc's ``user_data`` keeps them (see :func:`read_docbin`).
 
 A label map (``{"Chemical": "DRUG"}``, see :func:`parse_label_map`) renames entity types; when one is
 given, types it does not name are dropped (treated as outside any entity).
@@ -24,7 +25,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,9 @@ PathLike = str | os.PathLike[str]
 _TAG_RE = re.compile(r"^([BI])-(\S+)$")
 _JSONL_SUFFIXES = frozenset({".jsonl", ".json"})
 _DOCBIN_SUFFIX = ".spacy"
+#: ``Doc.user_data`` key under which a NoteLens DocBin keeps each entity's other fields (group, status, code, score,
+#: meta) as :meth:`core.spans.Span.to_dict` writes them; spaCy's ``doc.ents`` hold offsets and labels only.
+DOCBIN_SPANS_KEY = "notelens_spans"
 #: Text before a sentence's own text in an IOB file (as in CoNLL-U).
 IOB_TEXT_PREFIX = "# text = "
 #: Characters ``str.splitlines`` breaks on that ``json.dumps(ensure_ascii=False)`` leaves unescaped.
@@ -391,11 +395,13 @@ def read_docbin(path: PathLike, label_map: Mapping[str, str] | None = None) -> l
         label_map: Entity type renames; when given, types it does not name are dropped.
 
     Returns:
-        One :class:`AnnotatedDoc` per doc, with the doc's token offsets.
+        One :class:`AnnotatedDoc` per doc, with the doc's token offsets; an entity's group, status, code, score
+        and meta come from ``doc.user_data[DOCBIN_SPANS_KEY]`` where it lists the entity (as
+        :func:`core.exchange.write_docbin` writes it).
 
     Raises:
         FileNotFoundError: When the file does not exist.
-        ValueError: When the file is not a DocBin.
+        ValueError: When the file is not a DocBin, or a kept span field has the wrong type.
     """
     p = Path(path)
     if not p.exists():
@@ -408,9 +414,17 @@ def read_docbin(path: PathLike, label_map: Mapping[str, str] | None = None) -> l
     except Exception as exc:  # msgpack/zlib errors of a file that is not a DocBin
         raise ValueError(f"{p}: not a spaCy DocBin ({type(exc).__name__}: {exc})") from None
     out = []
-    for doc in docbin.get_docs(Vocab()):
-        spans = [Span(e.start_char, e.end_char, label) for e in doc.ents
-                 if (label := _map_label(e.label_, label_map)) is not None]
+    for k, doc in enumerate(docbin.get_docs(Vocab())):
+        kept = doc.user_data.get(DOCBIN_SPANS_KEY)
+        fields = {(o.get("start"), o.get("end"), o.get("label")): o for o in kept or () if isinstance(o, dict)}
+        spans = []
+        for e in doc.ents:
+            label = _map_label(e.label_, label_map)
+            if label is None:
+                continue
+            obj = fields.get((e.start_char, e.end_char, e.label_))
+            span = _jsonl_span(obj, doc.text, f"{p}: doc {k + 1}", 0, None) if obj else None
+            spans.append(replace(span, label=label) if span else Span(e.start_char, e.end_char, label))
         out.append(AnnotatedDoc(doc.text, tuple(spans), tuple((t.idx, t.idx + len(t.text)) for t in doc)))
     return out
 
