@@ -23,6 +23,7 @@ PAGES = {
     "drugs": ("pages/drugs.py", "Medications", ":material/medication:"),
     "treatments": ("pages/treatments.py", "Treatments", ":material/prescriptions:"),
     "feedback": ("pages/feedback.py", "Feedback review", ":material/rate_review:"),
+    "review": ("pages/review.py", "Review", ":material/checklist:"),
     "users": ("pages/users.py", "Users", ":material/manage_accounts:"),
     "audit": ("pages/audit.py", "Audit trail", ":material/policy:"),
 }

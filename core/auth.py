@@ -53,6 +53,7 @@ ACTIONS: dict[str, str] = {
     "feedback": "send a verdict or a correction on a result",
     "review": "open the feedback review page (verdicts and corrections, note texts hidden)",
     "feedback_review": "show the note texts kept with feedback (each showing is audited as note_text_viewed)",
+    "annotate": "answer items of the review queue (the Review page: notes to label, blind to other annotators)",
     "export": "export stored feedback and corrections (training data, with the kept note texts)",
     "users": "add, disable and re-role users",
     "audit": "read and verify the audit trail",
@@ -61,14 +62,14 @@ ACTIONS: dict[str, str] = {
 _CLINICIAN = frozenset({"run", "feedback"})
 #: Annotators review feedback and may show the kept note texts (each showing audited), but exporting the stored
 #: feedback (training data that leaves the app) is an admin's: ``export`` is not theirs.
-_ANNOTATOR = _CLINICIAN | {"review", "feedback_review"}
+_ANNOTATOR = _CLINICIAN | {"review", "feedback_review", "annotate"}
 _ADMIN = frozenset(ACTIONS)
 #: Role -> what it may do; each role may do everything the roles before it in :data:`core.labels.ROLES` may.
 #: Kept in code, not in an editable data file: widening a role should be a reviewed change.
 PERMISSIONS: dict[str, frozenset[str]] = {"clinician": _CLINICIAN, "annotator": _ANNOTATOR, "admin": _ADMIN}
 #: Page (file stem under ``pages/``) -> the action that opens it.
 PAGE_ACTIONS: dict[str, str] = {"triage": "run", "drugs": "run", "treatments": "run", "feedback": "review",
-                                "users": "users", "audit": "audit"}
+                                "review": "annotate", "users": "users", "audit": "audit"}
 
 
 def can(role: str | None, action: str) -> bool:

@@ -234,6 +234,26 @@ def _settle(session: Session, row: ReviewItem) -> str | None:
     return method
 
 
+@dataclass(frozen=True)
+class Counts:
+    """Progress on a task's queue: open items, and the answers one annotator gave (skips not counted)."""
+
+    open: int
+    answered: int
+
+
+def counts(task: str, annotator: str, *, engine: Engine | None = None) -> Counts:
+    """How many of ``task``'s items are open and how many ``annotator`` answered (read only: assigns nothing)."""
+    with session_scope(engine) as session:
+        n_open = session.scalar(select(func.count()).select_from(ReviewItem).where(
+            ReviewItem.task == task, ReviewItem.state == "open")) or 0
+        answered = session.scalar(select(func.count()).select_from(Annotation)
+                                  .join(ReviewItem, ReviewItem.id == Annotation.item_id)
+                                  .where(ReviewItem.task == task, Annotation.annotator == annotator,
+                                         Annotation.verdict != "skip")) or 0
+        return Counts(n_open, answered)
+
+
 def answers(item_id: int, *, engine: Engine | None = None) -> list[tuple[str, str, Any]]:
     """(annotator, verdict, answer) of every answer on an item, for adjudication (admins only: not blind)."""
     with session_scope(engine) as session:

@@ -185,3 +185,19 @@ def test_retention_clears_old_review_texts_and_forget_removes_the_notes_items(en
     with session_scope(engine) as s:
         assert s.get(ReviewItem, new) is None and s.get(ReviewItem, old) is not None
     assert audit.verify(engine=engine).ok
+
+
+def test_counts_open_items_and_one_annotators_answers(engine):
+    first, second = add(engine, 1), add(engine, 2)
+    add(engine, 3)
+    add(engine, 4, task="triage")
+    assert q.counts("drugs", "ann.a", engine=engine) == q.Counts(open=3, answered=0)
+    assert q.next_item("drugs", "ann.a", engine=engine).id == first
+    q.submit(first, "ann.a", "correct", ANSWER, engine=engine)
+    assert q.next_item("drugs", "ann.a", engine=engine).id == second
+    q.submit(second, "ann.a", "skip", engine=engine)  # skipped: still open, not counted as answered
+    assert q.counts("drugs", "ann.a", engine=engine) == q.Counts(open=2, answered=1)
+    assert q.counts("drugs", "ann.b", engine=engine) == q.Counts(open=2, answered=0)
+    assert q.counts("triage", "ann.a", engine=engine) == q.Counts(open=1, answered=0)
+    with session_scope(engine) as s:  # counting assigns nothing
+        assert s.scalar(select(func.count()).select_from(ReviewAssignment)) == 2

@@ -1,0 +1,129 @@
+"""Review page (annotators, admins): answer the review queue one note at a time.
+
+Each item shows the note and the model's output to start from; the annotator accepts it, corrects it (triage: the
+service; span tasks: a table of spans with label and status), skips it (someone else gets it) or marks the text as not
+a clinical note. Items are handed out and answers stored by :mod:`core.review.queue` (blind: the page only ever shows
+the signed-in annotator's own item and never another annotator's answer); what an answer may be is checked in
+:mod:`core.review.forms`. The seconds between showing an item and answering it are stored with the answer.
+"""
+
+import time
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.explain.render import escape_markdown
+from core.labels import SERVICES, service_title
+from core.review import forms
+from core.review import queue as rq
+from pages import state
+
+user, role = state.require("annotate")  # first: nothing of the page for someone not signed in or not allowed
+engine = state.database()
+
+#: The last answer's outcome, shown once above the next item: (kind: success/error, message).
+OUTCOME_KEY = "review_outcome"
+#: Item id -> when it was first shown (``time.monotonic``), for the seconds stored with the answer.
+SHOWN_KEY = "review_shown_at"
+TASK_TITLES = {"triage": "Triage (service)", "drugs": "Medications (spans)", "conditions": "Conditions (spans)"}
+
+st.title("Review")
+st.caption("Notes waiting for an answer. Accept the model's output or correct it; skip a note to hand it to someone "
+           "else. Other annotators' answers on the same note are never shown (blind).")
+
+task = st.selectbox("Task", forms.REVIEW_TASKS, format_func=lambda t: TASK_TITLES.get(t, t), key="review_task")
+outcome = st.session_state.pop(OUTCOME_KEY, None)
+if outcome is not None:
+    kind, message = outcome
+    (st.success if kind == "success" else st.error)(message)
+
+item = rq.next_item(task, user, engine=engine)
+progress = rq.counts(task, user, engine=engine)
+c1, c2 = st.columns(2)
+c1.metric("Open items", progress.open, help="Items of this task still waiting for an answer (from anyone).")
+c2.metric("Answered by you", progress.answered, help="Your answers on this task (skips not counted).")
+
+if item is None:
+    st.info("Nothing left for you in this task's queue.", icon=":material/done_all:")
+    st.stop()
+
+shown = st.session_state.setdefault(SHOWN_KEY, {})
+shown.setdefault(item.id, time.monotonic())
+
+
+def send(verdict: str, answer: Any = None) -> None:
+    """Store the answer (idempotent: a double click stores one row), then show the next item."""
+    seconds = round(time.monotonic() - shown.get(item.id, time.monotonic()), 1)
+    try:
+        done = rq.submit(item.id, user, verdict, answer, seconds=seconds, engine=engine)
+    except ValueError as exc:
+        st.session_state[OUTCOME_KEY] = ("error", escape_markdown(str(exc)))
+    else:
+        shown.pop(item.id, None)
+        st.session_state[OUTCOME_KEY] = ("success", f"Saved (annotation #{done.annotation_id}).")
+    st.rerun()
+
+
+# Every control's key names the item: a click made on an item that has meanwhile been answered elsewhere (another
+# tab) finds no button of that key on the next item and stores nothing.
+st.subheader(f"Item #{item.id}")
+st.caption(f"Source: {escape_markdown(item.source)} · model {escape_markdown(item.model_version or '-')}"
+           + (" · answered by two annotators" if item.overlap > 1 else ""))
+text = item.note_text
+if not text:
+    st.warning("This item's note text is not kept (it was purged or never stored): there is nothing to annotate. "
+               "Skip it.", icon=":material/visibility_off:")
+    if st.button("Skip", icon=":material/skip_next:", key=f"review_skip_{item.id}"):
+        send("skip")
+    st.stop()
+
+with st.container(border=True):
+    st.markdown(escape_markdown(text).replace("\n", "  \n"))
+
+if task in forms.LABEL_TASKS:
+    model_label = forms.prefill_label(item.prefill)
+    st.caption(f"The model said: **{escape_markdown(service_title(model_label))}**" if model_label
+               else "The model was not sure: choose the service.")
+    chosen = st.selectbox("Service", SERVICES, index=SERVICES.index(model_label) if model_label else None,
+                          format_func=service_title, placeholder="Choose a service", key=f"review_service_{item.id}")
+    b1, b2, b3, b4 = st.columns(4)
+    if b1.button("Accept", type="primary", icon=":material/check:", disabled=model_label is None,
+                 key=f"review_accept_{item.id}"):
+        send("accept", forms.label_answer(model_label))
+    if b2.button("Submit correction", icon=":material/edit:", key=f"review_correct_{item.id}"):
+        if chosen is None:
+            st.error("Choose a service first.")
+        else:
+            send("accept" if chosen == model_label else "correct", forms.label_answer(chosen))
+else:
+    start_spans = forms.prefill_spans(task, item.prefill)
+    labels, statuses = forms.SPAN_LABELS[task], forms.SPAN_STATUSES[task]
+    table = pd.DataFrame([{**s, "text": text[s["start"]:s["end"]]} for s in start_spans],
+                         columns=[*forms.SPAN_FIELDS, "text"])
+    st.caption(f"The model's spans ({len(start_spans)}). Edit offsets, labels and statuses, add or delete rows; "
+               f"offsets are characters from 0 to {len(text)}. Attributes (strength, route ...) have no status.")
+    edited = st.data_editor(
+        table, num_rows="dynamic", hide_index=True, width="stretch", key=f"review_spans_{item.id}",
+        column_config={
+            "start": st.column_config.NumberColumn("start", min_value=0, max_value=len(text), step=1),
+            "end": st.column_config.NumberColumn("end", min_value=0, max_value=len(text), step=1),
+            "label": st.column_config.SelectboxColumn("label", options=list(labels), required=True),
+            "status": st.column_config.SelectboxColumn("status", options=list(statuses)),
+            "text": st.column_config.TextColumn("text (as the model found it)", disabled=True),
+        })
+    b1, b2, b3, b4 = st.columns(4)
+    if b1.button("Accept", type="primary", icon=":material/check:", key=f"review_accept_{item.id}"):
+        send("accept", {"spans": start_spans})
+    if b2.button("Submit correction", icon=":material/edit:", key=f"review_correct_{item.id}"):
+        checked = forms.check_spans(task, edited.to_dict("records"), text)
+        if checked.errors:
+            st.error("Some rows (counted from the top) need fixing before this can be saved:  \n"
+                     + "  \n".join(escape_markdown(e) for e in checked.errors))
+        else:
+            same = checked.answer == {"spans": start_spans}
+            send("accept" if same else "correct", checked.answer)
+if b3.button("Skip", icon=":material/skip_next:", key=f"review_skip_{item.id}"):
+    send("skip")
+if b4.button("Not a clinical note", icon=":material/block:", key=f"review_not_clinical_{item.id}"):
+    send("not_clinical")

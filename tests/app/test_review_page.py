@@ -1,0 +1,193 @@
+"""The Review page through AppTest: an annotator answers the queue (accept, correct, skip, not a clinical note),
+corrections are checked before they are stored, two annotators of one note never see each other's answer, and a
+clinician is refused."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from core.db.engine import init_db, session_scope
+from core.db.models import Annotation, Gold
+from core.review import queue as rq
+from tests.app.helpers import APP, TIMEOUT, button, sign_in
+
+PAGE = str(Path(APP).parent / "pages" / "review.py")
+DRUG_NOTE = "Metoprolol 25 mg daily. Aspirin 81 mg."
+DRUG_RECORD = {"entities": [{"start": 0, "end": 10, "label": "DRUG", "status": "current"},
+                            {"start": 11, "end": 16, "label": "STRENGTH"}]}
+
+
+@pytest.fixture(autouse=True)
+def _fresh(auth_db_url):
+    """A fresh database for each test (the queue starts empty) and fresh shared caches."""
+    st.cache_resource.clear()
+    init_db()
+    yield
+    st.cache_resource.clear()
+
+
+def enqueue(task: str, text: str | None, prefill, *, share: float = 0.0, note_hash: str | None = None) -> int:
+    h = note_hash or hashlib.sha256(text.encode()).hexdigest()
+    return rq.enqueue(task, note_hash=h, note_text=text, source="batch", actor="admin", prefill=prefill,
+                      overlap_share=share)
+
+
+def page(user: str, role: str = "annotator", task: str | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    sign_in(at, user, role)
+    at.run()
+    assert not at.exception, at.exception
+    if task is not None:
+        at.selectbox(key="review_task").select(task)
+        at.run()
+        assert not at.exception, at.exception
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    button(at, label).click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def stored(item_id: int) -> list[tuple[str, str, object, float | None]]:
+    with session_scope() as s:
+        return [(a.annotator, a.verdict, a.answer, a.seconds)
+                for a in s.scalars(select(Annotation).where(Annotation.item_id == item_id).order_by(Annotation.id))]
+
+
+def test_annotator_accepts_triage_and_gets_the_next_item():
+    first = enqueue("triage", "Knee pain after a fall; tibial plateau fracture.", {"service": "orthopedics",
+                                                                                  "outcome": "orthopedics"})
+    second = enqueue("triage", "Chest pain <b>radiating</b> to the arm.", {"outcome": "uncertain",
+                                                                        "service": "cardiology_pulmonology",
+                                                                        "uncertain": True})
+    at = page("ann.a")
+    assert at.title[0].value == "Review" and f"Item #{first}" in [h.value for h in at.subheader]
+    assert "tibial plateau fracture" in shown(at)
+    assert at.selectbox(key=f"review_service_{first}").value == "orthopedics"
+    assert [m.value for m in at.metric] == ["2", "0"]
+    click(at, "Accept")
+    assert at.success[0].value.startswith("Saved (annotation #")
+    ((who, verdict, answer, seconds),) = stored(first)
+    assert (who, verdict, answer) == ("ann.a", "accept", {"label": "orthopedics"}) and seconds >= 0
+    with session_scope() as s:
+        assert s.scalar(select(Gold.answer).where(Gold.item_id == first)) == {"label": "orthopedics"}
+    # the next item: uncertain, so nothing to accept; the note's markup is shown as text, not rendered
+    assert f"Item #{second}" in [h.value for h in at.subheader] and [m.value for m in at.metric] == ["1", "1"]
+    assert "\\<b\\>radiating" in shown(at)
+    assert button(at, "Accept").disabled and at.selectbox(key=f"review_service_{second}").value is None
+    click(at, "Submit correction")
+    assert "Choose a service first." in [e.value for e in at.error] and stored(second) == []
+    at.selectbox(key=f"review_service_{second}").select("cardiology_pulmonology")
+    click(at, "Submit correction")
+    assert stored(second)[0][1:3] == ("correct", {"label": "cardiology_pulmonology"})
+    assert "Nothing left for you" in at.info[0].value
+
+
+def test_annotator_corrects_a_drug_span_and_bad_rows_are_listed(monkeypatch):
+    item_id = enqueue("drugs", DRUG_NOTE, DRUG_RECORD)
+    at = page("ann.a", task="drugs")
+    (editor,) = at.data_editor
+    assert list(editor.value["text"]) == ["Metoprolol", "25 mg"]
+    assert list(editor.value["label"]) == ["DRUG", "STRENGTH"]
+    # AppTest cannot type into a data editor: stand in for the browser by handing the page an edited table
+    real = st.data_editor
+    edits = {"table": None}
+
+    def edited(data, *args, **kwargs):
+        real(data, *args, **kwargs)
+        return edits["table"] if edits["table"] is not None else data
+
+    monkeypatch.setattr(st, "data_editor", edited)
+    edits["table"] = pd.DataFrame([
+        {"start": 0, "end": 10, "label": "DRUG", "status": "negated", "text": "Metoprolol"},
+        {"start": 11, "end": 99, "label": "STRENGTH", "status": None, "text": "25 mg"}])
+    click(at, "Submit correction")
+    (error,) = [e.value for e in at.error]  # shown escaped: row 2 only, with the note's length
+    assert error.count("row ") == 1 and "row 2\\:" in error and "\\<= 38 \\(the note's length" in error
+    assert stored(item_id) == []
+    edits["table"] = pd.DataFrame([
+        {"start": 0, "end": 10, "label": "DRUG", "status": "negated", "text": "Metoprolol"},
+        {"start": 11, "end": 16, "label": "STRENGTH", "status": None, "text": "25 mg"},
+        {"start": 24, "end": 31, "label": "DRUG", "status": "current", "text": None}])  # added row
+    click(at, "Submit correction")
+    assert at.success[0].value.startswith("Saved (annotation #")
+    ((_, verdict, answer, _),) = stored(item_id)
+    assert verdict == "correct" and answer == {"spans": [
+        {"start": 0, "end": 10, "label": "DRUG", "status": "negated"},
+        {"start": 11, "end": 16, "label": "STRENGTH", "status": None},
+        {"start": 24, "end": 31, "label": "DRUG", "status": "current"}]}
+    assert DRUG_NOTE[24:31] == "Aspirin"
+
+
+def test_two_annotators_of_a_doubled_item_never_see_each_others_answer():
+    item_id = enqueue("drugs", DRUG_NOTE, DRUG_RECORD, share=1.0)
+    a = page("ann.a", task="drugs")
+    rq.submit(item_id, "ann.a", "correct", {"spans": [{"start": 24, "end": 31, "label": "DRUG_CLASS",
+                                                       "status": "allergy"}]})
+    b = page("ann.b", task="drugs")
+    assert f"Item #{item_id}" in [h.value for h in b.subheader]
+    (editor,) = b.data_editor
+    assert list(editor.value["label"]) == ["DRUG", "STRENGTH"]  # the model's spans, not ann.a's answer
+    assert "DRUG_CLASS" not in shown(b) and "allergy" not in str(editor.value.to_dict())
+    click(b, "Accept")
+    assert [r[0:2] for r in stored(item_id)] == [("ann.a", "correct"), ("ann.b", "accept")]
+    with session_scope() as s:  # two different answers: adjudication, nobody's answer became gold
+        assert s.scalar(select(Gold).where(Gold.item_id == item_id)) is None
+    enqueue("drugs", "Warfarin 5 mg.", {"entities": []})
+    click(a, "Accept")  # ann.a's page was still on the answered item: the click is not taken for the next one
+    assert [r[0:2] for r in stored(item_id)] == [("ann.a", "correct"), ("ann.b", "accept")]
+    assert not a.success and f"Item #{item_id + 1}" in [h.value for h in a.subheader] and stored(item_id + 1) == []
+
+
+def test_a_refusal_is_shown_escaped(monkeypatch):
+    enqueue("triage", "Knee pain.", {"service": "orthopedics"})
+    at = page("ann.a")
+
+    def refuse(*args, **kwargs):
+        raise ValueError("review item 1 is <b>done</b>, not open")
+
+    monkeypatch.setattr(rq, "submit", refuse)
+    click(at, "Accept")
+    assert at.error[0].value == "review item 1 is \\<b\\>done\\</b\\>, not open" and not at.success
+
+
+def test_skip_hands_the_item_on_and_not_clinical_is_stored():
+    item_id = enqueue("conditions", "Denies asthma.", {"entities": [{"start": 7, "end": 13, "label": "CONDITION",
+                                                                       "status": "negated"}]})
+    at = page("ann.a", task="conditions")
+    click(at, "Skip")
+    assert "Nothing left for you" in at.info[0].value and stored(item_id)[0][1] == "skip"
+    other = page("ann.b", task="conditions")
+    assert f"Item #{item_id}" in [h.value for h in other.subheader]
+    click(other, "Not a clinical note")
+    assert stored(item_id)[1][0:2] == ("ann.b", "not_clinical")
+
+
+def test_an_item_without_its_text_offers_only_skip():
+    item_id = enqueue("triage", None, {"service": "orthopedics"}, note_hash="ab" * 32)
+    at = page("ann.a")
+    assert "not kept" in at.warning[0].value
+    assert [b.label for b in at.button] == ["Skip"]
+    click(at, "Skip")
+    assert stored(item_id)[0][1] == "skip"
+
+
+def test_clinician_is_refused():
+    enqueue("triage", "Knee pain.", {"service": "orthopedics"})
+    at = page("dr.test", role="clinician")
+    assert any("does not allow this page" in e.value for e in at.error)
+    assert not at.title and not at.button and not at.markdown
