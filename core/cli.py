@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 import typer
 
-from core.tasks import TASKS, ModelMissing, Task
+from core.tasks import TASKS, ModelMissing, Task, get_task
 from core.tasks import workflows as wf
 
 app = typer.Typer(help="NoteLens: clinical-note triage, medications, conditions and treatment suggestions.",
@@ -536,6 +536,29 @@ def forget_command(
 
 
 # -- the model registry: which version serves -------------------------------------------------------------------
+@app.command("agreement")
+def agreement_command(
+    task: Annotated[str, typer.Argument(help="triage, drugs or conditions.")],
+) -> None:
+    """Agreement between annotators on the review queue's doubly annotated items: Cohen's kappa (triage), strict and
+    overlapping span F1 by label, status and attribute agreement (span tasks), per annotator pair and pooled. Last
+    line: JSON with the figures and the number of doubly annotated items."""
+    from core.review.agreement import format_report, pairwise
+    from core.review.data import annotations
+
+    def run() -> None:
+        try:
+            name = get_task(task).name
+        except KeyError as err:
+            raise ValueError(err.args[0]) from None
+        _db()
+        report = pairwise(name, annotations(name)).as_dict()
+        _err(format_report(report))
+        _emit(report)
+
+    _guarded(run)
+
+
 models_app = typer.Typer(help="Saved model versions, which one serves, promote and roll back (audited).",
                          no_args_is_help=True)
 app.add_typer(models_app, name="models")
