@@ -232,3 +232,23 @@ def test_docbin_keeps_span_fields_and_honours_a_label_map(tmp_path: Path) -> Non
     assert back.spans == spans and back.spans[0].meta == {"source": "review"}
     [mapped] = read_docbin(path, {"DRUG": "Chemical"})
     assert [(s.start, s.end, s.label, s.status) for s in mapped.spans] == [(0, 8, "Chemical", "negated")]
+
+
+def test_evaluate_scores_every_export_of_the_same_documents_the_same(tmp_path: Path, tiny_drug_artifact) -> None:
+    from typer.testing import CliRunner
+
+    from core.cli import app
+    from tests.conftest import toy_drug_docs
+
+    odd = AnnotatedDoc("Took  華法林\twith metoprolol25 mg\n\nمرحبا", (Span(6, 9, "DRUG"), Span(15, 25, "DRUG"),
+                                                                        Span(25, 30, "STRENGTH")))
+    docs = [*toy_drug_docs(6), odd]
+    scores = {}
+    for fmt, name in SPAN_FORMATS.items():
+        path = export_docs("drugs", docs, fmt, tmp_path / name)
+        res = CliRunner().invoke(app, ["evaluate", "drugs", "--data", str(path)])
+        assert res.exit_code == 0, res.output
+        out = json.loads([line for line in res.stdout.strip().splitlines() if line.strip()][-1])
+        scores[fmt] = (out["n_docs"], out["labels"], out["strict"], out["lenient"])
+    assert scores["jsonl"][0] == len(docs) and scores["jsonl"][2]["f1"] > 0  # the model finds some: scores can differ
+    assert scores["iob"] == scores["jsonl"] == scores["spacy"]
