@@ -6,7 +6,7 @@ Formats per task (:data:`FORMATS`; :func:`export_docs` is what the CLI calls):
 * ``drugs`` and ``conditions``:
 
   - ``jsonl``: ``{"text", "spans": [{"start", "end", "label", ...}]}`` per line, character offsets (what
-    ``evaluate drugs`` reads); the only span format that also keeps a span's group, status, code and score.
+    ``evaluate drugs`` reads), with each span's group, status, code and score.
   - ``iob``: CoNLL-style ``token<TAB>tag``, one block per document opened by ``# text = "<JSON string>"`` so
     the reader recovers the exact text (tabs, newlines, runs of spaces) and so exact offsets. Tokens are the runs
     of non-whitespace, split further at every span edge, so no span is widened or shifted to a token boundary.

@@ -1,6 +1,6 @@
-"""Annotated drug-entity data: read IOB and JSONL files into character-span documents.
+"""Annotated drug-entity data: read IOB, JSONL and spaCy DocBin files into character-span documents.
 
-Two formats are read:
+Three formats are read:
 
 * **IOB** (CoNLL-style): one token per line, the token in the first column and its tag (``B-X``,
   ``I-X`` or ``O``) in the last, columns separated by a tab or by spaces (extra middle columns are
