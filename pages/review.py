@@ -97,32 +97,44 @@ if task in forms.LABEL_TASKS:
         else:
             send("accept" if chosen == model_label else "correct", forms.label_answer(chosen))
 else:
-    start_spans = forms.prefill_spans(task, item.prefill)
+    start_rows = forms.prefill_rows(task, item.prefill)
+    start = forms.check_spans(task, start_rows, text)  # the model's output as an answer (None if it breaks a rule)
     labels, statuses = forms.SPAN_LABELS[task], forms.SPAN_STATUSES[task]
-    table = pd.DataFrame([{**s, "text": text[s["start"]:s["end"]]} for s in start_spans],
+    table = pd.DataFrame([{**r, "text": text[r["start"]:r["end"]]} for r in start_rows],
                          columns=[*forms.SPAN_FIELDS, "text"])
-    st.caption(f"The model's spans ({len(start_spans)}). Edit offsets, labels and statuses, add or delete rows; "
-               f"offsets are characters from 0 to {len(text)}. Attributes (strength, route ...) have no status.")
+    table = table.astype({"start": "Int64", "end": "Int64", "drug": "Int64"})  # whole numbers, empty allowed
+    columns = [c for c in table.columns if task == "drugs" or c != "drug"]
+    st.caption(f"The model's spans ({len(start_rows)}). Edit offsets, labels and statuses, add or delete rows; "
+               f"offsets are characters from 0 to {len(text)}."
+               + (" Attributes (strength, route ...) have no status; their *drug* is the start offset of the drug "
+                  "they belong to (left empty: the drug before it)." if task == "drugs" else ""))
     edited = st.data_editor(
         table, num_rows="dynamic", hide_index=True, width="stretch", key=f"review_spans_{item.id}",
+        column_order=columns,
         column_config={
             "start": st.column_config.NumberColumn("start", min_value=0, max_value=len(text), step=1),
             "end": st.column_config.NumberColumn("end", min_value=0, max_value=len(text), step=1),
             "label": st.column_config.SelectboxColumn("label", options=list(labels), required=True),
             "status": st.column_config.SelectboxColumn("status", options=list(statuses)),
+            "drug": st.column_config.NumberColumn("drug", min_value=0, max_value=len(text), step=1,
+                                                  help="On an attribute's row: the start offset of its drug."),
             "text": st.column_config.TextColumn("text (as the model found it)", disabled=True),
         })
     b1, b2, b3, b4 = st.columns(4)
-    if b1.button("Accept", type="primary", icon=":material/check:", key=f"review_accept_{item.id}"):
-        send("accept", {"spans": start_spans})
+    if b1.button("Accept", type="primary", icon=":material/check:", key=f"review_accept_{item.id}",
+                 disabled=start.answer is None,
+                 help=None if start.answer else "The model's output breaks a rule below: correct it instead."):
+        send("accept", start.answer)
+    if start.errors:
+        st.caption("The model's output as it stands:  \n" + "  \n".join(escape_markdown(e) for e in start.errors))
     if b2.button("Submit correction", icon=":material/edit:", key=f"review_correct_{item.id}"):
-        checked = forms.check_spans(task, edited.to_dict("records"), text)
+        cells = edited.astype(object).where(edited.notna(), None)  # empty cells (NaN, <NA>) as None
+        checked = forms.check_spans(task, cells.to_dict("records"), text)
         if checked.errors:
             st.error("Some rows (counted from the top) need fixing before this can be saved:  \n"
                      + "  \n".join(escape_markdown(e) for e in checked.errors))
         else:
-            same = checked.answer == {"spans": start_spans}
-            send("accept" if same else "correct", checked.answer)
+            send("accept" if checked.answer == start.answer else "correct", checked.answer)
 if b3.button("Skip", icon=":material/skip_next:", key=f"review_skip_{item.id}"):
     send("skip")
 if b4.button("Not a clinical note", icon=":material/block:", key=f"review_not_clinical_{item.id}"):

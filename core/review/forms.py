@@ -2,8 +2,11 @@
 answer checked before it is stored.
 
 Answers are stored in the form :meth:`core.review.agreement.Annotation.from_answer` reads: ``{"label": service}``
-for triage, ``{"spans": [{"start", "end", "label", "status"}, ...]}`` for the span tasks (drug attributes are spans of
-their own label, without a status). Keeping the page thin lets these rules be tested without a browser.
+for triage, ``{"spans": [{"start", "end", "label", "status", "attributes": [{"start", "end", "label"}]}, ...]}`` for
+the span tasks: a drug's attributes (strength, route ...) are kept under their drug, as the drug model links them and
+as :mod:`core.review.agreement` scores them. The page edits a flat table (one row per span, an attribute row naming
+its drug by the drug's start offset); these functions turn the model's record into that table and the edited table
+back into an answer, so that the page stays thin and the rules are tested without a browser.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ REVIEW_TASKS: tuple[str, ...] = (*LABEL_TASKS, *SPAN_TASKS)
 #: A span task's labels and statuses (the same vocabularies the task pages use).
 SPAN_LABELS: dict[str, tuple[str, ...]] = {"drugs": DRUG_LABELS, "conditions": CONDITION_LABELS}
 SPAN_STATUSES: dict[str, tuple[str, ...]] = {"drugs": DRUG_STATUSES, "conditions": CONDITION_STATUSES}
-#: Span columns of an answer, in the editor's order.
-SPAN_FIELDS: tuple[str, ...] = ("start", "end", "label", "status")
+#: Columns of the span table, in the editor's order: ``drug`` is, on an attribute's row, its drug's start offset.
+SPAN_FIELDS: tuple[str, ...] = ("start", "end", "label", "status", "drug")
+#: The label attributes belong to.
+DRUG = "DRUG"
 
 
 def prefill_label(prefill: Any) -> str | None:
@@ -63,23 +68,32 @@ def _start_end(entity: dict[str, Any]) -> tuple[Any, Any]:
     return inner.get("start"), inner.get("end")
 
 
-def prefill_spans(task: str, prefill: Any) -> list[dict[str, Any]]:
-    """The spans to start from: a stored answer (``spans``) or a task's record (``entities``; a mention's status
-    fills in an entity without one), only the task's labels, as ``{"start", "end", "label", "status"}``, in text
-    order."""
+def prefill_rows(task: str, prefill: Any) -> list[dict[str, Any]]:
+    """The span table to start from, in text order, one row per span (:data:`SPAN_FIELDS`): from a stored answer
+    (``spans``, attributes nested) or a task's record (``entities``; a mention's status fills in an entity without
+    one, and a drug mention's linked attributes name their drug). Spans of other labels are left out."""
     if task not in SPAN_TASKS:
         raise ValueError(f"{task!r} is not a span task ({', '.join(SPAN_TASKS)})")
     if isinstance(prefill, list):
         prefill = {"spans": prefill}
     if not isinstance(prefill, dict):
         return []
-    entities = prefill.get("spans") or prefill.get("entities") or []
-    status_of = {}
-    for m in prefill.get("mentions") or ():
-        if isinstance(m, dict) and m.get("status"):
-            status_of[_start_end(m)] = m["status"]
+    entities = list(prefill.get("spans") or prefill.get("entities") or [])
+    status_of: dict[tuple[Any, Any], str] = {}
+    drug_of: dict[tuple[Any, Any, Any], int] = {}
+    for parent in [*(prefill.get("mentions") or ()), *entities]:
+        if not isinstance(parent, dict):
+            continue
+        start, end = _start_end(parent)
+        if parent.get("status"):
+            status_of.setdefault((start, end), parent["status"])
+        for a in parent.get("attributes") or ():
+            if isinstance(a, dict) and isinstance(start, int):
+                drug_of[(a.get("start"), a.get("end"), a.get("label"))] = start
+                if "attributes" in parent:  # an answer's nested attribute is a row of its own
+                    entities.append(a)
     default_label = CONDITION_LABELS[0] if task == "conditions" else None
-    out = []
+    rows: dict[tuple[int, int, str], dict[str, Any]] = {}
     for e in entities:
         if not isinstance(e, dict):
             continue
@@ -87,9 +101,12 @@ def prefill_spans(task: str, prefill: Any) -> list[dict[str, Any]]:
         label = e.get("label") or default_label
         if not isinstance(start, int) or not isinstance(end, int) or label not in SPAN_LABELS[task]:
             continue
-        status = None if label in ATTRIBUTE_LABELS else (e.get("status") or status_of.get((start, end)))
-        out.append({"start": start, "end": end, "label": label, "status": status})
-    return sorted(out, key=lambda s: (s["start"], s["end"], s["label"]))
+        attribute = label in ATTRIBUTE_LABELS
+        rows.setdefault((start, end, label), {
+            "start": start, "end": end, "label": label,
+            "status": None if attribute else (e.get("status") or status_of.get((start, end))),
+            "drug": drug_of.get((start, end, label)) if attribute else None})
+    return [rows[k] for k in sorted(rows)]
 
 
 @dataclass(frozen=True)
@@ -121,13 +138,21 @@ def _blank(value: Any) -> bool:
                                                                                     and not value.strip())
 
 
+def _owner(drugs: list[int], start: int) -> int:
+    """Start of the drug an unlinked attribute belongs to: the last drug starting before it (a sig follows its drug:
+    "metoprolol 25 mg daily"), else the first one after it."""
+    before = [d for d in drugs if d <= start]
+    return max(before) if before else min(drugs)
+
+
 def check_spans(task: str, rows: list[dict[str, Any]], text: str) -> Checked:
-    """Check an edited span table against the note (rows numbered from 1 as the editor shows them): offsets are whole
-    numbers with ``0 <= start < end <= len(text)``, the label is the task's, the status is one of the task's for an
-    entity and empty for a drug attribute, and no span is listed twice. Fully empty rows (added, never filled) are
-    dropped."""
+    """Check an edited span table against the note and turn it into an answer (rows numbered from 1, from the top):
+    offsets are whole numbers with ``0 <= start < end <= len(text)``, the label is the task's, the status is one of
+    the task's for an entity and empty for a drug attribute, no span is listed twice, and an attribute's ``drug`` is
+    the start of a ``DRUG`` row (left empty: the drug before it, else the one after). Fully empty rows (added, never
+    filled) are dropped."""
     labels, statuses = SPAN_LABELS[task], SPAN_STATUSES[task]
-    spans: list[dict[str, Any]] = []
+    good: list[tuple[int, dict[str, Any], int | None]] = []  # (row number, span, its drug's start as typed)
     errors: list[str] = []
     seen: dict[tuple[int, int, str], int] = {}
     for n, row in enumerate(rows, 1):
@@ -144,11 +169,17 @@ def check_spans(task: str, rows: list[dict[str, Any]], text: str) -> Checked:
         if label not in labels:
             problems.append(f"label must be one of {', '.join(labels)}")
         status = None if _blank(row.get("status")) else str(row.get("status")).strip()
+        drug = None if _blank(row.get("drug")) else _whole(row.get("drug"))
         if label in ATTRIBUTE_LABELS:
             if status is not None:
                 problems.append(f"a {label} attribute has no status (leave it empty)")
-        elif label in labels and status not in statuses:
-            problems.append(f"status must be one of {', '.join(statuses)}")
+            if drug is None and not _blank(row.get("drug")):
+                problems.append("drug must be the start offset of a DRUG row")
+        else:
+            if label in labels and status not in statuses:
+                problems.append(f"status must be one of {', '.join(statuses)}")
+            if not _blank(row.get("drug")):
+                problems.append("only an attribute row names its drug (leave drug empty)")
         if not problems:
             key = (start, end, label)
             if key in seen:
@@ -157,7 +188,24 @@ def check_spans(task: str, rows: list[dict[str, Any]], text: str) -> Checked:
         if problems:
             errors.append(f"row {n}: " + "; ".join(problems))
         else:
-            spans.append({"start": start, "end": end, "label": label, "status": status})
+            good.append((n, {"start": start, "end": end, "label": label, "status": status}, drug))
+    spans = [{**span, "attributes": []} for _, span, _ in good if span["label"] not in ATTRIBUTE_LABELS]
+    drugs = {span["start"]: span for span in spans if span["label"] == DRUG}
+    for n, span, drug in good:
+        if span["label"] not in ATTRIBUTE_LABELS:
+            continue
+        if not drugs:
+            errors.append(f"row {n}: a {span['label']} attribute needs a DRUG row to belong to")
+            continue
+        if drug is None:
+            drug = _owner(list(drugs), span["start"])
+        elif drug not in drugs:
+            errors.append(f"row {n}: no DRUG row starts at {drug} (drug is the start offset of the attribute's drug)")
+            continue
+        drugs[drug].setdefault("attributes", []).append({"start": span["start"], "end": span["end"],
+                                                         "label": span["label"]})
     if errors:
-        return Checked(None, tuple(errors))
+        return Checked(None, tuple(sorted(errors, key=lambda e: int(e.split(":")[0].split()[1]))))
+    for span in spans:
+        span["attributes"] = sorted(span["attributes"], key=lambda a: (a["start"], a["end"], a["label"]))
     return Checked({"spans": sorted(spans, key=lambda s: (s["start"], s["end"], s["label"]))}, ())

@@ -20,8 +20,9 @@ from tests.app.helpers import APP, TIMEOUT, button, sign_in
 
 PAGE = str(Path(APP).parent / "pages" / "review.py")
 DRUG_NOTE = "Metoprolol 25 mg daily. Aspirin 81 mg."
-DRUG_RECORD = {"entities": [{"start": 0, "end": 10, "label": "DRUG", "status": "current"},
-                            {"start": 11, "end": 16, "label": "STRENGTH"}]}
+DRUG_RECORD = {"entities": [{"start": 0, "end": 10, "label": "DRUG"}, {"start": 11, "end": 16, "label": "STRENGTH"}],
+               "mentions": [{"start": 0, "end": 10, "status": "current",
+                             "attributes": [{"start": 11, "end": 16, "label": "STRENGTH"}]}]}
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +103,8 @@ def test_annotator_corrects_a_drug_span_and_bad_rows_are_listed(monkeypatch):
     at = page("ann.a", task="drugs")
     (editor,) = at.data_editor
     assert list(editor.value["text"]) == ["Metoprolol", "25 mg"]
-    assert list(editor.value["label"]) == ["DRUG", "STRENGTH"]
+    assert list(editor.value["label"]) == ["DRUG", "STRENGTH"] and list(editor.value["status"]) == ["current", None]
+    assert editor.value["drug"][1] == 0  # the strength belongs to the drug starting at 0
     # AppTest cannot type into a data editor: stand in for the browser by handing the page an edited table
     real = st.data_editor
     edits = {"table": None}
@@ -119,25 +121,37 @@ def test_annotator_corrects_a_drug_span_and_bad_rows_are_listed(monkeypatch):
     (error,) = [e.value for e in at.error]  # shown escaped: row 2 only, with the note's length
     assert error.count("row ") == 1 and "row 2\\:" in error and "\\<= 38 \\(the note's length" in error
     assert stored(item_id) == []
-    edits["table"] = pd.DataFrame([
-        {"start": 0, "end": 10, "label": "DRUG", "status": "negated", "text": "Metoprolol"},
-        {"start": 11, "end": 16, "label": "STRENGTH", "status": None, "text": "25 mg"},
-        {"start": 24, "end": 31, "label": "DRUG", "status": "current", "text": None}])  # added row
+    edits["table"] = pd.DataFrame([  # as the editor hands it back: nullable integers, <NA> in empty cells
+        {"start": 0, "end": 10, "label": "DRUG", "status": "negated", "drug": None, "text": "Metoprolol"},
+        {"start": 11, "end": 16, "label": "STRENGTH", "status": None, "drug": 0, "text": "25 mg"},
+        {"start": 24, "end": 31, "label": "DRUG", "status": "current", "drug": None, "text": None},  # added rows
+        {"start": 32, "end": 37, "label": "STRENGTH", "status": None, "drug": None, "text": None}],
+    ).astype({"start": "Int64", "end": "Int64", "drug": "Int64"})
     click(at, "Submit correction")
     assert at.success[0].value.startswith("Saved (annotation #")
     ((_, verdict, answer, _),) = stored(item_id)
     assert verdict == "correct" and answer == {"spans": [
-        {"start": 0, "end": 10, "label": "DRUG", "status": "negated"},
-        {"start": 11, "end": 16, "label": "STRENGTH", "status": None},
-        {"start": 24, "end": 31, "label": "DRUG", "status": "current"}]}
-    assert DRUG_NOTE[24:31] == "Aspirin"
+        {"start": 0, "end": 10, "label": "DRUG", "status": "negated",
+         "attributes": [{"start": 11, "end": 16, "label": "STRENGTH"}]},
+        {"start": 24, "end": 31, "label": "DRUG", "status": "current",
+         "attributes": [{"start": 32, "end": 37, "label": "STRENGTH"}]}]}
+    assert (DRUG_NOTE[24:31], DRUG_NOTE[32:37]) == ("Aspirin", "81 mg")
+
+
+def test_accepting_drug_spans_stores_the_models_output_as_an_answer():
+    item_id = enqueue("drugs", DRUG_NOTE, DRUG_RECORD)
+    at = click(page("ann.a", task="drugs"), "Accept")
+    drug = {"start": 0, "end": 10, "label": "DRUG", "status": "current",
+            "attributes": [{"start": 11, "end": 16, "label": "STRENGTH"}]}
+    assert stored(item_id)[0][1:3] == ("accept", {"spans": [drug]})
+    assert "Nothing left for you" in at.info[0].value
 
 
 def test_two_annotators_of_a_doubled_item_never_see_each_others_answer():
     item_id = enqueue("drugs", DRUG_NOTE, DRUG_RECORD, share=1.0)
     a = page("ann.a", task="drugs")
     rq.submit(item_id, "ann.a", "correct", {"spans": [{"start": 24, "end": 31, "label": "DRUG_CLASS",
-                                                       "status": "allergy"}]})
+                                                       "status": "allergy", "attributes": []}]})
     b = page("ann.b", task="drugs")
     assert f"Item #{item_id}" in [h.value for h in b.subheader]
     (editor,) = b.data_editor
