@@ -559,6 +559,40 @@ def agreement_command(
     _guarded(run)
 
 
+@app.command("export")
+def export_command(
+    task: Annotated[str, typer.Argument(help="triage, drugs or conditions.")],
+    fmt: Annotated[str, typer.Option("--format", help="triage: csv; drugs, conditions: jsonl, iob, spacy; "
+                                     "drugs also fhir.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write (a spaCy DocBin ends in .spacy).")],
+    include_single: Annotated[bool, typer.Option("--include-single", help="Also the items one annotator answered "
+                                                 "alone (default: agreed or adjudicated gold only).")] = False,
+    actor: ActorOpt = None,
+) -> None:
+    """Export the review queue's gold in a format `train TASK --data` and `evaluate TASK --data` read back unchanged
+    (exact character offsets, every label). Audited as export. Last line: JSON counts."""
+    from core import audit
+    from core.exchange import export_docs
+    from core.review.data import examples
+
+    def run() -> None:
+        try:
+            name = get_task(task).name
+            _db()
+            found = examples(name, include_single=include_single)
+            path = export_docs(name, found.examples, fmt, out)
+        except KeyError as err:
+            raise ValueError(err.args[0]) from None
+        result = {"task": name, "format": fmt, "out": str(path), "examples": len(found.examples),
+                  "left_out_without_text": found.without_text, "left_out_single": found.single_left_out}
+        audit.record(actor or _default_actor(), "export", f"gold:{name}",
+                     {k: v for k, v in result.items() if k != "out"})
+        typer.echo(f"wrote {len(found.examples)} {name} examples to {path}")
+        _emit(result)
+
+    _guarded(run)
+
+
 models_app = typer.Typer(help="Saved model versions, which one serves, promote and roll back (audited).",
                          no_args_is_help=True)
 app.add_typer(models_app, name="models")

@@ -48,3 +48,49 @@ def gold(task: str, *, engine: Engine | None = None) -> list[GoldItem]:
     with session_scope(engine) as session:
         return [GoldItem(item.id, item.note_hash, item.note_text, g.answer, g.method, g.decided_by)
                 for item, g in session.execute(stmt)]
+
+
+#: Gold methods by what an export takes: agreed or adjudicated answers, and answers of one annotator alone.
+DOUBLE_CHECKED = ("unanimous", "adjudicated")
+
+
+def to_example(task: str, text: str, answer: Any) -> Any:
+    """A gold answer as the task's training example: ``(text, label)`` for triage, an :class:`AnnotatedDoc` for a span
+    task (each span's attributes share its group, as the span tasks' data do)."""
+    from core.ner.data import AnnotatedDoc
+    from core.review.agreement import LABEL_TASKS
+    from core.spans import Span
+
+    ann = Annotation.from_answer(0, "gold", task, answer)
+    if task in LABEL_TASKS:
+        if ann.label is None:
+            raise ValueError("a triage gold answer without a label")
+        return text, ann.label
+    spans = []
+    for group, s in enumerate(ann.spans):
+        spans.append(Span(s.start, s.end, s.label, group=group, status=s.status))
+        spans.extend(Span(a, b, label, group=group) for a, b, label in s.attributes)
+    return AnnotatedDoc(text, tuple(spans))
+
+
+@dataclass(frozen=True)
+class Examples:
+    """What an export holds, and what it left out (items whose note text was purged, single annotations)."""
+
+    examples: list[Any]
+    without_text: int
+    single_left_out: int
+
+
+def examples(task: str, *, include_single: bool = False, engine: Engine | None = None) -> Examples:
+    """The task's gold as training examples: agreed and adjudicated answers, plus one annotator's answers with
+    ``include_single``. Items whose note text is gone (purged) cannot be exported and are counted."""
+    kept, no_text, single = [], 0, 0
+    for g in gold(task, engine=engine):
+        if g.method not in DOUBLE_CHECKED and not include_single:
+            single += 1
+        elif g.note_text is None:
+            no_text += 1
+        elif g.answer is not None:
+            kept.append(to_example(task, g.note_text, g.answer))
+    return Examples(kept, no_text, single)

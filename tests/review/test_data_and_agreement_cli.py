@@ -40,3 +40,50 @@ def test_agreement_command_on_two_annotators(auth_db_url):
     assert '"kappa": 0.5' in text and '"agreement": 0.75' in text
     res = CliRunner().invoke(app, ["agreement", "nonsense"])
     assert res.exit_code == 2
+
+
+NOTES = ["Pt on metoprolol\t25 mg daily; denies aspirin.", "Mère: warfarine 5 mg — 患者 takes lisinopril 10 mg 🙂",
+         "No meds. Allergy: penicillin (rash)."]
+
+
+def _spans(text: str) -> list[dict]:
+    out = []
+    for word, status in (("metoprolol", "current"), ("aspirin", "negated"), ("lisinopril", "current"),
+                         ("warfarine", "current"), ("penicillin", "allergy")):
+        at = text.find(word)
+        if at >= 0:
+            out.append({"start": at, "end": at + len(word), "label": "DRUG", "status": status})
+    dose = text.find("25 mg")
+    if dose >= 0:
+        out[0]["attributes"] = [[dose, dose + 5, "STRENGTH"]]
+    return out
+
+
+def test_gold_exports_round_trip_through_read_data(auth_db_url, tmp_path):
+    from core.tasks import get_task
+
+    init_db(auth_db_url)
+    for i, text in enumerate(NOTES):
+        item = q.enqueue("drugs", note_hash=hashlib.sha256(text.encode()).hexdigest(), note_text=text,
+                         source="batch", actor="admin", overlap_share=1.0 if i < 2 else 0.0)
+        for who in ("ann.a", "ann.b")[: 2 if i < 2 else 1]:
+            assert q.next_item("drugs", who).id == item
+            q.submit(item, who, "correct", {"spans": _spans(text)})
+    expected = {text: sorted((s["start"], s["end"], s["label"]) for s in _spans(text)) for text in NOTES}
+    for s in _spans(NOTES[0]):  # the attribute is exported as its own span
+        for a, b, label in s.get("attributes", []):
+            expected[NOTES[0]] = sorted([*expected[NOTES[0]], (a, b, label)])
+    runner = CliRunner()
+    for fmt, name in (("jsonl", "gold.jsonl"), ("iob", "gold.iob"), ("spacy", "gold.spacy")):
+        res = runner.invoke(app, ["export", "drugs", "--format", fmt, "--out", str(tmp_path / name)])
+        assert res.exit_code == 0, res.output
+        out = json.loads(res.stdout.strip().splitlines()[-1])
+        assert (out["examples"], out["left_out_single"]) == (2, 1)  # the third note has one annotator only
+        docs = get_task("drugs").read_data(tmp_path / name)
+        assert {d.text: sorted((s.start, s.end, s.label) for s in d.spans) for d in docs} == {
+            t: expected[t] for t in NOTES[:2]}
+    res = runner.invoke(app, ["export", "drugs", "--format", "jsonl", "--out", str(tmp_path / "all.jsonl"),
+                              "--include-single"])
+    assert json.loads(res.stdout.strip().splitlines()[-1])["examples"] == 3
+    res = runner.invoke(app, ["export", "drugs", "--format", "docx", "--out", str(tmp_path / "x.docx")])
+    assert res.exit_code == 2 and "choose one of" in res.output
