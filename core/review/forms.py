@@ -1,4 +1,4 @@
-"""What the Review page edits, without Streamlit: the model's output turned into a starting answer, and an edited
+"""What the Review page edits, without the UI framework: the model's output turned into a starting answer, and an edited
 answer checked before it is stored.
 
 Answers are stored in the form :meth:`core.review.agreement.Annotation.from_answer` reads: ``{"label": service}``
