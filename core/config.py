@@ -17,6 +17,9 @@ Every path and switch NoteLens uses is read here; environment variables override
 - ``NOTELENS_RETENTION_DAYS``: note texts (and the note's words in comments and corrections) kept with feedback are
   cleared once older than this many days (default 365; at least 1, so "0" cannot be read as either "keep forever" or
   "keep nothing"): ``notelens purge``, run by ``make run`` at start (:mod:`core.db.retention`).
+- ``NOTELENS_REVIEW_OVERLAP``: share of review items answered by two annotators (default 0.2).
+- ``NOTELENS_REVIEW_QC_SHARE``: share of confirmed results with kept text sampled into the review queue for quality
+  control (default 0.1; :mod:`core.review.intake`).
 - ``NOTELENS_OIDC_NAME_CLAIM``: with OIDC sign-in (``[auth]`` in the app's ``secrets.toml``), the
   ID-token claim that names the person (default ``email``).
 - ``NOTELENS_OIDC_ROLE_CLAIM``: the claim that carries their role or groups (default ``roles``).
@@ -54,6 +57,20 @@ def _env_positive_int(name: str, default: int) -> int:
     return int(value)
 
 
+def _env_share(name: str, default: float) -> float:
+    """A share between 0 and 1 from the environment (a clear error otherwise)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        share = float(value)
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"{name} must be a share between 0 and 1, not {value!r}")
+    return share
+
+
 def _env_pairs(name: str) -> tuple[tuple[str, str], ...]:
     """``a=x,b=y`` -> ``(("a", "x"), ("b", "y"))`` (an entry without ``=`` is refused, not skipped)."""
     pairs = []
@@ -84,6 +101,8 @@ class Settings:
     auth_max_failures: int = 5
     auth_lockout_minutes: int = 15
     retention_days: int = 365
+    review_overlap_share: float = 0.2
+    review_qc_share: float = 0.1
     oidc_name_claim: str = "email"
     oidc_role_claim: str = "roles"
     oidc_role_map: tuple[tuple[str, str], ...] = ()
@@ -117,6 +136,8 @@ class Settings:
             auth_max_failures=_env_positive_int("NOTELENS_AUTH_MAX_FAILURES", 5),
             auth_lockout_minutes=_env_positive_int("NOTELENS_AUTH_LOCKOUT_MINUTES", 15),
             retention_days=_env_positive_int("NOTELENS_RETENTION_DAYS", 365),
+            review_overlap_share=_env_share("NOTELENS_REVIEW_OVERLAP", 0.2),
+            review_qc_share=_env_share("NOTELENS_REVIEW_QC_SHARE", 0.1),
             oidc_name_claim=os.environ.get("NOTELENS_OIDC_NAME_CLAIM", "").strip() or "email",
             oidc_role_claim=os.environ.get("NOTELENS_OIDC_ROLE_CLAIM", "").strip() or "roles",
             oidc_role_map=_env_pairs("NOTELENS_OIDC_ROLE_MAP"),

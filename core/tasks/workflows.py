@@ -200,14 +200,35 @@ def record_feedback(task: Task, prediction_id: int, correction: Any, *, user_nam
                     comment: str | None = None, note_text: str | None = None) -> int:
     """Store a checked correction (:meth:`Task.correction`) as feedback on a prediction; returns its id.
 
-    ``note_text`` is stored only because the person chose to send feedback (retraining needs the text).
+    ``note_text`` is stored only because the person chose to send feedback (retraining needs the text); such a
+    note may also enter the review queue (:func:`_offer_for_review`).
     """
     from core.db.engine import init_db
     from core.db.store import record_feedback as store
 
     init_db()
-    return store(prediction_id, user_name=user_name, user_role=user_role, verdict=correction.verdict,
-                 correction=correction.payload, comment=(comment or "").strip() or None, note_text=note_text)
+    feedback_id = store(prediction_id, user_name=user_name, user_role=user_role, verdict=correction.verdict,
+                        correction=correction.payload, comment=(comment or "").strip() or None, note_text=note_text)
+    if note_text is not None and note_text.strip():
+        _offer_for_review(task, prediction_id, correction.verdict, note_text, user_name)
+    return feedback_id
+
+
+def _offer_for_review(task: Task, prediction_id: int, verdict: str, note_text: str, actor: str) -> int | None:
+    """A note kept with feedback may enter the review queue (:mod:`core.review.intake`: flagged, uncertain,
+    low-confidence or sampled for quality control)."""
+    from core.config import get_settings
+    from core.db.store import get_prediction, hash_text
+    from core.review import intake
+
+    prediction = get_prediction(prediction_id)
+    if prediction is None:
+        return None
+    settings = get_settings()
+    return intake.offer(task.name, prediction_id=prediction_id, output=prediction.output,
+                        model_version=prediction.model_version, verdict=verdict, note_text=note_text,
+                        note_hash=hash_text(note_text), actor=actor, overlap_share=settings.review_overlap_share,
+                        qc_share=settings.review_qc_share)
 
 
 def feedback_table(task: Task, *, show_text: bool = False, limit: int = 500) -> list[dict[str, Any]]:

@@ -1,0 +1,54 @@
+"""Which notes enter the review queue, and why.
+
+A note enters only with its text, and its text is kept only by a person's act (privacy rules: a plain run stores no
+text). So the queue is fed when someone sends feedback on a result, which keeps the note: the item's source says why
+it is worth an annotator's time, in this order:
+
+- ``flagged``: the person said the result was wrong or partly wrong;
+- ``uncertain``: the triage model answered "uncertain" (its own calibrated doubt);
+- ``low_confidence``: an entity the model found scored under :data:`LOW_CONFIDENCE`;
+- ``qc_sample``: none of these, but the note falls in the quality-control share (``qc_share`` of confirmed results,
+  chosen by the note hash so the choice is stable): a check on what the model gets right.
+
+An admin's batch enters through :func:`core.review.queue.enqueue` with source ``batch``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from core.review import queue
+
+#: An entity scored under this is worth a second look.
+LOW_CONFIDENCE = 0.6
+
+
+def reason(task: str, output: dict[str, Any], verdict: str, note_hash: str, *, qc_share: float = 0.1) -> str | None:
+    """Why a note with this result and verdict belongs in the queue, or ``None``."""
+    if verdict in ("wrong", "partially_correct"):
+        return "flagged"
+    if output.get("uncertain") is True:
+        return "uncertain"
+    scores = [e.get("score") for e in output.get("entities") or output.get("mentions") or [] if isinstance(e, dict)]
+    if any(isinstance(s, int | float) and s < LOW_CONFIDENCE for s in scores):
+        return "low_confidence"
+    return "qc_sample" if _qc(note_hash, qc_share) else None
+
+
+def _qc(note_hash: str, share: float) -> bool:
+    """In the quality-control share: hex digits 8-16 of the hash (the overlap uses 0-8, so the two are independent)."""
+    return queue.doubled(note_hash[8:16], share)
+
+
+def offer(task: str, *, prediction_id: int, output: dict[str, Any], model_version: str, verdict: str,
+          note_text: str, note_hash: str, actor: str, overlap_share: float = 0.2, qc_share: float = 0.1,
+          engine: Engine | None = None) -> int | None:
+    """Enqueue the note if :func:`reason` gives one (prefilled with the model's stored output); returns the item id."""
+    why = reason(task, output, verdict, note_hash, qc_share=qc_share)
+    if why is None:
+        return None
+    return queue.enqueue(task, note_hash=note_hash, note_text=note_text, source=why, actor=actor, prefill=output,
+                         model_version=model_version, prediction_id=prediction_id, overlap_share=overlap_share,
+                         engine=engine)
