@@ -32,11 +32,11 @@ def note(i: int) -> tuple[str, str]:
 def add(engine, i: int, *, share: float = 0.0, task: str = "drugs") -> int:
     text, h = note(i)
     return q.enqueue(task, note_hash=h, note_text=text, source="batch", actor="admin", overlap_share=share,
-                     prefill={"entities": []}, engine=engine)
+                     prefill={"spans": []}, engine=engine)
 
 
-ANSWER = {"entities": [{"start": 20, "end": 30, "label": "DRUG", "status": "current"}]}
-OTHER = {"entities": [{"start": 20, "end": 30, "label": "DRUG", "status": "negated"}]}
+ANSWER = {"spans": [{"start": 20, "end": 30, "label": "DRUG", "status": "current"}]}
+OTHER = {"spans": [{"start": 20, "end": 30, "label": "DRUG", "status": "negated"}]}
 
 
 def test_doubled_share_is_stable_and_close_to_the_share():
@@ -69,7 +69,7 @@ def test_single_overlap_item_becomes_gold_from_one_answer(engine):
     assert q.next_item("drugs", "ann.b", engine=engine) is None  # overlap 1: nobody else gets it
     done = q.submit(item_id, "ann.a", "correct", ANSWER, seconds=12.5, engine=engine)
     assert (done.created, done.state, done.gold_method) == (True, "done", "single")
-    again = q.submit(item_id, "ann.a", "correct", {"entities": list(ANSWER["entities"])}, engine=engine)
+    again = q.submit(item_id, "ann.a", "correct", {"spans": list(ANSWER["spans"])}, engine=engine)
     assert (again.annotation_id, again.created) == (done.annotation_id, False)  # double click: one row
     with pytest.raises(ValueError, match="already answered"):
         q.submit(item_id, "ann.a", "correct", OTHER, engine=engine)
@@ -108,7 +108,7 @@ def test_nobody_is_given_the_same_item_twice_and_a_skip_hands_it_on(engine):
     assert q.submit(item_id, "ann.a", "skip", engine=engine).state == "open"
     assert q.next_item("drugs", "ann.a", engine=engine) is None  # never again to a
     assert q.next_item("drugs", "ann.b", engine=engine).id == item_id  # the skip freed the place
-    assert q.submit(item_id, "ann.b", "accept", {"entities": []}, engine=engine).state == "done"
+    assert q.submit(item_id, "ann.b", "accept", {"spans": []}, engine=engine).state == "done"
 
 
 def test_not_a_clinical_note_from_everyone_excludes_the_item(engine):
