@@ -169,7 +169,7 @@ def test_retention_clears_old_review_texts_and_forget_removes_the_notes_items(en
 
     old, new = add(engine, 1), add(engine, 2)
     q.next_item("drugs", "ann.a", engine=engine)
-    q.submit(old, "ann.a", "correct", {"entities": [], "reason": "free text about the note"}, engine=engine)
+    q.submit(old, "ann.a", "correct", {"spans": [], "reason": "free text about the note"}, engine=engine)
     with session_scope(engine) as s:
         s.get(ReviewItem, old).created_at = utcnow() - timedelta(days=400)
         s.commit()
@@ -177,7 +177,7 @@ def test_retention_clears_old_review_texts_and_forget_removes_the_notes_items(en
     assert report.review_texts == 1
     with session_scope(engine) as s:
         assert s.get(ReviewItem, old).note_text is None and s.get(ReviewItem, new).note_text is not None
-        assert s.scalar(select(Annotation.answer).where(Annotation.item_id == old)) == {"entities": [],
+        assert s.scalar(select(Annotation.answer).where(Annotation.item_id == old)) == {"spans": [],
                                                                                          "reason": None}
         assert s.scalar(select(Gold.answer).where(Gold.item_id == old))["reason"] is None
     gone = forget(note(2)[1], actor="admin", engine=engine)
