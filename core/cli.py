@@ -593,6 +593,45 @@ def export_command(
     _guarded(run)
 
 
+review_app = typer.Typer(help="The review queue: load an admin's batch of notes to annotate.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("load")
+def review_load_command(
+    task: Annotated[str, typer.Argument(help="triage, drugs or conditions.")],
+    file: Annotated[Path, typer.Argument(help=".txt (one note), .csv (a text column) or .jsonl ({\"text\"}).")],
+    prefill: Annotated[bool, typer.Option(help="Pre-fill each item with the current model's output.")] = True,
+    actor: ActorOpt = None,
+) -> None:
+    """Put a batch of notes in the task's review queue (source batch; the texts are kept for the annotators until
+    the retention purge). Audited per item as review_enqueued. Last line: JSON counts."""
+    from core.config import get_settings
+    from core.review.intake import load_batch, read_batch
+
+    def run() -> None:
+        try:
+            the_task = get_task(task)
+        except KeyError as err:
+            raise ValueError(err.args[0]) from None
+        notes = read_batch(file)
+        predict = None
+        if prefill:
+            loaded = the_task.load()
+
+            def predict(text: str) -> tuple[str, Any]:
+                result = the_task.run(loaded, text)
+                return result.model_version, the_task.record(result)
+
+        _db()
+        ids = load_batch(the_task.name, notes, actor=actor or _default_actor(), predict=predict,
+                         overlap_share=get_settings().review_overlap_share)
+        typer.echo(f"{len(set(ids))} review items for {the_task.name} from {len(notes)} notes in {file.name}")
+        _emit({"task": the_task.name, "notes": len(notes), "items": len(set(ids)), "prefilled": prefill})
+
+    _guarded(run)
+
+
 models_app = typer.Typer(help="Saved model versions, which one serves, promote and roll back (audited).",
                          no_args_is_help=True)
 app.add_typer(models_app, name="models")

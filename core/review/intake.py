@@ -15,6 +15,7 @@ An admin's batch enters through :func:`core.review.queue.enqueue` with source ``
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -52,3 +53,60 @@ def offer(task: str, *, prediction_id: int, output: dict[str, Any], model_versio
     return queue.enqueue(task, note_hash=note_hash, note_text=note_text, source=why, actor=actor, prefill=output,
                          model_version=model_version, prediction_id=prediction_id, overlap_share=overlap_share,
                          engine=engine)
+
+
+def read_batch(path: Path) -> list[str]:
+    """Notes of an admin's batch file, cleaned: ``.txt`` (one note), ``.csv`` (a ``text`` column), ``.jsonl``
+    (``{"text": ...}`` per line). Empty notes are refused with the row that holds them.
+
+    Raises:
+        ValueError: an unknown suffix, a missing column, a bad line or an empty note (naming where).
+    """
+    import csv
+    import json
+
+    from core.text import NoteError, clean_note, read_upload
+
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        try:
+            return [read_upload(path.read_bytes(), path.name)]
+        except NoteError as err:
+            raise ValueError(str(err)) from None
+    if suffix == ".csv":
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            if "text" not in (reader.fieldnames or []):
+                raise ValueError(f"{path.name}: a batch CSV needs a 'text' column")
+            raw = [(f"row {i}", row["text"]) for i, row in enumerate(reader, start=2)]
+    elif suffix == ".jsonl":
+        raw = []
+        for i, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+            if line.strip():
+                try:
+                    raw.append((f"line {i}", json.loads(line)["text"]))
+                except (ValueError, KeyError, TypeError):
+                    raise ValueError(f"{path.name}: line {i} is not a JSON object with a 'text'") from None
+    else:
+        raise ValueError(f"{path.name}: a batch is a .txt, .csv (text column) or .jsonl ({{\"text\"}}) file")
+    notes = []
+    for where, text in raw:
+        try:
+            notes.append(clean_note(text if isinstance(text, str) else ""))
+        except NoteError as err:
+            raise ValueError(f"{path.name}, {where}: {err}") from None
+    return notes
+
+
+def load_batch(task: str, notes: list[str], *, actor: str, predict: Any = None, overlap_share: float = 0.2,
+               engine: Engine | None = None) -> list[int]:
+    """Enqueue an admin's notes (source ``batch``); ``predict(text) -> (model_version, record)`` pre-fills each
+    item with the model's text-free output when given. Returns the item ids (an already queued note keeps its item)."""
+    from core.db.store import hash_text
+
+    ids = []
+    for text in notes:
+        version, record = predict(text) if predict is not None else (None, None)
+        ids.append(queue.enqueue(task, note_hash=hash_text(text), note_text=text, source="batch", actor=actor,
+                                 prefill=record, model_version=version, overlap_share=overlap_share, engine=engine))
+    return ids
