@@ -8,6 +8,7 @@ for triage, ``{"spans": [{start, end, label, status?, attributes?}]}`` for the s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import median
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -16,7 +17,7 @@ from core.db.engine import session_scope
 from core.db.models import Annotation as AnnotationRow
 from core.db.models import Gold, ReviewItem
 from core.review.agreement import Annotation
-from core.review.queue import ANSWERING
+from core.review.queue import ANSWERING, canonical
 
 
 def annotations(task: str, *, engine: Engine | None = None) -> list[Annotation]:
@@ -94,3 +95,42 @@ def examples(task: str, *, include_single: bool = False, engine: Engine | None =
         elif g.answer is not None:
             kept.append(to_example(task, g.note_text, g.answer))
     return Examples(kept, no_text, single)
+
+
+@dataclass(frozen=True)
+class AnnotatorStats:
+    """One annotator's work on a task: answers given, median seconds per answer (``None`` when none was timed), and
+    how many of their answered items have gold and how many of those their answer equals (``agreement`` is the share,
+    ``None`` without gold to compare)."""
+
+    annotator: str
+    items: int
+    median_seconds: float | None
+    with_gold: int
+    agree_with_gold: int
+
+    @property
+    def agreement(self) -> float | None:
+        return round(self.agree_with_gold / self.with_gold, 4) if self.with_gold else None
+
+
+def annotator_stats(task: str, *, engine: Engine | None = None) -> list[AnnotatorStats]:
+    """Per annotator (sorted by name): items answered (accept or correct), median seconds, agreement with gold (the
+    answer compared canonically, so span order does not matter). Gold an annotator decided alone (``single``) counts
+    too: it tells how much of their work was never checked, not that they agreed with someone."""
+    stmt = (select(AnnotationRow.annotator, AnnotationRow.answer, AnnotationRow.seconds, Gold.answer)
+            .join(ReviewItem, ReviewItem.id == AnnotationRow.item_id)
+            .outerjoin(Gold, Gold.item_id == AnnotationRow.item_id)
+            .where(ReviewItem.task == task, AnnotationRow.verdict.in_(ANSWERING)))
+    per: dict[str, list[tuple[Any, float | None, Any, bool]]] = {}
+    with session_scope(engine) as session:
+        for who, answer, seconds, gold_answer in session.execute(stmt):
+            per.setdefault(who, []).append((answer, seconds, gold_answer, gold_answer is not None))
+    out = []
+    for who in sorted(per):
+        rows = per[who]
+        timed = [s for _, s, _, _ in rows if s is not None]
+        golds = [(a, g) for a, _, g, has in rows if has]
+        out.append(AnnotatorStats(who, len(rows), round(float(median(timed)), 1) if timed else None, len(golds),
+                                  sum(canonical(a) == canonical(g) for a, g in golds)))
+    return out

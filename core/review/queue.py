@@ -278,3 +278,30 @@ def adjudicate(item_id: int, answer: Any, *, actor: str, engine: Engine | None =
         session.flush()
         append_event(session, actor, "gold_decided", f"review:{item_id}", {"task": row.task, "method": "adjudicated"})
         return gold.id
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """An item waiting for adjudication as an admin sees it: the note, the model's output and every answer."""
+
+    id: int
+    note_text: str | None
+    prefill: Any
+    model_version: str | None
+    answers: list[tuple[str, str, Any]]
+
+
+def disagreements(task: str, *, engine: Engine | None = None) -> list[Disagreement]:
+    """The task's items in adjudication, oldest first, each with its (annotator, verdict, answer) rows (skips left
+    out: they are not answers). For admins only: this is not blind."""
+    with session_scope(engine) as session:
+        rows = list(session.scalars(select(ReviewItem).where(ReviewItem.task == task,
+                                                             ReviewItem.state == "adjudication")
+                                    .order_by(ReviewItem.id)))
+        out = []
+        for row in rows:
+            given = session.scalars(select(Annotation).where(Annotation.item_id == row.id, Annotation.verdict != "skip")
+                                    .order_by(Annotation.id))
+            out.append(Disagreement(row.id, row.note_text, row.prefill, row.model_version,
+                                    [(a.annotator, a.verdict, a.answer) for a in given]))
+        return out
