@@ -26,6 +26,7 @@ PAGES = {
     "review": ("pages/review.py", "Review", ":material/checklist:"),
     "users": ("pages/users.py", "Users", ":material/manage_accounts:"),
     "audit": ("pages/audit.py", "Audit trail", ":material/policy:"),
+    "models": ("pages/models.py", "Models", ":material/model_training:"),
 }
 
 account = auth.current_account()

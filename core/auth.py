@@ -69,7 +69,8 @@ _ADMIN = frozenset(ACTIONS)
 PERMISSIONS: dict[str, frozenset[str]] = {"clinician": _CLINICIAN, "annotator": _ANNOTATOR, "admin": _ADMIN}
 #: Page (file stem under ``pages/``) -> the action that opens it.
 PAGE_ACTIONS: dict[str, str] = {"triage": "run", "drugs": "run", "treatments": "run", "feedback": "review",
-                                "review": "annotate", "users": "users", "audit": "audit"}
+                                "review": "annotate", "users": "users", "audit": "audit",
+                                "models": "promote_model"}
 
 
 def can(role: str | None, action: str) -> bool:
