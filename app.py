@@ -24,6 +24,8 @@ PAGES = {
     "treatments": ("pages/treatments.py", "Treatments", ":material/prescriptions:"),
     "feedback": ("pages/feedback.py", "Feedback review", ":material/rate_review:"),
     "review": ("pages/review.py", "Review", ":material/checklist:"),
+    "agreement": ("pages/agreement.py", "Agreement", ":material/handshake:"),
+    "adjudicate": ("pages/adjudicate.py", "Adjudication", ":material/gavel:"),
     "users": ("pages/users.py", "Users", ":material/manage_accounts:"),
     "audit": ("pages/audit.py", "Audit trail", ":material/policy:"),
     "models": ("pages/models.py", "Models", ":material/model_training:"),

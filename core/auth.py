@@ -58,6 +58,7 @@ ACTIONS: dict[str, str] = {
     "users": "add, disable and re-role users",
     "audit": "read and verify the audit trail",
     "promote_model": "make a retrained model the one the pages use",
+    "adjudicate": "settle review items whose annotators disagreed (sees every answer) and record the gold answer",
 }
 _CLINICIAN = frozenset({"run", "feedback"})
 #: Annotators review feedback and may show the kept note texts (each showing audited), but exporting the stored
@@ -69,7 +70,8 @@ _ADMIN = frozenset(ACTIONS)
 PERMISSIONS: dict[str, frozenset[str]] = {"clinician": _CLINICIAN, "annotator": _ANNOTATOR, "admin": _ADMIN}
 #: Page (file stem under ``pages/``) -> the action that opens it.
 PAGE_ACTIONS: dict[str, str] = {"triage": "run", "drugs": "run", "treatments": "run", "feedback": "review",
-                                "review": "annotate", "users": "users", "audit": "audit",
+                                "review": "annotate", "agreement": "review", "adjudicate": "adjudicate",
+                                "users": "users", "audit": "audit",
                                 "models": "promote_model"}
 
 

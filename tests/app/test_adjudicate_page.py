@@ -1,0 +1,111 @@
+"""The Adjudication page through AppTest: an admin sees the note (escaped), the model's output and both answers side
+by side, the pre-selected answer (the majority, or the first annotator's when two disagree, said so), records the
+final answer as gold with their name, and annotators are refused."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from core.db.engine import init_db, session_scope
+from core.db.models import Gold, ReviewItem
+from core.explain.render import escape_markdown
+from core.review import queue as rq
+from tests.app.helpers import APP, TIMEOUT, button, sign_in
+
+PAGE = str(Path(APP).parent / "pages" / "adjudicate.py")
+NOTE = "Metoprolol 25 mg daily. <b>Aspirin</b> 81 mg."
+MODEL = {"entities": [{"start": 0, "end": 10, "label": "DRUG"}]}
+ANS_A = {"spans": [{"start": 0, "end": 10, "label": "DRUG", "status": "current", "attributes": []}]}
+ANS_B = {"spans": [{"start": 0, "end": 10, "label": "DRUG", "status": "current", "attributes": []},
+                   {"start": 27, "end": 34, "label": "DRUG", "status": "current", "attributes": []}]}
+
+
+@pytest.fixture(autouse=True)
+def _fresh(auth_db_url):
+    st.cache_resource.clear()
+    init_db()
+    yield
+    st.cache_resource.clear()
+
+
+def disagreement(task: str, text: str, prefill, a, b) -> int:
+    """An item answered differently by ann.a then ann.b (overlap 2): waiting for adjudication."""
+    item = rq.enqueue(task, note_hash=hashlib.sha256(text.encode()).hexdigest(), note_text=text, source="batch",
+                      actor="admin", prefill=prefill, overlap_share=1.0)
+    for who, answer in (("ann.a", a), ("ann.b", b)):
+        assert rq.next_item(task, who).id == item
+        rq.submit(item, who, "correct", answer, seconds=3.0)
+    return item
+
+
+def page(user: str = "boss", role: str = "admin", task: str | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    sign_in(at, user, role)
+    at.run()
+    assert not at.exception, at.exception
+    if task is not None:
+        at.selectbox(key="adjudicate_task").select(task)
+        at.run()
+        assert not at.exception, at.exception
+    return at
+
+
+def gold(item: int) -> tuple[object, str, str] | None:
+    with session_scope() as s:
+        g = s.scalar(select(Gold).where(Gold.item_id == item))
+        return (g.answer, g.method, g.decided_by) if g else None
+
+
+def test_span_disagreement_side_by_side_first_annotator_preselected_and_recorded():
+    item = disagreement("drugs", NOTE, MODEL, ANS_A, ANS_B)
+    at = page(task="drugs")
+    assert at.title[0].value == "Adjudication" and f"Item #{item}" in [h.value for h in at.subheader]
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "<b>" not in shown and "\\<b\\>" in shown  # the note is escaped
+    assert "**Model**" in shown and all(f"**{escape_markdown(f'{who} (correct)')}**" in shown
+                                        for who in ("ann.a", "ann.b"))
+    assert len(at.dataframe) == 3  # model, ann.a, ann.b
+    assert len(at.dataframe[2].value) == 2 and len(at.dataframe[1].value) == 1
+    assert "No majority" in "\n".join(c.value for c in at.caption)
+    radio = at.radio(key=f"adjudicate_pick_{item}")
+    assert radio.value == "ann:ann.a"
+    assert len(radio.options) == 2  # the model's spans lack a status: shown, not choosable
+    radio.set_value("ann:ann.b")
+    at.run()
+    button(at, "Record as gold").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert gold(item) == (ANS_B, "adjudicated", "boss")
+    assert any(f"Item #{item} settled" in s.value for s in at.success)
+    assert any("No disagreement" in i.value for i in at.info)
+
+
+def test_triage_preselects_first_annotator_and_records_the_chosen_service():
+    text = "Knee pain after a fall."
+    item = disagreement("triage", text, {"service": "orthopedics"}, {"label": "orthopedics"},
+                        {"label": "cardiology_pulmonology"})
+    at = page(task="triage")
+    service = at.selectbox(key=f"adjudicate_service_{item}")
+    assert service.value == "orthopedics"
+    service.select("cardiology_pulmonology")
+    at.run()
+    button(at, "Record as gold").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert gold(item) == ({"label": "cardiology_pulmonology"}, "adjudicated", "boss")
+    with session_scope() as s:
+        assert s.get(ReviewItem, item).state == "done"
+
+
+def test_annotator_is_refused():
+    disagreement("triage", "Knee pain after a fall.", None, {"label": "orthopedics"},
+                 {"label": "cardiology_pulmonology"})
+    at = page("ann.a", "annotator")
+    assert any("does not allow" in e.value for e in at.error)
+    assert not at.title and "ann.b" not in str([m.value for m in at.markdown])
