@@ -104,7 +104,7 @@ def _train_command(task: Task) -> Callable[..., None]:
 def _audit_models(results: list[dict[str, Any]]) -> None:
     """A newly trained model is the one the pages use from their next run: a model change, audited as
     ``model_promoted`` (by ``cli:<OS user>``) with where its data came from."""
-    trained = [r for r in results if r.get("trained")]
+    trained = [r for r in results if r.get("trained") and r.get("serving", True)]  # a candidate serves nothing yet
     if not trained:
         return
     from core import audit

@@ -20,6 +20,7 @@ Every path and switch NoteLens uses is read here; environment variables override
 - ``NOTELENS_REVIEW_OVERLAP``: share of review items answered by two annotators (default 0.2).
 - ``NOTELENS_REVIEW_QC_SHARE``: share of confirmed results with kept text sampled into the review queue for quality
   control (default 0.1; :mod:`core.review.intake`).
+- ``NOTELENS_REVIEW_LOCKED_SHARE``: share of gold notes locked away for evaluation, never trained on (default 0.2).
 - ``NOTELENS_OIDC_NAME_CLAIM``: with OIDC sign-in (``[auth]`` in the app's ``secrets.toml``), the
   ID-token claim that names the person (default ``email``).
 - ``NOTELENS_OIDC_ROLE_CLAIM``: the claim that carries their role or groups (default ``roles``).
@@ -103,6 +104,7 @@ class Settings:
     retention_days: int = 365
     review_overlap_share: float = 0.2
     review_qc_share: float = 0.1
+    review_locked_share: float = 0.2
     oidc_name_claim: str = "email"
     oidc_role_claim: str = "roles"
     oidc_role_map: tuple[tuple[str, str], ...] = ()
@@ -138,6 +140,7 @@ class Settings:
             retention_days=_env_positive_int("NOTELENS_RETENTION_DAYS", 365),
             review_overlap_share=_env_share("NOTELENS_REVIEW_OVERLAP", 0.2),
             review_qc_share=_env_share("NOTELENS_REVIEW_QC_SHARE", 0.1),
+            review_locked_share=_env_share("NOTELENS_REVIEW_LOCKED_SHARE", 0.2),
             oidc_name_claim=os.environ.get("NOTELENS_OIDC_NAME_CLAIM", "").strip() or "email",
             oidc_role_claim=os.environ.get("NOTELENS_OIDC_ROLE_CLAIM", "").strip() or "roles",
             oidc_role_map=_env_pairs("NOTELENS_OIDC_ROLE_MAP"),

@@ -83,11 +83,26 @@ class Examples:
     single_left_out: int
 
 
-def examples(task: str, *, include_single: bool = False, engine: Engine | None = None) -> Examples:
+def locked(note_hash: str, share: float | None = None) -> bool:
+    """Whether a note belongs to the locked evaluation split of the gold: hex digits 16-24 of its hash (independent of
+    the overlap and quality-control draws) under ``share`` (default ``NOTELENS_REVIEW_LOCKED_SHARE``). Decided by
+    the hash, so the split is chosen once and never moves: a locked note is never trained on."""
+    from core.config import get_settings
+    from core.review.queue import doubled
+
+    return doubled(note_hash[16:24], get_settings().review_locked_share if share is None else share)
+
+
+def examples(task: str, *, include_single: bool = False, split: str = "all", engine: Engine | None = None) -> Examples:
     """The task's gold as training examples: agreed and adjudicated answers, plus one annotator's answers with
-    ``include_single``. Items whose note text is gone (purged) cannot be exported and are counted."""
+    ``include_single``; ``split`` ``train`` leaves out the locked evaluation split (:func:`locked`), ``locked`` keeps
+    only it. Items whose note text is gone (purged) cannot be used and are counted."""
+    if split not in ("all", "train", "locked"):
+        raise ValueError(f"split is all, train or locked, not {split!r}")
     kept, no_text, single = [], 0, 0
     for g in gold(task, engine=engine):
+        if split != "all" and locked(g.note_hash) != (split == "locked"):
+            continue
         if g.method not in DOUBLE_CHECKED and not include_single:
             single += 1
         elif g.note_text is None:

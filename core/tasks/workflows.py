@@ -53,13 +53,33 @@ def parse_overrides(task: Task, pairs: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+#: How many times a gold example counts in training, by how it was decided: an answer two annotators agreed on, or
+#: an adjudicator settled, is worth twice one annotator's answer (repeated, so every task's trainer takes it).
+GOLD_WEIGHT = {"unanimous": 2, "adjudicated": 2, "single": 1}
+
+
 def stored_feedback(task: Task) -> list[Any]:
-    """Training examples from every stored correction of ``task`` that carries its note (oldest first)."""
+    """Training examples from people: every stored correction of ``task`` that carries its note (oldest first), then
+    the review queue's gold outside the locked evaluation split, weighted by :data:`GOLD_WEIGHT`. A note with gold
+    is taken from the gold only (the annotators' answer supersedes the page's correction)."""
     from core.db.engine import init_db
     from core.db.store import iter_feedback
+    from core.review.data import gold, locked, to_example
 
     init_db()
-    return task.feedback_examples(iter_feedback(task.name))
+    if task.name not in ("triage", "drugs", "conditions"):  # no review queue for the ranker yet
+        return task.feedback_examples(iter_feedback(task.name))
+    all_gold = [g for g in gold(task.name) if g.note_text and g.answer is not None]
+    reviewed = {g.note_text for g in all_gold}  # a locked note is not trained on through its page feedback either
+    golden = [g for g in all_gold if not locked(g.note_hash)]
+    out = [ex for ex in task.feedback_examples(iter_feedback(task.name)) if _text_of(ex) not in reviewed]
+    for g in golden:
+        out.extend([to_example(task.name, g.note_text, g.answer)] * GOLD_WEIGHT.get(g.method, 1))
+    return out
+
+
+def _text_of(example: Any) -> str:
+    return example[0] if isinstance(example, tuple) else getattr(example, "text", "")
 
 
 def train(task: Task, *, data: Path | None = None, label_map: dict[str, str] | None = None, init: str = "default",
@@ -95,11 +115,17 @@ def train(task: Task, *, data: Path | None = None, label_map: dict[str, str] | N
         if examples is None:
             raise ValueError("cross-validation needs your own data (--data)")
         return cross_validate(task, examples, config, cv, start, progress=progress, log=log)
+    # A model retrained on people's answers is a candidate: it serves only once an admin promotes it (notelens models
+    # promote, the Models page), unless there is no model at all yet.
+    serve = not with_feedback or task.current(models_dir) is None
     t0 = time.perf_counter()
     trained = task.train(examples, None, config, source=source, init=start, feedback=feedback, models_dir=models_dir,
-                         progress=progress, log=log)
+                         make_current=serve, progress=progress, log=log)
     log(f"saved {trained.path} in {time.perf_counter() - t0:.0f} s")
-    return {"task": task.name, "version": trained.info.version, "trained": True, "source": source,
+    if not serve:
+        log(f"a candidate, not serving: compare it on the Models page, then `notelens models promote {task.name} "
+            f"{trained.info.version}`")
+    return {"task": task.name, "version": trained.info.version, "trained": True, "serving": serve, "source": source,
             "n_train": trained.info.training.get("n_train"), "validation": headline(trained.info.metrics)}
 
 
