@@ -165,7 +165,8 @@ st.caption(f"Serving: `{current or 'none'}`. {len(saved)} versions, newest first
 by_name = {v.version: v for v in saved}
 names = list(by_name)
 st.subheader("A version")
-chosen = by_name[st.selectbox("Version", names, key=VERSION_KEY)]
+chosen = by_name[st.selectbox("Version", names, index=names.index(current) if current in by_name else 0,
+                              key=VERSION_KEY, help="The serving version is picked first.")]
 _details(chosen)
 
 st.subheader("Compare two versions")
