@@ -1,8 +1,9 @@
 """Adjudication page (admins): settle the review items whose annotators disagreed.
 
 For one item of a task it shows the note and, side by side, the model's output and every annotator's answer (this
-page is not blind: it is an admin's), pre-selects the majority (:func:`core.review.agreement.majority`; with two
-annotators who disagree there is none, and the first annotator's answer is pre-selected instead, which the page says),
+page is not blind: it is an admin's), pre-selects the majority (:func:`core.review.agreement.majority`, among three or
+more answers; an item in adjudication with two answers or fewer has none, and the first answering annotator's answer is
+pre-selected instead, which the page says),
 and records the chosen answer as gold with the admin's name (:func:`core.review.queue.adjudicate`, audited). Triage is
 settled by choosing the service; a span task by choosing one of the answers shown (editing spans here can come later).
 """
@@ -78,11 +79,12 @@ major = majority(answered) if answered else None
 note_on_choice = ""
 preselect: Any = None  # triage: a service; span task: a candidate key
 if task in forms.LABEL_TASKS:
-    if major is not None and major.label is not None and not major.tied:
+    if major is not None and major.n_annotators > 2 and major.label is not None:
         preselect, note_on_choice = major.label, "The majority's service is pre-selected."
     elif first_ann is not None:
         preselect = Annotation.from_answer(item.id, "", task, candidates[first_ann][1]).label
-        note_on_choice = "No majority (the annotators are split): the first annotator's service is pre-selected."
+        note_on_choice = "No majority (the annotators are split): the first answering annotator's service is " \
+                         "pre-selected."
 else:
     spans_major = {"spans": [s.to_dict() for s in major.spans]} if major is not None and major.n_annotators > 2 \
         else None
@@ -95,7 +97,8 @@ else:
         preselect, note_on_choice = "majority", "The spans most annotators marked are pre-selected."
     elif first_ann is not None:
         preselect = first_ann
-        note_on_choice = "No majority (two annotators who disagree): the first annotator's answer is pre-selected."
+        note_on_choice = "No majority (the annotators are split): the first answering annotator's answer is " \
+                         "pre-selected."
 
 
 def show(answer: Any) -> None:

@@ -103,6 +103,20 @@ def test_triage_preselects_first_annotator_and_records_the_chosen_service():
         assert s.get(ReviewItem, item).state == "done"
 
 
+def test_not_a_clinical_note_is_shown_and_the_answering_annotator_preselected():
+    text = "Chest pain on exertion."
+    item = rq.enqueue("triage", note_hash=hashlib.sha256(text.encode()).hexdigest(), note_text=text, source="batch",
+                      actor="admin", prefill={"outcome": "uncertain", "uncertain": True}, overlap_share=1.0)
+    for who, verdict, answer in (("ann.a", "not_clinical", None), ("ann.b", "correct", {"label": "orthopedics"})):
+        assert rq.next_item("triage", who).id == item
+        rq.submit(item, who, verdict, answer)
+    at = page(task="triage")
+    assert any("Not a clinical note" in c.value for c in at.caption)
+    assert "Not sure (uncertain)" in "\n".join(m.value for m in at.markdown)  # the model's output, not choosable
+    assert at.selectbox(key=f"adjudicate_service_{item}").value == "orthopedics"
+    assert any("first answering annotator" in c.value for c in at.caption)
+
+
 def test_annotator_is_refused():
     disagreement("triage", "Knee pain after a fall.", None, {"label": "orthopedics"},
                  {"label": "cardiology_pulmonology"})
