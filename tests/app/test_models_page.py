@@ -133,3 +133,17 @@ def test_other_roles_see_nothing_of_the_page(models, role):
     at = page(f"someone.{role}", role)
     assert not at.title and not at.dataframe and not at.button
     assert "does not allow this page" in alerts(at)
+
+
+def test_a_newer_candidate_is_listed_first_but_the_serving_version_is_picked(models):
+    make_version(models, "v3", "2026-03-01T00:00:00+00:00", 0.8)  # saved without serving (a candidate)
+    at = page("root", "admin")
+    assert list(at.dataframe[0].value["version"]) == ["v3", "v2", "v1"]
+    assert list(at.dataframe[0].value["serving"]) == ["", "✓", ""]
+    assert at.selectbox(key="models_version").value == "v2"
+    assert at.button(key="models_promote").disabled
+    at.selectbox(key="models_version").select("v3")
+    at.run()
+    assert not at.button(key="models_promote").disabled
+    assert any("No evaluation recorded" in c.value for c in at.caption)  # none for v3: said, not a table
+    assert len(at.dataframe) == 2  # the versions and the comparison
