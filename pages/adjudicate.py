@@ -19,23 +19,20 @@ from core.review import forms
 from core.review import queue as rq
 from core.review.agreement import Annotation, majority
 from pages import state
+from pages.components import review_task, show_outcome
 
 user, role = state.require("adjudicate")  # first: nothing of the page for someone not allowed
 engine = state.database()
 
 #: The last decision's outcome, shown once above the next item: (kind: success/error, message).
 OUTCOME_KEY = "adjudicate_outcome"
-TASK_TITLES = {"triage": "Triage (service)", "drugs": "Medications (spans)", "conditions": "Conditions (spans)"}
 
 st.title("Adjudication")
 st.caption("Items whose annotators disagreed. Compare the model's output with each answer, choose the final one and "
            "record it as gold (your name is kept with it).")
 
-task = st.selectbox("Task", forms.REVIEW_TASKS, format_func=lambda t: TASK_TITLES.get(t, t), key="adjudicate_task")
-outcome = st.session_state.pop(OUTCOME_KEY, None)
-if outcome is not None:
-    kind, message = outcome
-    (st.success if kind == "success" else st.error)(message)
+task = review_task("adjudicate_task")
+show_outcome(OUTCOME_KEY)
 
 items = rq.disagreements(task, engine=engine)
 st.metric("Waiting for adjudication", len(items))

@@ -9,20 +9,19 @@ lays them out. Annotator names are shown in tables (plain text), never as markdo
 import pandas as pd
 import streamlit as st
 
-from core.review import data, forms
+from core.review import data
 from core.review.agreement import pairwise
 from pages import state
+from pages.components import review_task
 
 user, role = state.require("review")  # first: nothing of the page for someone not allowed
 engine = state.database()
-
-TASK_TITLES = {"triage": "Triage (service)", "drugs": "Medications (spans)", "conditions": "Conditions (spans)"}
 
 st.title("Agreement")
 st.caption("Agreement between annotators on the notes two of them answered, and each annotator's work. "
            "Figures left empty are undefined (no item to compare yet), not zero.")
 
-task = st.selectbox("Task", forms.REVIEW_TASKS, format_func=lambda t: TASK_TITLES.get(t, t), key="agreement_task")
+task = review_task("agreement_task")
 report = pairwise(task, data.annotations(task, engine=engine)).as_dict()
 overall = report["overall"]
 

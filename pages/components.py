@@ -186,3 +186,24 @@ def span_corrections(run: state.NoteRun, name: str, result: Any, key: str, *, st
     for feedback_id, correction in state.feedback_done(run, name):
         st.success(f"Saved feedback #{feedback_id} ({escape_markdown(correction.summary)}).",
                    icon=":material/task_alt:")
+
+
+# -- the review pages -----------------------------------------------------------------------------------------
+#: How the review pages (Review, Adjudication, Agreement) name the tasks annotators answer.
+REVIEW_TASK_TITLES = {"triage": "Triage (service)", "drugs": "Medications (spans)", "conditions": "Conditions (spans)"}
+
+
+def review_task(key: str) -> str:
+    """The review pages' task picker (the tasks of :data:`core.review.forms.REVIEW_TASKS`)."""
+    from core.review.forms import REVIEW_TASKS
+
+    return st.selectbox("Task", REVIEW_TASKS, format_func=lambda t: REVIEW_TASK_TITLES.get(t, t), key=key)
+
+
+def show_outcome(key: str) -> None:
+    """Show once, then forget, the ``(kind, message)`` a button's callback left under ``key`` (``success`` or
+    ``error``; the callback escaped any user text in the message)."""
+    outcome = st.session_state.pop(key, None)
+    if outcome is not None:
+        kind, message = outcome
+        (st.success if kind == "success" else st.error)(message)

@@ -18,6 +18,7 @@ from core.labels import SERVICES, service_title
 from core.review import forms
 from core.review import queue as rq
 from pages import state
+from pages.components import review_task, show_outcome
 
 user, role = state.require("annotate")  # first: nothing of the page for someone not signed in or not allowed
 engine = state.database()
@@ -26,17 +27,13 @@ engine = state.database()
 OUTCOME_KEY = "review_outcome"
 #: Item id -> when it was first shown (``time.monotonic``), for the seconds stored with the answer.
 SHOWN_KEY = "review_shown_at"
-TASK_TITLES = {"triage": "Triage (service)", "drugs": "Medications (spans)", "conditions": "Conditions (spans)"}
 
 st.title("Review")
 st.caption("Notes waiting for an answer. Accept the model's output or correct it; skip a note to hand it to someone "
            "else. Other annotators' answers on the same note are never shown (blind).")
 
-task = st.selectbox("Task", forms.REVIEW_TASKS, format_func=lambda t: TASK_TITLES.get(t, t), key="review_task")
-outcome = st.session_state.pop(OUTCOME_KEY, None)
-if outcome is not None:
-    kind, message = outcome
-    (st.success if kind == "success" else st.error)(message)
+task = review_task("review_task")
+show_outcome(OUTCOME_KEY)
 
 item = rq.next_item(task, user, engine=engine)
 progress = rq.counts(task, user, engine=engine)

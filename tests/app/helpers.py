@@ -59,3 +59,25 @@ def sign_in(at: AppTest, name: str, role: str = "clinician") -> None:
     at.session_state["auth_user"] = account(name, role)
     at.session_state["auth_role"] = role
     at.session_state["auth_last_activity"] = datetime.now(UTC)
+
+
+def open_page(name: str, user: str, role: str, **picks: str) -> AppTest:
+    """``pages/<name>.py`` alone (no router) with ``user`` signed in, after choosing ``picks`` (selectbox key ->
+    option) in order, each followed by a run."""
+    at = AppTest.from_file(str(Path(APP).parent / "pages" / f"{name}.py"), default_timeout=TIMEOUT)
+    sign_in(at, user, role)
+    at.run()
+    assert not at.exception, at.exception
+    for key, option in picks.items():
+        at.selectbox(key=key).select(option)
+        at.run()
+        assert not at.exception, at.exception
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    """Press the button ``label`` and run."""
+    button(at, label).click()
+    at.run()
+    assert not at.exception, at.exception
+    return at

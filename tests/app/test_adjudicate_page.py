@@ -5,7 +5,6 @@ final answer as gold with their name, and annotators are refused."""
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -16,9 +15,8 @@ from core.db.engine import init_db, session_scope
 from core.db.models import Gold, ReviewItem
 from core.explain.render import escape_markdown
 from core.review import queue as rq
-from tests.app.helpers import APP, TIMEOUT, button, sign_in
+from tests.app.helpers import button, open_page
 
-PAGE = str(Path(APP).parent / "pages" / "adjudicate.py")
 NOTE = "Metoprolol 25 mg daily. <b>Aspirin</b> 81 mg."
 MODEL = {"entities": [{"start": 0, "end": 10, "label": "DRUG"}]}
 ANS_A = {"spans": [{"start": 0, "end": 10, "label": "DRUG", "status": "current", "attributes": []}]}
@@ -45,15 +43,7 @@ def disagreement(task: str, text: str, prefill, a, b) -> int:
 
 
 def page(user: str = "boss", role: str = "admin", task: str | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    sign_in(at, user, role)
-    at.run()
-    assert not at.exception, at.exception
-    if task is not None:
-        at.selectbox(key="adjudicate_task").select(task)
-        at.run()
-        assert not at.exception, at.exception
-    return at
+    return open_page("adjudicate", user, role, **({"adjudicate_task": task} if task is not None else {}))
 
 
 def gold(item: int) -> tuple[object, str, str] | None:

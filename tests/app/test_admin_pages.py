@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import auth
 from core.audit import list_events, record
-from tests.app.helpers import APP, TIMEOUT, account, button, sign_in
+from tests.app.helpers import APP, account, click, open_page
 
 PAGES = Path(APP).parent / "pages"
 
@@ -28,18 +28,7 @@ def _fresh(auth_db_url):
 
 
 def page(name: str, user: str, role: str) -> AppTest:
-    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
-    sign_in(at, user, role)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    button(at, label).click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(name, user, role)
 
 
 def alerts(at: AppTest) -> str:

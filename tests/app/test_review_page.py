@@ -5,7 +5,6 @@ clinician is refused."""
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,9 +15,8 @@ from streamlit.testing.v1 import AppTest
 from core.db.engine import init_db, session_scope
 from core.db.models import Annotation, Gold
 from core.review import queue as rq
-from tests.app.helpers import APP, TIMEOUT, button, sign_in
+from tests.app.helpers import button, click, open_page
 
-PAGE = str(Path(APP).parent / "pages" / "review.py")
 DRUG_NOTE = "Metoprolol 25 mg daily. Aspirin 81 mg."
 DRUG_RECORD = {"entities": [{"start": 0, "end": 10, "label": "DRUG"}, {"start": 11, "end": 16, "label": "STRENGTH"}],
                "mentions": [{"start": 0, "end": 10, "status": "current",
@@ -41,22 +39,7 @@ def enqueue(task: str, text: str | None, prefill, *, share: float = 0.0, note_ha
 
 
 def page(user: str, role: str = "annotator", task: str | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    sign_in(at, user, role)
-    at.run()
-    assert not at.exception, at.exception
-    if task is not None:
-        at.selectbox(key="review_task").select(task)
-        at.run()
-        assert not at.exception, at.exception
-    return at
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    button(at, label).click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("review", user, role, **({"review_task": task} if task is not None else {}))
 
 
 def shown(at: AppTest) -> str:
