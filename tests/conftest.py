@@ -60,6 +60,20 @@ def auth_db_url(tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
+@pytest.fixture
+def fresh_db(auth_db_url):
+    """A fresh, migrated temporary database as the settings' default, and fresh shared page caches (the review
+    pages' tests: each starts from an empty queue)."""
+    import streamlit as st
+
+    from core.db.engine import init_db
+
+    st.cache_resource.clear()
+    init_db()
+    yield auth_db_url
+    st.cache_resource.clear()
+
+
 def tiny_records(n: int = 40) -> list[tuple[str, str]]:
     """A two-service toy corpus the tiny model can learn in a few steps."""
     out = []

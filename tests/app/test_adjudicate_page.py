@@ -7,11 +7,10 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-import streamlit as st
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from core.db.engine import init_db, session_scope
+from core.db.engine import session_scope
 from core.db.models import Gold, ReviewItem
 from core.explain.render import escape_markdown
 from core.review import queue as rq
@@ -24,12 +23,7 @@ ANS_B = {"spans": [{"start": 0, "end": 10, "label": "DRUG", "status": "current",
                    {"start": 27, "end": 34, "label": "DRUG", "status": "current", "attributes": []}]}
 
 
-@pytest.fixture(autouse=True)
-def _fresh(auth_db_url):
-    st.cache_resource.clear()
-    init_db()
-    yield
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_db")
 
 
 def disagreement(task: str, text: str, prefill, a, b) -> int:

@@ -7,22 +7,15 @@ import hashlib
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core.db.engine import init_db
 from core.review import queue as rq
 from tests.app.helpers import APP, TIMEOUT, sign_in
 
 PAGE = str(Path(APP).parent / "pages" / "agreement.py")
 
 
-@pytest.fixture(autouse=True)
-def _fresh(auth_db_url):
-    st.cache_resource.clear()
-    init_db()
-    yield
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_db")
 
 
 def answered(task: str, text: str, answers: dict[str, object]) -> int:

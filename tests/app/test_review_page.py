@@ -12,7 +12,7 @@ import streamlit as st
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from core.db.engine import init_db, session_scope
+from core.db.engine import session_scope
 from core.db.models import Annotation, Gold
 from core.review import queue as rq
 from tests.app.helpers import button, click, open_page
@@ -23,13 +23,7 @@ DRUG_RECORD = {"entities": [{"start": 0, "end": 10, "label": "DRUG"}, {"start": 
                              "attributes": [{"start": 11, "end": 16, "label": "STRENGTH"}]}]}
 
 
-@pytest.fixture(autouse=True)
-def _fresh(auth_db_url):
-    """A fresh database for each test (the queue starts empty) and fresh shared caches."""
-    st.cache_resource.clear()
-    init_db()
-    yield
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_db")
 
 
 def enqueue(task: str, text: str | None, prefill, *, share: float = 0.0, note_hash: str | None = None) -> int:
