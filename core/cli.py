@@ -247,8 +247,6 @@ def evaluate_interactions(
         checker = default_checker()
         result: dict[str, Any] = {}
         if pairs is not None:
-            from core.tasks import get_task
-
             drugs = get_task("drugs").load()
             t0 = time.perf_counter()
             result = ev.evaluate_interactions(drugs, checker, pairs, progress=progress_bar("pairs"))
@@ -536,6 +534,13 @@ def forget_command(
 
 
 # -- the model registry: which version serves -------------------------------------------------------------------
+def _task_named(name: str) -> Task:
+    try:
+        return get_task(name)
+    except KeyError as exc:  # a user's typo: a message and exit status 2
+        raise ValueError(exc.args[0]) from None
+
+
 @app.command("agreement")
 def agreement_command(
     task: Annotated[str, typer.Argument(help="triage, drugs or conditions.")],
@@ -547,10 +552,7 @@ def agreement_command(
     from core.review.data import annotations
 
     def run() -> None:
-        try:
-            name = get_task(task).name
-        except KeyError as err:
-            raise ValueError(err.args[0]) from None
+        name = _task_named(task).name
         _db()
         report = pairwise(name, annotations(name)).as_dict()
         _err(format_report(report))
@@ -576,12 +578,12 @@ def export_command(
     from core.review.data import examples
 
     def run() -> None:
+        name = _task_named(task).name
+        _db()
+        found = examples(name, include_single=include_single)
         try:
-            name = get_task(task).name
-            _db()
-            found = examples(name, include_single=include_single)
             path = export_docs(name, found.examples, fmt, out)
-        except KeyError as err:
+        except KeyError as err:  # an unknown format
             raise ValueError(err.args[0]) from None
         result = {"task": name, "format": fmt, "out": str(path), "examples": len(found.examples),
                   "left_out_without_text": found.without_text, "left_out_single": found.single_left_out}
@@ -610,10 +612,7 @@ def review_load_command(
     from core.review.intake import load_batch, read_batch
 
     def run() -> None:
-        try:
-            the_task = get_task(task)
-        except KeyError as err:
-            raise ValueError(err.args[0]) from None
+        the_task = _task_named(task)
         notes = read_batch(file)
         predict = None
         if prefill:
@@ -637,15 +636,6 @@ models_app = typer.Typer(help="Saved model versions, which one serves, promote a
 app.add_typer(models_app, name="models")
 ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why (kept in the history and the audit trail, "
                                                "at most 200 characters).")]
-
-
-def _task_named(name: str) -> Task:
-    from core.tasks import get_task
-
-    try:
-        return get_task(name)
-    except KeyError as exc:  # a user's typo: a message and exit status 2
-        raise ValueError(exc.args[0]) from None
 
 
 @models_app.command("list")
