@@ -65,6 +65,14 @@ def shows_result(page) -> bool:
     return page.get_by_text("Most likely services").count() > 0 and page.locator(".js-plotly-plot").count() == 1
 
 
+def result_appears(page) -> bool:
+    """:func:`shows_result`, once the result had time to render (the first run loads the model; under load the chart
+    can come a moment after the script reports idle)."""
+    page.get_by_text("Most likely services").first.wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    return shows_result(page)
+
+
 def type_note(page, text: str) -> None:
     box = h.note_box(page)
     box.fill(text)
@@ -90,7 +98,7 @@ def _random_bytes(n: int = 4096, seed: int = 20261205) -> bytes:
 def test_a_refused_note_says_why_and_keeps_the_text(page, name, text, message):
     type_note(page, CARDIO)
     triage(page)
-    assert shows_result(page)
+    assert result_appears(page)
     type_note(page, text)
     triage(page)
     FIGURES["tried"].append(name)
