@@ -182,6 +182,7 @@ def test_triage_page(server):
         for payload in PAYLOADS:
             name = payload + ".txt"
             h.upload(page, name, b"\x00\x01not text\x00")
+            h.wait_idle(page)  # else the previous file's refusal, still on screen, can be the one read below
             page.get_by_text("was not read").wait_for()
             shown = page.locator("[data-testid='stAlertContentError']").inner_text().replace("\u2060", "")
             echoed += [payload] if f"\u201c{name}\u201d" in shown else []
