@@ -35,21 +35,32 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray, max_iter: int = 200)
     return float(np.clip(t, 0.05, 20.0))
 
 
-def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, n_bins: int = 15) -> float:
-    """ECE with equal-width confidence bins: sum over bins of |accuracy - confidence| weighted by bin size."""
+def reliability_bins(probs: np.ndarray, labels: np.ndarray, n_bins: int = 15) -> list[dict[str, float | int]]:
+    """The reliability diagram's points: equal-width bins of the top probability (the first bin includes 0), each
+    ``{lo, hi, confidence, accuracy, n}`` with the bin's mean confidence and accuracy; empty bins are left out.
+    :func:`expected_calibration_error` is computed from these bins, so the diagram and the ECE agree."""
     probs = np.asarray(probs, dtype=np.float64)
     labels = np.asarray(labels)
     if len(labels) == 0:
-        return 0.0
+        return []
     conf = probs.max(axis=1)
     correct = (probs.argmax(axis=1) == labels).astype(np.float64)
     edges = np.linspace(0.0, 1.0, n_bins + 1)
-    ece = 0.0
+    out: list[dict[str, float | int]] = []
     for lo, hi in zip(edges[:-1], edges[1:]):
         in_bin = (conf > lo) & (conf <= hi) if lo > 0 else (conf >= lo) & (conf <= hi)
         if in_bin.any():
-            ece += in_bin.mean() * abs(correct[in_bin].mean() - conf[in_bin].mean())
-    return float(ece)
+            out.append({"lo": round(float(lo), 4), "hi": round(float(hi), 4),
+                        "confidence": float(conf[in_bin].mean()), "accuracy": float(correct[in_bin].mean()),
+                        "n": int(in_bin.sum())})
+    return out
+
+
+def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, n_bins: int = 15) -> float:
+    """ECE with equal-width confidence bins: sum over bins of |accuracy - confidence| weighted by bin size."""
+    bins = reliability_bins(probs, labels, n_bins)
+    total = sum(int(b["n"]) for b in bins)
+    return float(sum(b["n"] / total * abs(b["accuracy"] - b["confidence"]) for b in bins)) if total else 0.0
 
 
 def choose_threshold(probs: np.ndarray, labels: np.ndarray, target_accuracy: float = 0.9,

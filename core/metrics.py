@@ -6,15 +6,17 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
-from core.calibration import expected_calibration_error
+from core.calibration import expected_calibration_error, reliability_bins
 
 
 def classification_summary(gold: Sequence[str], pred: Sequence[str], probs: np.ndarray | None = None,
                            labels: Sequence[str] | None = None,
                            abstain: Sequence[bool] | None = None) -> dict[str, Any]:
-    """Accuracy, macro-F1, per-class F1, ECE and, with ``abstain``, coverage and selective accuracy.
+    """Accuracy, macro-F1, per-class F1, the confusion matrix (``{"labels", "matrix"}``, rows the true labels, over
+    the labels present), ECE with its reliability bins (:func:`core.calibration.reliability_bins`) and, with
+    ``abstain``, coverage and selective accuracy.
 
     Args:
         gold: True labels.
@@ -32,12 +34,15 @@ def classification_summary(gold: Sequence[str], pred: Sequence[str], probs: np.n
         "accuracy": float(accuracy_score(gold, pred)) if gold else 0.0,
         "macro_f1": float(f1_score(gold, pred, labels=present, average="macro", zero_division=0)) if gold else 0.0,
         "per_class": {lab: round(float(f), 4) for lab, f in zip(present, per_class)},
+        "confusion": {"labels": present,
+                      "matrix": confusion_matrix(gold, pred, labels=present).tolist() if gold else []},
     }
     if probs is not None and labels is not None:
         index = {lab: i for i, lab in enumerate(labels)}
         known = [i for i, g in enumerate(gold) if g in index]
         y = np.array([index[gold[i]] for i in known], dtype=int)
         out["ece"] = expected_calibration_error(np.asarray(probs)[known], y)
+        out["reliability"] = reliability_bins(np.asarray(probs)[known], y)
     if abstain is not None:
         kept = [i for i, a in enumerate(abstain) if not a]
         out["coverage"] = len(kept) / len(gold) if gold else 0.0
