@@ -35,7 +35,7 @@ from seqeval.scheme import IOB2
 
 from core.spans import Span
 
-__all__ = ["score_spans", "score_tagger", "format_report"]
+__all__ = ["score_spans", "score_tagger", "format_report", "doc_counts"]
 
 #: Word and punctuation tokens, and runs of whitespace (so the tokens partition the whole text).
 _TOKEN = re.compile(r"\w+|[^\w\s]|\s+")
@@ -183,6 +183,17 @@ def score_spans(gold: Sequence[Sequence[Span]], pred: Sequence[Sequence[Span]], 
         y_pred.append(_tags(toks, p))
     return {"strict": _strict(y_true, y_pred, labs), "lenient": _lenient(g_docs, p_docs, labs), "labels": labs,
             "n_docs": len(texts), "n_gold": sum(map(len, g_docs)), "n_pred": sum(map(len, p_docs))}
+
+
+def doc_counts(gold: Sequence[Span], pred: Sequence[Span], text: str, labels: Sequence[str]) -> tuple[int, int, int]:
+    """Strict true positives, false positives and false negatives of one document, with the same filtering as
+    :func:`score_spans` (scored labels, empty and overlapping spans dropped): an exact (start, end, label) match is
+    what the strict tags count, since every span boundary is a token boundary there."""
+    keep = set(labels)
+    g = {(s.start, s.end, s.label) for s in _scored(gold, keep, text, "gold", 0)}
+    p = {(s.start, s.end, s.label) for s in _scored(pred, keep, text, "predicted", 0)}
+    tp = len(g & p)
+    return tp, len(p) - tp, len(g) - tp
 
 
 def format_report(scores: dict[str, Any]) -> str:
