@@ -32,9 +32,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core import registry
 from core.modeling import evaluations, load_info, record_evaluation, task_dir
+from core.registry import PromotionRefused, Switch
 from core.review.forms import REVIEW_TASKS
-from core.tasks.base import Log, Task, quiet
+from core.tasks.base import Log, ModelMissing, Task, quiet
 from core.tasks.spans import SpanTask
 
 #: Hex digits of the note's SHA-256 that name an item in recorded outcomes (a review item's note hash starts so).
@@ -312,11 +314,10 @@ def compare_versions(task: Task, candidate: Path, serving: Path, *, models_dir: 
     each measurement on each version (with item outcomes, no text) and decide on the locked split.
 
     Raises:
-        ValueError: no set holds an example to decide on.
-        core.tasks.base.ModelMissing: a version cannot be loaded.
+        ValueError: no set holds an example to decide on, or a version cannot be loaded.
     """
     sets, notes = evaluation_sets(task, serving, models_dir=models_dir, log=log)
-    models = {candidate: task.load(candidate), serving: task.load(serving)}
+    models = {path: _load(task, path) for path in (candidate, serving)}
     results: list[SetResult] = []
     for s in sets:
         if not s.examples:
@@ -349,6 +350,39 @@ def compare_versions(task: Task, candidate: Path, serving: Path, *, models_dir: 
     return Comparison(task.name, candidate.name, serving.name, results, decision.name,
                       f"{decision.kind} {label} (n={decision.n})", decision.candidate[key], decision.serving[key],
                       notes)
+
+
+def _load(task: Task, path: Path) -> Any:
+    try:
+        return task.load(path)
+    except ModelMissing:
+        raise
+    except Exception as err:  # weights missing or unreadable (OSError, safetensors' own errors): not measurable
+        raise ValueError(f"cannot load {task.name} {path.name}: {err}") from None
+
+
+def pick(task: Task, candidate: str | None = None, serving: str | None = None, *,
+         models_dir: Path | None = None) -> tuple[Path, Path]:
+    """The folders of the two versions to compare: ``candidate`` (default: the newest version that does not serve)
+    and ``serving`` (default: the serving one).
+
+    Raises:
+        ValueError: no version serves, no other version, an unknown version, or twice the same.
+    """
+    saved = registry.versions(task, models_dir)
+    paths = {v.version: v.path for v in saved}
+    serving = serving or registry.serving(task, models_dir)
+    if serving is None:
+        raise ValueError(f"no {task.name} model serves: nothing to compare with")
+    candidate = candidate or next((v.version for v in saved if v.version != serving), None)
+    if candidate is None:
+        raise ValueError(f"{task.name} has no version besides {serving} to compare")
+    for name in (candidate, serving):
+        if name not in paths:
+            raise ValueError(f"{task.name} has no version {name!r} (known: {', '.join(paths) or 'none saved'})")
+    if candidate == serving:
+        raise ValueError(f"compare two different versions, not {candidate} with itself")
+    return paths[candidate], paths[serving]
 
 
 class CompareHook:
@@ -393,3 +427,39 @@ def summary(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         out[str(e.get("data", ""))] = {"date": e.get("date"), **figures(e.get("metrics") or {}),
                                        "n": (e.get("metrics") or {}).get("n", (e.get("metrics") or {}).get("n_docs"))}
     return out
+
+
+@dataclass
+class Promotion:
+    """What :func:`promote_checked` did: the switch, or the refusal, and the comparison behind either (None when no
+    model served, so nothing was compared, or the version already served)."""
+
+    switch: Switch | None
+    refused: PromotionRefused | None
+    report: Comparison | None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.refused is not None:
+            r = self.refused
+            return {"task": r.task, "version": r.version, "serving": r.serving, "refused": True, "metric": r.metric,
+                    "candidate_score": r.candidate_score, "serving_score": r.serving_score, "message": str(r)}
+        assert self.switch is not None
+        return self.switch.to_dict()
+
+
+def promote_checked(task: Task, version: str, *, actor: str, reason: str | None = None,
+                    override_reason: str | None = None, models_dir: Path | None = None,
+                    log: Log = quiet) -> Promotion:
+    """:func:`core.registry.promote` with :func:`compare_hook`: a candidate worse on the locked split is refused
+    (returned, not raised) unless ``override_reason`` says why, which is then recorded with both scores.
+
+    Raises:
+        ValueError: an unknown version, a reason too long, a version that cannot be loaded or compared.
+    """
+    hook = compare_hook(task, models_dir=models_dir, log=log)
+    try:
+        switch = registry.promote(task, version, actor=actor, reason=reason, models_dir=models_dir, compare=hook,
+                                  override_reason=override_reason)
+    except PromotionRefused as refused:
+        return Promotion(None, refused, hook.report)
+    return Promotion(switch, None, hook.report)
