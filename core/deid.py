@@ -159,7 +159,8 @@ def _run_before(text: str, pos: int, caps: bool) -> tuple[int, int, list[str]] |
 
 
 def find_names(text: str) -> list[tuple[int, int, float]]:
-    """Names in ``text`` as ``(start, end, score)``; the title or cue before a name is not part of it."""
+    """Names in ``text`` as ``(start, end, score)``, overlapping finds merged; the title or cue before a name is not
+    part of it."""
     n = _names()
     found: list[tuple[int, int, float]] = []
     words: set[str] = set()
@@ -186,7 +187,13 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
     if words:   # every other mention of a found name ("Mr Okafor ... Okafor reports")
         again = regex.compile(rf"(?<![\p{{L}}])(?:{_alt(words | {w.upper() for w in words})})(?![\p{{L}}])")
         found += [(m.start(), m.end(), 0.5) for m in again.finditer(text)]
-    return found
+    merged: list[tuple[int, int, float]] = []
+    for a, b, score in sorted(found):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]), max(score, merged[-1][2]))
+        else:
+            merged.append((a, b, score))
+    return merged
 
 
 # -- the engines ----------------------------------------------------------------------------------------------

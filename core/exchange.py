@@ -247,7 +247,8 @@ _SUFFIX_RULES: dict[str, tuple[Sequence[str], bool]] = {"spacy": ((".spacy",), T
                                                         "iob": ((".json", ".jsonl", ".spacy"), False)}
 
 
-def export_docs(task_name: str, docs_or_records: Iterable[Any], fmt: str, path: PathLike) -> Path:
+def export_docs(task_name: str, docs_or_records: Iterable[Any], fmt: str, path: PathLike, *,
+                deidentify: bool = False) -> Path:
     """Write a task's examples in one of its :data:`FORMATS`, to a file ``train/evaluate TASK --data`` reads.
 
     Args:
@@ -256,6 +257,9 @@ def export_docs(task_name: str, docs_or_records: Iterable[Any], fmt: str, path: 
         fmt: A format name of the task (``csv``; ``jsonl``, ``iob``, ``spacy``; ``fhir`` for drugs).
         path: The output file; a DocBin's must end in ``.spacy`` and an IOB file's must not end in ``.json``,
             ``.jsonl`` or ``.spacy`` (the readers tell formats by suffix).
+        deidentify: Replace names, dates, phone numbers, e-mail addresses, record numbers and street addresses
+            with typed placeholders first (:func:`core.deid.deidentify`), the spans moved to the same words; an
+            identifier that overlaps a span is left as written, so no annotation changes.
 
     Raises:
         KeyError: an unknown task or format (the message lists the known ones).
@@ -276,4 +280,9 @@ def export_docs(task_name: str, docs_or_records: Iterable[Any], fmt: str, path: 
     examples = list(docs_or_records)
     if not examples:
         raise ExportError(f"nothing to export for {task_name}: --data refuses an empty file")
+    if deidentify:
+        from core import deid  # Presidio's imports take seconds: only when asked
+
+        examples = ([(deid.deidentify(text).text, label) for text, label in examples] if task_name == "triage"
+                    else [deid.deidentify_doc(d) for d in examples])
     return formats[fmt](examples, path)
