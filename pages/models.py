@@ -1,5 +1,8 @@
 """Models page (admins only): per task, every saved version with its training data and recorded evaluations, the
-difference between two versions on the files both were measured on, and promoting or rolling back the serving one.
+difference between two versions on the files both were measured on, the check of a version against the serving one
+(:mod:`core.tasks.comparison`: both scored on the locked gold split, the synthetic held-out notes and the registered
+files, with the notes that turned wrong -> right and back), and promoting or rolling back the serving one. A
+candidate worse on the locked split is refused unless the admin gives an override reason.
 
 Switches go through :mod:`core.registry`, which writes ``CURRENT`` atomically, its history and the audit event with
 the signed-in admin as the actor. They run in the buttons' callbacks, before the page is drawn, after re-reading the
@@ -15,7 +18,7 @@ import streamlit as st
 from core import auth, registry
 from core.explain.render import escape_markdown
 from core.registry import ModelVersion
-from core.tasks import TASKS, get_task
+from core.tasks import TASKS, ModelMissing, comparison, get_task
 from pages import state
 
 user, role = state.require("promote_model")  # first: nothing of the page for someone not signed in or not allowed
@@ -24,6 +27,7 @@ state.database()
 OUTCOME_KEY = "models_outcome"
 TASK_KEY, VERSION_KEY, REASON_KEY = "models_task", "models_version", "models_reason"
 COMPARE_A, COMPARE_B = "models_compare_a", "models_compare_b"
+CHECK_KEY, REFUSED_KEY, OVERRIDE_KEY = "models_check", "models_refused", "models_override"
 #: Figures worth a column, in this order (classification, span tagging, ranking).
 HEADLINE = ("accuracy", "macro_f1", "ece", "coverage", "strict_f1", "lenient_f1", "ndcg@3", "top1_agreement", "n")
 
@@ -55,23 +59,83 @@ def _rounded(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _switch(action: str) -> None:
-    """Callback: promote the picked version, or roll back, with the typed reason."""
+    """Callback: promote the picked version after checking it against the serving one (``override``: with the typed
+    override reason, even if worse), or roll back, with the typed reason."""
     task = get_task(str(st.session_state.get(TASK_KEY)))
     reason = str(st.session_state.get(REASON_KEY) or "").strip()
+    if action != "override":  # a new attempt; a refusal stays on screen until overridden
+        st.session_state.pop(REFUSED_KEY, None)
     try:
         _check_still_allowed()
         if not reason:
             raise ValueError("Give a reason: it is kept in the model history and the audit trail.")
-        if action == "promote":
-            done = registry.promote(task, str(st.session_state.get(VERSION_KEY) or ""), actor=user, reason=reason)
-        else:
+        if action == "rollback":
             done = registry.rollback(task, actor=user, reason=reason)
-    except ValueError as err:  # PromotionRefused is a ValueError
+        else:
+            override = str(st.session_state.get(OVERRIDE_KEY) or "").strip() if action == "override" else None
+            if action == "override" and not override:
+                raise ValueError("Give the override reason: why this version should serve although it scored lower.")
+            checked = comparison.promote_checked(task, str(st.session_state.get(VERSION_KEY) or ""), actor=user,
+                                                 reason=reason, override_reason=override)
+            if checked.report is not None:
+                st.session_state[CHECK_KEY] = checked.report.to_dict()
+            if checked.refused is not None:
+                st.session_state[REFUSED_KEY] = checked.to_dict()
+                return
+            assert checked.switch is not None
+            done = checked.switch
+    except (ValueError, ModelMissing) as err:
         st.session_state[OUTCOME_KEY] = ("error", str(err))
         return
+    st.session_state.pop(REFUSED_KEY, None)
     st.session_state[REASON_KEY] = ""
+    st.session_state[OVERRIDE_KEY] = ""
     st.session_state[OUTCOME_KEY] = ("success", done.message + (
         ". The task pages load it at their next run." if done.changed else ""))
+
+
+def _check(task_name: str, version: str) -> None:
+    """Score the picked version and the serving one on every evaluation set (recorded beside both)."""
+    task = get_task(task_name)
+    try:
+        with st.spinner("Scoring both versions on the locked gold split, the synthetic held-out notes and the "
+                        "registered files…"):
+            report = comparison.compare_versions(task, *comparison.pick(task, version))
+    except (ValueError, ModelMissing) as err:
+        st.error(escape_markdown(str(err)), icon=":material/error:")
+        return
+    st.session_state[CHECK_KEY] = report.to_dict()
+
+
+def _item_label(item: str, review: dict[str, int]) -> str:
+    return f"`{item}`" + (f" (review item {review[item]})" if item in review else "")
+
+
+def _show_check(report: dict[str, Any]) -> None:
+    """A stored comparison: per set both versions side by side, the decision, and the items that changed."""
+    rows = []
+    for s in report["sets"]:
+        for key, diff in s["difference"].items():
+            rows.append({"evaluation set": s["name"], "n": s["n"], "metric": key, "serving": s["serving"][key],
+                         "candidate": s["candidate"][key], "candidate - serving": diff,
+                         "wrong → right": len(s["turned_right"]), "right → wrong": len(s["turned_wrong"])})
+    st.dataframe(rows, hide_index=True, width="stretch")
+    for note in report["notes"]:
+        st.caption(escape_markdown(note))
+    verdict = (f"Decision on the {report['metric']}: candidate {report['candidate_score']:.4f}, serving "
+               f"{report['serving_score']:.4f}.")
+    if report["worse"]:
+        st.warning(escape_markdown(verdict + " The candidate is worse: promoting it needs an override reason."),
+                   icon=":material/warning:")
+    else:
+        st.info(escape_markdown(verdict + " The candidate is not worse."), icon=":material/info:")
+    with st.expander("Items that changed (note hash prefix; locked gold items with their review item)"):
+        for s in report["sets"]:
+            if s["turned_right"] or s["turned_wrong"]:
+                st.markdown(f"**{escape_markdown(s['name'])}**")
+                for title, ids in (("wrong → right", s["turned_right"]), ("right → wrong", s["turned_wrong"])):
+                    if ids:
+                        st.markdown(f"{title}: " + ", ".join(_item_label(i, s["review_items"]) for i in ids))
 
 
 def _version_row(v: ModelVersion) -> dict[str, Any]:
@@ -178,6 +242,25 @@ if diff:
     st.dataframe(diff, hide_index=True, width="stretch")
 else:
     st.caption("These versions share no figures to compare.")
+turned = [{k: c[k] for k in ("evaluation", "items", "wrong -> right", "right -> wrong")}
+          for c in comparison.recorded_changes(a.path, b.path)]
+if turned:
+    st.caption(f"Items scored for both (from the checks run): how many went from wrong under {a.version} to right "
+               f"under {b.version} and back.")
+    st.dataframe(turned, hide_index=True, width="stretch")
+
+st.subheader("Check against the serving model")
+st.caption("Both versions scored in one run on the same examples: the locked gold split (never trained on), the "
+           "synthetic held-out notes and every evaluation file registered with `notelens models register-eval`. "
+           "Each measurement is recorded beside both versions; no note text is kept.")
+if chosen.serving or current is None:
+    st.caption("Pick a version that does not serve to check it.")
+else:
+    if st.button(f"Check {chosen.version} against {current}", icon=":material/compare_arrows:", key="models_check_run"):
+        _check(task_name, chosen.version)
+    shown = st.session_state.get(CHECK_KEY)
+    if shown and (shown["task"], shown["candidate"], shown["serving"]) == (task_name, chosen.version, current):
+        _show_check(shown)
 
 st.subheader("Promote or roll back")
 target = registry.rollback_target(task)
@@ -185,6 +268,17 @@ st.text_input("Reason", key=REASON_KEY, max_chars=registry.MAX_REASON,
               help="Why the switch: kept in the model history and the audit trail.")
 one, two = st.columns(2)
 one.button(f"Promote {chosen.version}", icon=":material/publish:", on_click=_switch, args=("promote",),
-           disabled=chosen.serving, key="models_promote")
+           disabled=chosen.serving, key="models_promote", help="Checked against the serving model first.")
 two.button(f"Roll back to {target}" if target else "Roll back", icon=":material/undo:", on_click=_switch,
            args=("rollback",), disabled=target is None, key="models_rollback")
+refused = st.session_state.get(REFUSED_KEY)
+if refused and refused["version"] == chosen.version and refused["task"] == task_name:
+    st.error(escape_markdown(f"{chosen.version} was not promoted: on the {refused['metric']} it scores "
+                             f"{refused['candidate_score']:.4f}, lower than the serving {refused['serving']}'s "
+                             f"{refused['serving_score']:.4f}. Give an override reason to promote it anyway."),
+             icon=":material/block:")
+    st.text_input("Override reason", key=OVERRIDE_KEY, max_chars=registry.MAX_REASON,
+                  help="Why this version should serve anyway: recorded with both scores in the model history and "
+                       "the audit trail.")
+    st.button("Promote anyway", icon=":material/warning:", on_click=_switch, args=("override",),
+              key="models_override_promote")

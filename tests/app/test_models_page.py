@@ -1,6 +1,8 @@
 """The Models page through AppTest: versions with the serving one, a version's evaluations and charts, comparing two
-versions on a shared evaluation file, promote and roll back (CURRENT, history, audit), and refusals. The model
-folders are metadata-only (the page never loads weights) in a temporary ``NOTELENS_MODELS_DIR``."""
+versions on a shared evaluation file, the check against the serving model (its report, a worse candidate refused,
+the override), promote and roll back (CURRENT, history, audit), and refusals. The model folders are metadata-only
+in a temporary ``NOTELENS_MODELS_DIR``, so the comparison that loads the models (tested with tiny models in
+tests/tasks/test_comparison.py) gives canned scores here."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from core import registry
 from core.audit import list_events
 from core.config import get_settings
 from core.modeling import ArtifactInfo, record_evaluation
+from core.tasks import comparison as cmp
 from core.tasks import get_task
 from tests.app.helpers import APP, TIMEOUT, sign_in
 
@@ -54,6 +57,25 @@ def models(auth_db_url, tmp_path, monkeypatch):
     st.cache_resource.clear()
 
 
+@pytest.fixture
+def scores(monkeypatch):
+    """Canned comparisons (``scores["candidate"]`` vs ``["serving"]`` on the locked split, one item turned each way,
+    the wrong -> right one a locked review item); ``calls`` lists the (candidate, serving) pairs compared."""
+    canned = {"candidate": 0.8, "serving": 0.7, "calls": []}
+
+    def fake(task, candidate, serving, **_):
+        canned["calls"].append((candidate.name, serving.name))
+        c, s = canned["candidate"], canned["serving"]
+        locked = cmp.SetResult(cmp.LOCKED, cmp.LOCKED, 5, "ab" * 32, {"macro_f1": c}, {"macro_f1": s},
+                               {"macro_f1": round(c - s, 4)}, ["00ff00ff00ff00ff"], ["11ee11ee11ee11ee"],
+                               {"00ff00ff00ff00ff": 42})
+        return cmp.Comparison(task.name, candidate.name, serving.name, [locked], cmp.LOCKED,
+                              "locked gold split macro-F1 (n=5)", c, s)
+
+    monkeypatch.setattr(cmp, "compare_versions", fake)
+    return canned
+
+
 def page(user: str, role: str) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     sign_in(at, user, role)
@@ -88,7 +110,7 @@ def test_an_admin_sees_the_versions_the_serving_one_and_a_comparison(models):
     assert at.button(key="models_rollback").label == "Roll back to v1"
 
 
-def test_promote_then_roll_back_switch_current_and_are_audited(models):
+def test_promote_then_roll_back_switch_current_and_are_audited(models, scores):
     at = page("root", "admin")
     at.selectbox(key="models_version").select("v1")
     at.run()
@@ -98,6 +120,7 @@ def test_promote_then_roll_back_switch_current_and_are_audited(models):
     at.text_input(key="models_reason").input("v1 is better on the <b>March</b> notes")
     click(at, "models_promote")
     assert "v1" in alerts(at) and "next run" in alerts(at), alerts(at)
+    assert scores["calls"] == [("v1", "v2")]  # checked against the serving version first
     assert (models / "triage" / "CURRENT").read_text().strip() == "v1"
     assert list(at.dataframe[0].value["serving"]) == ["", "✓"]
     (event,) = list_events(5, action="model_promoted")
@@ -147,3 +170,43 @@ def test_a_newer_candidate_is_listed_first_but_the_serving_version_is_picked(mod
     assert not at.button(key="models_promote").disabled
     assert any("No evaluation recorded" in c.value for c in at.caption)  # none for v3: said, not a table
     assert len(at.dataframe) == 2  # the versions and the comparison
+
+
+def test_the_check_shows_both_versions_the_decision_and_the_items_that_changed(models, scores):
+    at = page("root", "admin")
+    assert not [b for b in at.button if b.key == "models_check_run"]  # the serving version is picked: nothing to check
+    at.selectbox(key="models_version").select("v1")
+    at.run()
+    click(at, "models_check_run")
+    assert scores["calls"] == [("v1", "v2")]
+    rows = at.dataframe[3].value  # after the versions, v1's evaluations and the A/B comparison
+    row = rows.iloc[0]
+    assert (row["evaluation set"], row["serving"], row["candidate"], row["wrong → right"], row["right → wrong"]) == (
+        cmp.LOCKED, 0.7, 0.8, 1, 1)
+    assert "not worse" in alerts(at)
+    listed = "\n".join(m.value for m in at.expander[0].markdown)
+    assert "`00ff00ff00ff00ff` (review item 42)" in listed and "`11ee11ee11ee11ee`" in listed
+    assert registry.serving(TRIAGE, models) == "v2"  # a check switches nothing
+
+
+def test_a_worse_candidate_is_refused_then_promoted_with_an_override_reason(models, scores):
+    scores["candidate"] = 0.5
+    at = page("root", "admin")
+    at.selectbox(key="models_version").select("v1")
+    at.text_input(key="models_reason").input("retrained on the gold")
+    at.run()
+    click(at, "models_promote")
+    assert registry.serving(TRIAGE, models) == "v2" and list_events(5, action="model_promoted") == []
+    assert "scores 0.5000, lower than the serving v2's 0.7000" in alerts(at)
+    assert "worse: promoting it needs an override reason" in at.warning[0].value.replace("\\", "")  # the report
+
+    click(at, "models_override_promote")  # no override reason yet: still refused
+    assert "Give the override reason" in alerts(at) and registry.serving(TRIAGE, models) == "v2"
+    at.text_input(key="models_override").input("the new label convention")
+    click(at, "models_override_promote")
+    assert registry.serving(TRIAGE, models) == "v1", alerts(at)
+    (entry,) = registry.history(TRIAGE, models)
+    assert entry["comparison"] == {"metric": "locked gold split macro-F1 (n=5)", "candidate": 0.5, "serving": 0.7,
+                                   "override": "the new label convention"}
+    assert entry["reason"] == "retrained on the gold" and entry["actor"] == "root"
+    assert not [b for b in at.button if b.key == "models_override_promote"]
