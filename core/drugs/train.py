@@ -30,6 +30,9 @@ class DrugTrainConfig(SpanTrainConfig):
     #: Literature passages label only compound names that are medicines (see core.synth.literature.LiteratureWriter);
     #: False also labels investigational and foreign-only names (the models before DRUG_CLASS were trained so).
     medicines_only: bool = True
+    #: Drug names (generic or brand; every name of their identity goes) never written in the training data: a
+    #: systematic gap on purpose, e.g. to measure how many corrections fill it (bench/corrections_needed.py).
+    exclude_drugs: tuple[str, ...] = ()
 
 
 def synthetic_docs(cfg: DrugTrainConfig, split: str = "train", *, n_notes: int | None = None,
@@ -41,14 +44,14 @@ def synthetic_docs(cfg: DrugTrainConfig, split: str = "train", *, n_notes: int |
     from core.synth.literature import LiteratureWriter
 
     seed = cfg.seed if seed is None else seed
-    synth = NoteSynthesizer(seed=seed, drug_split=split)
+    synth = NoteSynthesizer(seed=seed, drug_split=split, exclude_drugs=cfg.exclude_drugs)
     keep = set(DRUG_LABELS)
     docs = [AnnotatedDoc(n.text, tuple(s for s in n.spans if s.label in keep))
             for n in synth.generate(cfg.n_notes if n_notes is None else n_notes)]
-    held = synth.heldout_canonicals
+    held, excluded = synth.heldout_canonicals, synth.excluded_canonicals
 
     def allowed(key: str) -> bool:
-        return {"train": key not in held, "heldout": key in held, "all": True}[split]
+        return key not in excluded and {"train": key not in held, "heldout": key in held, "all": True}[split]
 
     writer = LiteratureWriter(seed + 1, allowed=allowed, medicines_only=cfg.medicines_only)
     for p in writer.generate(cfg.n_passages if n_passages is None else n_passages):

@@ -73,8 +73,11 @@ class NoteSynthesizer:
         for name in sorted(exclude_drugs or ()):
             info = lex.resolve_drug(name)
             excluded.add(info.canonical if info else name.lower())
-        for entry in self.kb.drugs.values():  # names given as profile keys (e.g. "prenatal vitamins")
-            if any(n.lower() in {x.lower() for x in (exclude_drugs or ())} for n in entry.names + (entry.key,)):
+        # names given as profile keys ("prenatal vitamins"), and profiles of an excluded drug with an identity of their
+        # own ("ciprofloxacin otic" writes "ciprofloxacin")
+        given = {x.lower() for x in (exclude_drugs or ())} | excluded
+        for entry in self.kb.drugs.values():
+            if any(n.lower() in given for n in entry.names + (entry.key,)):
                 excluded.update(entry.canonical_keys)
         self.excluded_canonicals = frozenset(excluded)
         all_entries = list(self.kb.drugs.values()) + list(self.kb.dictionary_drugs)
@@ -107,6 +110,11 @@ class NoteSynthesizer:
             return False
         held = key in self.heldout_canonicals
         return {"train": not held, "heldout": held, "all": True}[self.drug_split]
+
+    def excluded_drug_name(self, name: str) -> bool:
+        """Whether ``name`` is one of ``exclude_drugs`` (never written, not even without a span)."""
+        info = lex.resolve_drug(name)
+        return (info.canonical if info else name.lower()) in self.excluded_canonicals
 
     @property
     def heldout_drug_names(self) -> frozenset[str]:

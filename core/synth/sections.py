@@ -279,6 +279,8 @@ class SectionWriter(WriterBase):
             if i:
                 b.add(rng.choice((", ", "; ", " and ")))
             if name in self.drug_table.non_drug_allergens or not self.s.allowed_drug_name(name):
+                if self.s.excluded_drug_name(name):  # a held-out name is written without a span; an excluded one not
+                    name = self.drug_table.non_drug_allergens[i % len(self.drug_table.non_drug_allergens)]
                 b.add(name.capitalize() if rng.random() < 0.5 else name)
             else:
                 info = lex.resolve_drug(name)
