@@ -96,6 +96,14 @@ def severity_rank(severity: str) -> int:
 #: ``supportive`` (symptom relief or prevention around the disease) or ``specialist`` (started by a specialist only).
 THERAPY_LINES: tuple[str, ...] = ("first", "alternative", "adjunct", "supportive", "specialist")
 
+#: Why an annotator rejects a suggested treatment in the review queue -> how the pages say it.
+REJECT_REASON_TEXT: dict[str, str] = {
+    "contraindicated": "contraindicated for this patient", "interaction": "interacts with a current medication",
+    "allergy": "allergy", "already_taking": "already taken (the drug or its class)",
+    "not_indicated": "not indicated", "patient_preference": "patient preference", "other": "other (say why)",
+}
+REJECT_REASONS: tuple[str, ...] = tuple(REJECT_REASON_TEXT)
+
 # -- people -------------------------------------------------------------------------------------------------
 #: Roles of signed-in users, least privileged first (each role may do what the ones before it may:
 #: :data:`core.auth.PERMISSIONS`).

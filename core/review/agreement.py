@@ -25,6 +25,12 @@ annotated for the task:
 
   Within one annotation, repeated spans (same start, end and label) count once (the first is kept).
 
+* a *decision* task (treatments: accept or reject each suggested candidate) gets Cohen's kappa of the accept/reject
+  verdicts over the (item, candidate) pairs both annotators decided (a candidate is a condition and a drug), raw
+  agreement on them, and **reason** agreement on the candidates both rejected (share with the same reason, and
+  kappa of the reasons). A candidate only one of them decided is counted (``unpaired``), not scored. Within one
+  annotation, a candidate decided twice counts once (the first is kept); the free-text note is not compared.
+
 **Overall** figures pool the pairs: counts (matched, ``n_a``, ``n_b``) are summed over pairs before F1 is taken, and
 kappa is computed once over the concatenated item judgments of all pairs; each pair weighs by its shared items.
 ``n_items`` counts the items that at least two annotators answered.
@@ -45,11 +51,13 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
-__all__ = ["LABEL_TASKS", "Annotation", "SpanAnn", "PairAgreement", "AgreementReport", "Majority", "kappa",
-           "pairwise", "majority", "format_report"]
+__all__ = ["LABEL_TASKS", "DECISION_TASKS", "Annotation", "SpanAnn", "Decision", "PairAgreement", "AgreementReport",
+           "Majority", "kappa", "pairwise", "majority", "format_report"]
 
-#: Tasks answered with one label per item (the others are answered with spans).
+#: Tasks answered with one label per item (the others are answered with spans or decisions).
 LABEL_TASKS: frozenset[str] = frozenset({"triage"})
+#: Tasks answered with an accept or reject decision per suggested candidate.
+DECISION_TASKS: frozenset[str] = frozenset({"treatments"})
 
 #: How a missing status is named in status agreement.
 NO_STATUS = "none"
@@ -113,6 +121,47 @@ class SpanAnn:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """One annotator's verdict on one suggested treatment.
+
+    Attributes:
+        condition: The condition the candidate was suggested for (the knowledge base's id).
+        drug: The candidate (the knowledge base's drug name).
+        verdict: ``accept`` or ``reject``.
+        reason: Why it was rejected (:data:`core.labels.REJECT_REASONS`); ``None`` when accepted.
+    """
+
+    condition: str
+    drug: str
+    verdict: str
+    reason: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.verdict not in ("accept", "reject"):
+            raise ValueError(f"a decision's verdict is accept or reject, not {self.verdict!r}")
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The candidate: condition and drug."""
+        return (self.condition, self.drug)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"condition": self.condition, "drug": self.drug, "verdict": self.verdict, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Decision:
+        """A decision from an answer's ``{"condition", "drug", "verdict", "reason"?}`` (other keys ignored).
+
+        Raises:
+            ValueError: A missing field or an unknown verdict.
+        """
+        try:
+            return cls(str(d["condition"]), str(d["drug"]), str(d["verdict"]), d.get("reason"))
+        except (KeyError, TypeError) as e:
+            raise ValueError(f"not a treatment decision: {d!r} ({e})") from e
+
+
+@dataclass(frozen=True)
 class Annotation:
     """One annotator's answer on one item of a task.
 
@@ -122,6 +171,7 @@ class Annotation:
         task: ``triage``, ``drugs``, ``conditions`` ...
         label: The chosen label, for a label task (:data:`LABEL_TASKS`); ``None`` otherwise.
         spans: The marked spans, for a span task.
+        decisions: The verdicts on suggested candidates, for a decision task (:data:`DECISION_TASKS`).
     """
 
     item_id: str | int
@@ -129,19 +179,22 @@ class Annotation:
     task: str
     label: str | None = None
     spans: tuple[SpanAnn, ...] = ()
+    decisions: tuple[Decision, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "spans", tuple(self.spans))
+        object.__setattr__(self, "decisions", tuple(self.decisions))
 
     @classmethod
     def from_answer(cls, item_id: str | int, annotator: str, task: str, answer: Any) -> Annotation:
         """An annotation from a stored answer: for a label task a label or ``{"label": ...}``; for a span task a list
-        of spans or ``{"spans": [...]}``, each span in :meth:`SpanAnn.from_dict`'s form. ``None`` is no answer.
+        of spans or ``{"spans": [...]}``, each span in :meth:`SpanAnn.from_dict`'s form; for a decision task a list
+        of decisions or ``{"decisions": [...]}`` (:meth:`Decision.from_dict`). ``None`` is no answer.
 
         Raises:
             ValueError: An answer of another shape.
         """
-        key = "label" if task in LABEL_TASKS else "spans"
+        key = "label" if task in LABEL_TASKS else "decisions" if task in DECISION_TASKS else "spans"
         if isinstance(answer, dict) and key not in answer:
             raise ValueError(f"a {task} answer has no {key!r}: {answer!r}")
         if task in LABEL_TASKS:
@@ -149,6 +202,11 @@ class Annotation:
             if label is not None and not isinstance(label, str):
                 raise ValueError(f"a {task} answer is a label, not {answer!r}")
             return cls(item_id, annotator, task, label=label)
+        if task in DECISION_TASKS:
+            found = answer.get("decisions") if isinstance(answer, dict) else answer
+            if not isinstance(found, (list, tuple)) and found is not None:
+                raise ValueError(f"a {task} answer is a list of decisions, not {answer!r}")
+            return cls(item_id, annotator, task, decisions=tuple(Decision.from_dict(d) for d in found or ()))
         spans = answer.get("spans") if isinstance(answer, dict) else answer
         if not isinstance(spans, (list, tuple)) and spans is not None:
             raise ValueError(f"a {task} answer is a list of spans, not {answer!r}")
@@ -269,7 +327,8 @@ class PairAgreement:
     """Agreement of annotators ``a`` and ``b`` (``a`` the reference) on the ``n_items`` items both answered.
 
     A label task fills ``labels_a``/``labels_b`` (the two labels of each shared item, in ``items`` order); a span
-    task fills the span scores.
+    task fills the span scores; a decision task ``verdicts`` (one pair of verdicts per candidate both decided),
+    ``reasons`` (one pair of reasons per candidate both rejected) and ``unpaired``.
     """
 
     a: str
@@ -281,6 +340,9 @@ class PairAgreement:
     overlapping: _SpanScores = field(default_factory=_SpanScores)
     status: _Status = field(default_factory=_Status)
     attributes: _SpanScores = field(default_factory=_SpanScores)
+    verdicts: _Status = field(default_factory=_Status)
+    reasons: _Status = field(default_factory=_Status)
+    unpaired: int = 0
 
     @property
     def n_items(self) -> int:
@@ -300,13 +362,22 @@ def _label_dict(n_items: int, la: Sequence[str], lb: Sequence[str]) -> dict[str,
     return {"n_items": n_items, "kappa": _r(kappa(la, lb)), "agreement": _r(same / n if n else None)}
 
 
+def _decision_dict(n_items: int, verdicts: _Status, reasons: _Status, unpaired: int) -> dict[str, Any]:
+    v = verdicts.as_dict()
+    r = reasons.as_dict()
+    return {"n_items": n_items, "n_candidates": v["n_spans"], "unpaired": unpaired, "kappa": v["kappa"],
+            "agreement": v["agreement"], "reasons": {"n_rejected_by_both": r["n_spans"], "agreement": r["agreement"],
+                                                     "kappa": r["kappa"]}}
+
+
 @dataclass
 class AgreementReport:
     """Agreement on one task: every annotator pair, and all pairs pooled.
 
     Attributes:
         task: The task.
-        kind: ``labels`` (Cohen's kappa) or ``spans`` (span F1).
+        kind: ``labels`` (Cohen's kappa), ``spans`` (span F1) or ``decisions`` (kappa of accept/reject per
+            candidate, reason agreement).
         n_items: Items answered by at least two annotators.
         annotators: Everyone who answered an item of the task, sorted.
         pairs: One entry per pair of annotators (``a`` < ``b``), including pairs with no shared item.
@@ -334,6 +405,8 @@ class AgreementReport:
         head: dict[str, Any] = {"a": p.a, "b": p.b}
         if self.kind == "labels":
             return {**head, **_label_dict(p.n_items, p.labels_a, p.labels_b)}
+        if self.kind == "decisions":
+            return {**head, **_decision_dict(p.n_items, p.verdicts, p.reasons, p.unpaired)}
         return {**head, **self._span_dict(p.n_items, p.strict, p.overlapping, p.status, p.attributes)}
 
     def _span_dict(self, n_items: int, strict: _SpanScores, overlapping: _SpanScores, status: _Status,
@@ -352,6 +425,13 @@ class AgreementReport:
             la = [x for p in self.pairs for x in p.labels_a]
             lb = [x for p in self.pairs for x in p.labels_b]
             return {**_label_dict(self.n_items, la, lb), "n_comparisons": n_cmp}
+        if self.kind == "decisions":
+            verdicts, reasons = _Status(), _Status()
+            for p in self.pairs:
+                verdicts.add(p.verdicts)
+                reasons.add(p.reasons)
+            return {**_decision_dict(self.n_items, verdicts, reasons, sum(p.unpaired for p in self.pairs)),
+                    "n_comparisons": n_cmp}
         strict, overlapping, status, attributes = _SpanScores(), _SpanScores(), _Status(), _SpanScores()
         for p in self.pairs:
             strict.add(p.strict)
@@ -393,6 +473,18 @@ def _attr_keys(spans: Iterable[SpanAnn]) -> set[_Key]:
     return {a for s in spans for a in s.attributes}
 
 
+def _decided(decisions: Iterable[Decision]) -> dict[tuple[str, str], Decision]:
+    """Candidate -> decision (a candidate decided twice: the first)."""
+    out: dict[tuple[str, str], Decision] = {}
+    for d in decisions:
+        out.setdefault(d.key, d)
+    return out
+
+
+#: How a rejection without a reason is named in reason agreement.
+NO_REASON = "none"
+
+
 def pairwise(task: str, annotations: Iterable[Annotation]) -> AgreementReport:
     """Agreement of every pair of annotators on the items of ``task`` both answered (see the module docstring).
 
@@ -401,7 +493,7 @@ def pairwise(task: str, annotations: Iterable[Annotation]) -> AgreementReport:
     Raises:
         ValueError: An annotator answered one item twice.
     """
-    kind = "labels" if task in LABEL_TASKS else "spans"
+    kind = "labels" if task in LABEL_TASKS else "decisions" if task in DECISION_TASKS else "spans"
     items = _by_item(task, annotations)
     annotators = sorted({who for per in items.values() for who in per})
     pairs: list[PairAgreement] = []
@@ -421,6 +513,16 @@ def pairwise(task: str, annotations: Iterable[Annotation]) -> AgreementReport:
             if kind == "labels":
                 p.labels_a.append(str(x.label))
                 p.labels_b.append(str(y.label))
+                continue
+            if kind == "decisions":
+                da, db = _decided(x.decisions), _decided(y.decisions)
+                p.unpaired += len(da.keys() ^ db.keys())
+                for k in sorted(da.keys() & db.keys()):
+                    p.verdicts.a.append(da[k].verdict)
+                    p.verdicts.b.append(db[k].verdict)
+                    if da[k].verdict == db[k].verdict == "reject":
+                        p.reasons.a.append(da[k].reason or NO_REASON)
+                        p.reasons.b.append(db[k].reason or NO_REASON)
                 continue
             ua, ub = _unique(x.spans), _unique(y.spans)
             p.strict.add(_compare(ua, ub, strict=True))
@@ -447,6 +549,14 @@ def format_report(d: dict[str, Any]) -> str:
     rows = [(f"{p['a']} / {p['b']}", p) for p in d["pairs"]] + [("all pairs", d["overall"])]
     width = max([len("attribute"), *(len(name) for name, _ in rows), *map(len, d.get("labels", [])),
                  *map(len, d.get("attribute_labels", []))]) + 2
+    if d["kind"] == "decisions":  # kappa and agreement of accept/reject per candidate; reasons where both rejected
+        lines.append(f"{'pair':<{width}}{'items':>7}{'cands':>7}{'kappa':>9}{'agree':>9}{'both rej':>10}"
+                     f"{'reason':>9}{'r.kappa':>9}")
+        for name, r in rows:
+            items, why = r.get("n_comparisons", r["n_items"]), r["reasons"]
+            lines.append(f"{name:<{width}}{items:>7}{r['n_candidates']:>7}{_f(r['kappa']):>9}{_f(r['agreement']):>9}"
+                         f"{why['n_rejected_by_both']:>10}{_f(why['agreement']):>9}{_f(why['kappa']):>9}")
+        return "\n".join(lines)
     if d["kind"] == "labels":
         lines.append(f"{'pair':<{width}}{'items':>7}{'kappa':>9}{'agree':>9}")
         for name, r in rows:
@@ -486,7 +596,11 @@ class Majority:
         spans: Span task: the spans (same start, end and label) that more than half of the annotators marked, in
             text order; each with the status more than half of those who marked it gave (``None`` when they split
             with no majority) and the attributes that more than half of all annotators linked to it.
-        unanimous: Every annotator gave the same answer (same label; or the same spans, statuses and attributes).
+        decisions: Decision task: the candidates more than half of the annotators gave the same verdict, in
+            (condition, drug) order; a rejection with the reason more than half of its rejecters gave (``None`` when
+            they split: the adjudicator chooses).
+        unanimous: Every annotator gave the same answer (same label; the same spans, statuses and attributes; or the
+            same verdicts and reasons).
     """
 
     item_id: str | int
@@ -496,6 +610,7 @@ class Majority:
     tied: tuple[str, ...] = ()
     spans: tuple[SpanAnn, ...] = ()
     unanimous: bool = False
+    decisions: tuple[Decision, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (what an adjudication page pre-selects)."""
@@ -503,6 +618,8 @@ class Majority:
                                "unanimous": self.unanimous}
         if self.task in LABEL_TASKS:
             return {**out, "label": self.label, "tied": list(self.tied)}
+        if self.task in DECISION_TASKS:
+            return {**out, "decisions": [d.to_dict() for d in self.decisions]}
         return {**out, "spans": [s.to_dict() for s in self.spans]}
 
 
@@ -517,6 +634,7 @@ def majority(annotations: Sequence[Annotation]) -> Majority:
     Label task: the most common label (a plurality suffices: with three annotators answering A, A, B it is A); a tie
     for most common gives ``None`` and the tied labels. Span task: the spans more than half of the annotators marked
     (with two annotators, those both marked), with their majority status and attributes (see :class:`Majority`).
+    Decision task: the verdicts more than half of the annotators gave on a candidate, with the majority reason.
 
     Raises:
         ValueError: No annotations, annotations of several items or tasks, or one annotator twice.
@@ -538,6 +656,17 @@ def majority(annotations: Sequence[Annotation]) -> Majority:
         unanimous = len(votes) == 1
         return Majority(item, task, n, best[0] if len(best) == 1 else None, tuple(best) if len(best) > 1 else (),
                         unanimous=unanimous)
+    if task in DECISION_TASKS:
+        decided = [_decided(a.decisions) for a in anns]
+        votes = Counter((k, d.verdict) for m in decided for k, d in m.items())
+        kept_decisions = []
+        for (k, verdict), c in sorted(votes.items()):
+            if c * 2 > n:
+                why = _strict_majority(Counter(m[k].reason for m in decided if k in m and m[k].verdict == verdict), c)
+                kept_decisions.append(Decision(*k, verdict, why if verdict == "reject" else None))
+        same = all({(k, d.verdict, d.reason) for k, d in m.items()} == {(k, d.verdict, d.reason)
+                                                                      for k, d in decided[0].items()} for m in decided)
+        return Majority(item, task, n, decisions=tuple(kept_decisions), unanimous=same)
     marked = [_unique(a.spans) for a in anns]
     counts = Counter(k for m in marked for k in m)
     kept: list[SpanAnn] = []

@@ -2,7 +2,8 @@
 exports and training.
 
 Answers are stored as :mod:`core.review.agreement` reads them (``Annotation.from_answer``): ``{"label": SERVICE}``
-for triage, ``{"spans": [{start, end, label, status?, attributes?}]}`` for the span tasks.
+for triage, ``{"spans": [{start, end, label, status?, attributes?}]}`` for the span tasks, ``{"decisions":
+[{condition, drug, verdict, reason, note}]}`` for treatments.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from core.db.engine import session_scope
 from core.db.models import Annotation as AnnotationRow
 from core.db.models import Gold, ReviewItem
 from core.review.agreement import Annotation
-from core.review.queue import ANSWERING, canonical
+from core.review.queue import ANSWERING, comparable
 
 
 def annotations(task: str, *, engine: Engine | None = None) -> list[Annotation]:
@@ -57,12 +58,30 @@ DOUBLE_CHECKED = ("unanimous", "adjudicated")
 
 def to_example(task: str, text: str, answer: Any) -> Any:
     """A gold answer as the task's training example: ``(text, label)`` for triage, an :class:`AnnotatedDoc` for a span
-    task (each span's attributes share its group, as the span tasks' data do)."""
+    task (each span's attributes share its group, as the span tasks' data do).
+
+    Treatments: a *list* of the ranker's training notes (:class:`core.synth.plans.PlanNote`), one per condition the
+    answer judged, as :meth:`TreatmentTask.feedback_examples` makes from the Treatments page's verdicts
+    (:func:`core.treatments.train.judged_note`: the knowledge base's relevances for the note's context, a rejected
+    candidate set to none). A review answer starts with every candidate accepted, so an accept there says "not
+    wrong", not "the best": it leaves the knowledge base's relevance as it is rather than raising the candidate to
+    the top as the page's explicit accept does (raising every accepted candidate would flatten the order the ranker
+    learns). Conditions the knowledge base does not have are skipped (the list may be empty)."""
     from core.ner.data import AnnotatedDoc
-    from core.review.agreement import LABEL_TASKS
+    from core.review.agreement import DECISION_TASKS, LABEL_TASKS
     from core.spans import Span
 
     ann = Annotation.from_answer(0, "gold", task, answer)
+    if task in DECISION_TASKS:
+        from core.knowledge.kb import load_kb
+        from core.treatments.train import judged_note
+
+        kb = load_kb()
+        known = {c.id for c in kb.conditions}
+        conditions = list(dict.fromkeys(d.condition for d in ann.decisions))  # in the answer's order
+        return [judged_note(kb, text, c, [{"kind": "reject", "drug": d.drug} for d in ann.decisions
+                                          if d.condition == c and d.verdict == "reject"])
+                for c in conditions if c in known]
     if task in LABEL_TASKS:
         if ann.label is None:
             raise ValueError("a triage gold answer without a label")
@@ -72,6 +91,14 @@ def to_example(task: str, text: str, answer: Any) -> Any:
         spans.append(Span(s.start, s.end, s.label, group=group, status=s.status))
         spans.extend(Span(a, b, label, group=group) for a, b, label in s.attributes)
     return AnnotatedDoc(text, tuple(spans))
+
+
+def to_examples(task: str, text: str, answer: Any) -> list[Any]:
+    """:func:`to_example` as a list: the one example of triage or a span task, every training note of treatments."""
+    from core.review.agreement import DECISION_TASKS
+
+    example = to_example(task, text, answer)
+    return list(example) if task in DECISION_TASKS else [example]
 
 
 @dataclass(frozen=True)
@@ -108,7 +135,7 @@ def examples(task: str, *, include_single: bool = False, split: str = "all", eng
         elif g.note_text is None:
             no_text += 1
         elif g.answer is not None:
-            kept.append(to_example(task, g.note_text, g.answer))
+            kept.extend(to_examples(task, g.note_text, g.answer))
     return Examples(kept, no_text, single)
 
 
@@ -131,8 +158,9 @@ class AnnotatorStats:
 
 def annotator_stats(task: str, *, engine: Engine | None = None) -> list[AnnotatorStats]:
     """Per annotator (sorted by name): items answered (accept or correct), median seconds, agreement with gold (the
-    answer compared canonically, so span order does not matter). Gold an annotator decided alone (``single``) counts
-    too: it tells how much of their work was never checked, not that they agreed with someone."""
+    answer compared as the queue compares answers for unanimity, so span order and decision notes do not matter).
+    Gold an annotator decided alone (``single``) counts too: it tells how much of their work was never checked, not
+    that they agreed with someone."""
     stmt = (select(AnnotationRow.annotator, AnnotationRow.answer, AnnotationRow.seconds, Gold.answer)
             .join(ReviewItem, ReviewItem.id == AnnotationRow.item_id)
             .outerjoin(Gold, Gold.item_id == AnnotationRow.item_id)
@@ -147,5 +175,5 @@ def annotator_stats(task: str, *, engine: Engine | None = None) -> list[Annotato
         timed = [s for _, s, _, _ in rows if s is not None]
         golds = [(a, g) for a, _, g, has in rows if has]
         out.append(AnnotatorStats(who, len(rows), round(float(median(timed)), 1) if timed else None, len(golds),
-                                  sum(canonical(a) == canonical(g) for a, g in golds)))
+                                  sum(comparable(a) == comparable(g) for a, g in golds)))
     return out

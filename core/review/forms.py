@@ -7,6 +7,11 @@ the span tasks: a drug's attributes (strength, route ...) are kept under their d
 as :mod:`core.review.agreement` scores them. The page edits a flat table (one row per span, an attribute row naming
 its drug by the drug's start offset); these functions turn the model's record into that table and the edited table
 back into an answer, so that the page stays thin and the rules are tested without a browser.
+
+Treatments are answered with one decision per suggested candidate: ``{"decisions": [{"condition": a knowledge-base
+condition id, "drug": the knowledge base's drug name, "verdict": "accept" | "reject", "reason": one of
+core.labels.REJECT_REASONS (a rejection needs one), "note": optional text}]}``. The candidates are the ranker's
+suggestions as its record lists them (contraindicated ones are withheld, never suggested, so never judged).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from core.labels import (
     CONDITION_STATUSES,
     DRUG_LABELS,
     DRUG_STATUSES,
+    REJECT_REASONS,
     SERVICES,
     UNCERTAIN,
 )
@@ -28,7 +34,9 @@ from core.labels import (
 #: Tasks the Review page handles: one label per note, or spans.
 LABEL_TASKS: tuple[str, ...] = ("triage",)
 SPAN_TASKS: tuple[str, ...] = ("drugs", "conditions")
-REVIEW_TASKS: tuple[str, ...] = (*LABEL_TASKS, *SPAN_TASKS)
+#: Tasks answered with an accept or reject decision per suggested candidate.
+DECISION_TASKS: tuple[str, ...] = ("treatments",)
+REVIEW_TASKS: tuple[str, ...] = (*LABEL_TASKS, *SPAN_TASKS, *DECISION_TASKS)
 #: A span task's labels and statuses (the same vocabularies the task pages use).
 SPAN_LABELS: dict[str, tuple[str, ...]] = {"drugs": DRUG_LABELS, "conditions": CONDITION_LABELS}
 SPAN_STATUSES: dict[str, tuple[str, ...]] = {"drugs": DRUG_STATUSES, "conditions": CONDITION_STATUSES}
@@ -36,6 +44,11 @@ SPAN_STATUSES: dict[str, tuple[str, ...]] = {"drugs": DRUG_STATUSES, "conditions
 SPAN_FIELDS: tuple[str, ...] = ("start", "end", "label", "status", "drug")
 #: The label attributes belong to.
 DRUG = "DRUG"
+#: A treatment decision's fields, in the answer's order, and its verdicts.
+DECISION_FIELDS: tuple[str, ...] = ("condition", "drug", "verdict", "reason", "note")
+DECISION_VERDICTS: tuple[str, ...] = ("accept", "reject")
+#: The longest note an annotator may add to a decision (a short why, not a second note).
+MAX_DECISION_NOTE = 200
 
 
 def prefill_label(prefill: Any) -> str | None:
@@ -209,3 +222,86 @@ def check_spans(task: str, rows: list[dict[str, Any]], text: str) -> Checked:
     for span in spans:
         span["attributes"] = sorted(span["attributes"], key=lambda a: (a["start"], a["end"], a["label"]))
     return Checked({"spans": sorted(spans, key=lambda s: (s["start"], s["end"], s["label"]))}, ())
+
+
+def prefill_decisions(prefill: Any) -> list[dict[str, Any]]:
+    """The decisions to start from, one row per candidate (:data:`DECISION_FIELDS`): a stored answer's
+    (``decisions``) as it is, or the ranker's record's suggestions in its order, each pre-set to accept (withheld
+    candidates are not suggested and are left out; a candidate listed twice counts once). Rows from a record also
+    carry what the page shows beside them: ``condition_name``, ``class``, ``line`` and the knowledge base's
+    ``source``."""
+    if not isinstance(prefill, dict):
+        return []
+    if isinstance(prefill.get("decisions"), list):
+        return [{f: d.get(f) for f in DECISION_FIELDS} for d in prefill["decisions"] if isinstance(d, dict)]
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for s in prefill.get("suggestions") or ():
+        if not isinstance(s, dict) or s.get("withheld") is True:
+            continue
+        condition, drug = s.get("condition_id") or s.get("condition"), s.get("drug")
+        if not isinstance(condition, str) or not isinstance(drug, str) or (condition, drug) in seen:
+            continue
+        seen.add((condition, drug))
+        rows.append({"condition": condition, "drug": drug, "verdict": "accept", "reason": None, "note": None,
+                     "condition_name": s.get("condition") or condition, "class": s.get("class"),
+                     "line": s.get("line"), "source": s.get("source")})
+    return rows
+
+
+def _cell(value: Any) -> str | None:
+    """A table cell as stripped text, ``None`` when empty."""
+    return None if _blank(value) else str(value).strip()
+
+
+def decisions_answer(rows: list[dict[str, Any]],
+                     candidates: list[tuple[str, str]] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Check edited treatment decisions and turn them into an answer (rows numbered from 1, in the given order):
+    each row names a condition and a drug, once; the verdict is accept or reject; a rejection gives a reason of
+    :data:`core.labels.REJECT_REASONS` (``other`` also a note saying why); a note is at most
+    :data:`MAX_DECISION_NOTE` characters. A reason left on an accepted row is dropped (the page keeps a cell's value
+    when the verdict is switched back). With ``candidates`` ((condition, drug) pairs: the item's suggestions), every
+    candidate is decided and no other is.
+
+    Raises:
+        ValueError: one line per bad row ("row N: ..."), then one per candidate left undecided.
+    """
+    errors: list[str] = []
+    decisions: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], int] = {}
+    allowed = None if candidates is None else set(candidates)
+    for n, row in enumerate(rows, 1):
+        problems = []
+        condition, drug = _cell(row.get("condition")), _cell(row.get("drug"))
+        verdict, reason, note = _cell(row.get("verdict")), _cell(row.get("reason")), _cell(row.get("note"))
+        if condition is None or drug is None:
+            problems.append("name the condition and the drug")
+        elif (condition, drug) in seen:
+            problems.append(f"the same treatment as row {seen[(condition, drug)]}")
+        elif allowed is not None and (condition, drug) not in allowed:
+            problems.append(f"{drug} for {condition} is not one of this note's suggestions")
+        if verdict not in DECISION_VERDICTS:
+            problems.append(f"verdict must be accept or reject, not {verdict!r}")
+        if verdict == "accept":
+            reason = None
+        elif verdict == "reject" and reason is None:
+            problems.append(f"a rejection needs a reason (one of {', '.join(REJECT_REASONS)})")
+        elif reason is not None and reason not in REJECT_REASONS:
+            problems.append(f"reason must be one of {', '.join(REJECT_REASONS)}, not {reason!r}")
+        elif reason == "other" and note is None:
+            problems.append("the reason 'other' needs a note saying why")
+        if note is not None and len(note) > MAX_DECISION_NOTE:
+            problems.append(f"the note is {len(note)} characters, at most {MAX_DECISION_NOTE}")
+        if condition is not None and drug is not None:
+            seen.setdefault((condition, drug), n)
+        if problems:
+            errors.append(f"row {n}: " + "; ".join(problems))
+        else:
+            decisions.append({"condition": condition, "drug": drug, "verdict": verdict, "reason": reason,
+                              "note": note})
+    for condition, drug in candidates or ():
+        if (condition, drug) not in seen:
+            errors.append(f"no decision on {drug} for {condition}")
+    if errors:
+        raise ValueError("\n".join(errors))
+    return {"decisions": decisions}

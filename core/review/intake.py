@@ -6,7 +6,9 @@ it is worth an annotator's time, in this order:
 
 - ``flagged``: the person said the result was wrong or partly wrong;
 - ``uncertain``: the triage model answered "uncertain" (its own calibrated doubt);
-- ``low_confidence``: an entity the model found scored under :data:`LOW_CONFIDENCE`;
+- ``low_confidence``: an entity the model found scored under :data:`LOW_CONFIDENCE` (for treatments: a condition
+  the condition model found, under the record's ``conditions``; the ranker's fit is a ranking score, not a
+  probability, and is not read as confidence);
 - ``qc_sample``: none of these, but the note falls in the quality-control share (``qc_share`` of confirmed results,
   chosen by the note hash so the choice is stable): a check on what the model gets right.
 
@@ -32,7 +34,9 @@ def reason(task: str, output: dict[str, Any], verdict: str, note_hash: str, *, q
         return "flagged"
     if output.get("uncertain") is True:
         return "uncertain"
-    scores = [e.get("score") for e in output.get("entities") or output.get("mentions") or [] if isinstance(e, dict)]
+    nested = output.get("conditions") if isinstance(output.get("conditions"), dict) else {}  # a treatments record
+    found = output.get("entities") or output.get("mentions") or nested.get("entities") or nested.get("mentions") or []
+    scores = [e.get("score") for e in found if isinstance(e, dict)]
     if any(isinstance(s, int | float) and s < LOW_CONFIDENCE for s in scores):
         return "low_confidence"
     return "qc_sample" if _qc(note_hash, qc_share) else None

@@ -12,8 +12,9 @@
   different answer is refused. Two annotators submitting at once both keep theirs (each is its own row; the item's
   state is recomputed from the rows inside the write lock). Annotators never see each other's answers
   (:func:`view` returns only the item and the caller's own answer).
-- **Gold**: when the last expected answer arrives, one answer (overlap 1) or two equal answers become gold
-  (``single``, ``unanimous``); two different answers send the item to adjudication, where an admin's answer becomes gold
+- **Gold**: when the last expected answer arrives, one answer (overlap 1) or two equal answers (:func:`comparable`:
+  order aside, and a treatment decision's free-text note aside) become gold (``single``, ``unanimous``: the first
+  answer, its notes kept); two different answers send the item to adjudication, where an admin's answer becomes gold
   (``adjudicated``, :func:`adjudicate`). "skip" hands the item back to the queue for someone else; "not a clinical
   note" from every annotator excludes it.
 
@@ -84,7 +85,8 @@ def doubled(note_hash: str, share: float) -> bool:
 
 
 def canonical(answer: Any) -> str:
-    """An answer as canonical JSON, spans sorted, so that two equal answers compare equal whatever their order."""
+    """An answer as canonical JSON, spans and treatment decisions sorted, so that two equal answers compare equal
+    whatever their order."""
     def norm(value: Any) -> Any:
         if isinstance(value, dict):
             return {k: norm(v) for k, v in value.items()}
@@ -92,10 +94,21 @@ def canonical(answer: Any) -> str:
             items = [norm(v) for v in value]
             if all(isinstance(v, dict) and "start" in v and "end" in v for v in items):
                 items.sort(key=lambda v: (v["start"], v["end"], json.dumps(v, sort_keys=True)))
+            elif all(isinstance(v, dict) and "condition" in v and "drug" in v for v in items):
+                items.sort(key=lambda v: (str(v["condition"]), str(v["drug"]), json.dumps(v, sort_keys=True)))
             return items
         return value
 
     return json.dumps(norm(answer), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def comparable(answer: Any) -> str:
+    """:func:`canonical` of what two answers must share to agree: a treatment decision's free-text ``note`` is left
+    out (two annotators who took the same decisions for the same reasons agree, whatever they wrote beside them)."""
+    if isinstance(answer, dict) and isinstance(answer.get("decisions"), list):
+        answer = {**answer, "decisions": [{k: v for k, v in d.items() if k != "note"} if isinstance(d, dict) else d
+                                          for d in answer["decisions"]]}
+    return canonical(answer)
 
 
 def enqueue(task: str, *, note_hash: str, source: str, actor: str, note_text: str | None = None,
@@ -222,7 +235,7 @@ def _settle(session: Session, row: ReviewItem) -> str | None:
     if all(a.verdict == "not_clinical" for a in answers):
         row.state = "excluded"
         return None
-    kinds = {(a.verdict in ANSWERING, canonical(a.answer) if a.verdict in ANSWERING else a.verdict) for a in answers}
+    kinds = {(a.verdict in ANSWERING, comparable(a.answer) if a.verdict in ANSWERING else a.verdict) for a in answers}
     if len(kinds) > 1:
         row.state = "adjudication"
         return None

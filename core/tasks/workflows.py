@@ -64,17 +64,17 @@ def stored_feedback(task: Task) -> list[Any]:
     is taken from the gold only (the annotators' answer supersedes the page's correction)."""
     from core.db.engine import init_db
     from core.db.store import iter_feedback
-    from core.review.data import gold, locked, to_example
+    from core.review.data import gold, locked, to_examples
 
     init_db()
-    if task.name not in ("triage", "drugs", "conditions"):  # no review queue for the ranker yet
+    if task.name not in ("triage", "drugs", "conditions", "treatments"):  # the tasks of the review queue
         return task.feedback_examples(iter_feedback(task.name))
     all_gold = [g for g in gold(task.name) if g.note_text and g.answer is not None]
     reviewed = {g.note_text for g in all_gold}  # a locked note is not trained on through its page feedback either
     golden = [g for g in all_gold if not locked(g.note_hash)]
     out = [ex for ex in task.feedback_examples(iter_feedback(task.name)) if _text_of(ex) not in reviewed]
     for g in golden:
-        out.extend([to_example(task.name, g.note_text, g.answer)] * GOLD_WEIGHT.get(g.method, 1))
+        out.extend(to_examples(task.name, g.note_text, g.answer) * GOLD_WEIGHT.get(g.method, 1))
     return out
 
 
