@@ -28,6 +28,7 @@ PAGES = {
     "adjudicate": ("pages/adjudicate.py", "Adjudication", ":material/gavel:"),
     "users": ("pages/users.py", "Users", ":material/manage_accounts:"),
     "audit": ("pages/audit.py", "Audit trail", ":material/policy:"),
+    "exports": ("pages/exports.py", "Exports", ":material/download:"),
     "models": ("pages/models.py", "Models", ":material/model_training:"),
 }
 

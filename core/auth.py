@@ -71,7 +71,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {"clinician": _CLINICIAN, "annotator": 
 #: Page (file stem under ``pages/``) -> the action that opens it.
 PAGE_ACTIONS: dict[str, str] = {"triage": "run", "drugs": "run", "treatments": "run", "feedback": "review",
                                 "review": "annotate", "agreement": "review", "adjudicate": "adjudicate",
-                                "users": "users", "audit": "audit",
+                                "users": "users", "audit": "audit", "exports": "export",
                                 "models": "promote_model"}
 
 

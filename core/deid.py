@@ -36,7 +36,8 @@ ENTITIES = ("NAME", "DATE", "PHONE", "MRN", "ADDRESS", "EMAIL")
 #: Presidio scores below this are not replaced (pattern-only guesses need a context word to pass it).
 SCORE_THRESHOLD = 0.4
 
-__all__ = ["DATA", "ENTITIES", "Deidentified", "Replacement", "deidentify", "deidentify_doc", "find_names", "rules"]
+__all__ = ["DATA", "ENTITIES", "Deidentified", "Replacement", "deidentify", "deidentify_doc", "find_names",
+           "name_lexicon", "rules"]
 
 
 class DeidRules(Row):
@@ -56,6 +57,7 @@ class DeidRules(Row):
     unit_words: tuple[str, ...]
     record_cues: tuple[str, ...]
     phone_cues: tuple[str, ...]
+    phone_regions: tuple[str, ...]
     date_cues: tuple[str, ...]
     address_cues: tuple[str, ...]
 
@@ -79,15 +81,22 @@ def _alt(words: Iterable[str]) -> str:
 
 # -- names ----------------------------------------------------------------------------------------------------
 @cache
-def _names() -> dict[str, Any]:
-    """Compiled name rules and the first/last-name lexicon of the YAML's Faker locales."""
-    r = rules()
+def name_lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """The first and last names the name finder knows: Faker's lists for the YAML's ``name_lexicon_locales``."""
     firsts: set[str] = set()
     lasts: set[str] = set()
-    for loc in r.name_lexicon_locales:
+    for loc in rules().name_lexicon_locales:
         provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
         firsts |= set(getattr(provider, "first_names", ()))
         lasts |= set(getattr(provider, "last_names", ()))
+    return frozenset(firsts), frozenset(lasts)
+
+
+@cache
+def _names() -> dict[str, Any]:
+    """Compiled name rules and the lexicon."""
+    r = rules()
+    firsts, lasts = name_lexicon()
     stop = {w.lower() for w in r.not_names + r.titles}
     letter = r"(?<![\p{L}\d])"
     return {
@@ -101,7 +110,7 @@ def _names() -> dict[str, Any]:
 
 _WORD = regex.compile(r"\p{L}[\p{L}'’\-]*")
 _SEP = regex.compile(r"[ \t]+|,[ \t]*")
-_BLANK = regex.compile(r"[ \t]*")
+_BLANK = regex.compile(r"[ \t]*,?[ \t]*")
 
 
 def _name_word(tok: str, caps: bool) -> bool:
@@ -113,11 +122,13 @@ def _name_word(tok: str, caps: bool) -> bool:
     return caps or not tok.isupper()
 
 
-def _run(text: str, pos: int, *, caps: bool, min_words: int = 1) -> tuple[int, int, list[str]] | None:
+def _run(text: str, pos: int, *, caps: bool, min_words: int = 1, comma: bool = False
+         ) -> tuple[int, int, list[str]] | None:
     """The name written from ``pos`` on the same line: up to 4 name words, initials (``J.``) and particles
-    (``de la``) inside, one comma (``OKAFOR, ADA``); ``None`` when fewer than ``min_words`` name words."""
+    (``de la``, ``van``) before or inside them, and where ``comma``, one comma after the first word (``OKAFOR,
+    ADA``); ``None`` when fewer than ``min_words`` name words."""
     n = _names()
-    i, start, end, words, commas, pending = pos, None, None, [], 0, 0
+    i, start, end, words, commas, lead = pos, None, None, [], 0, None
     while len(words) < 4:
         m = _WORD.match(text, i)
         if not m:
@@ -125,18 +136,18 @@ def _run(text: str, pos: int, *, caps: bool, min_words: int = 1) -> tuple[int, i
         tok = m.group()
         if len(tok) == 1 and tok.isupper() and text[m.end():m.end() + 1] == ".":   # an initial
             i = m.end() + 1
-            start = m.start() if start is None else start
-        elif tok in n["particles"] and words:
+            lead = m.start() if lead is None else lead
+        elif tok in n["particles"]:
             i = m.end()
-            pending += 1
+            lead = m.start() if lead is None else lead
         elif _name_word(tok, caps):
-            start = m.start() if start is None else start
-            end, i, pending = m.end(), m.end(), 0
+            start = (m.start() if lead is None else lead) if start is None else start
+            end, i, lead = m.end(), m.end(), None
             words.append(tok)
         else:
             break
         sep = _SEP.match(text, i)
-        if not sep or ("," in sep.group() and (commas or len(words) != 1)):
+        if not sep or ("," in sep.group() and (not comma or commas or len(words) != 1)):
             break
         commas += "," in sep.group()
         i = sep.end()
@@ -151,8 +162,10 @@ def _run_before(text: str, pos: int, caps: bool) -> tuple[int, int, list[str]] |
     toks = list(_WORD.finditer(text, line_start, pos))
     first = None
     for m in reversed(toks):
-        gap = text[m.end():(first.start() if first else pos)]
-        if gap.strip(" \t.") or not (_name_word(m.group(), caps) or (len(m.group()) == 1 and m.group().isupper())):
+        tok, gap = m.group(), text[m.end():(first.start() if first else pos)]
+        initial = len(tok) == 1 and tok.isupper()
+        if gap.strip(" \t") not in ("", ".", ","[:first is None]) or ("." in gap and not initial) or not (
+                _name_word(tok, caps) or initial or (first is not None and tok in _names()["particles"])):
             break
         first = m
     return _run(text, first.start(), caps=caps, min_words=1) if first else None
@@ -175,7 +188,7 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
     for m in n["cue"].finditer(text):
         add(_run(text, _BLANK.match(text, m.end()).end(), caps=False), 0.7)
     for m in n["label"].finditer(text):
-        run = _run(text, _BLANK.match(text, m.end()).end(), caps=True)
+        run = _run(text, _BLANK.match(text, m.end()).end(), caps=True, comma=True)
         if run and (len(run[2]) > 1 or run[2][0].title() in n["firsts"] or run[2][0].title() in n["lasts"]):
             add(run, 0.7)
     for m in n["after"].finditer(text):
@@ -213,11 +226,13 @@ def _pattern_recognizers() -> list[Any]:
 
     mon = rf"(?:{_alt(r.months)})\.?"
     day = r"\d{1,2}(?:st|nd|rd|th)?"
-    word = r"[\p{L}0-9'.\-]+"
+    # street addresses are matched case-sensitively: capitalised street words ("1224 Diane Rue"), not prose
+    word = r"(?:\p{Lu}[\p{L}'\-]*\.?|\d+(?:st|nd|rd|th)?)"
+    suffix = _alt(r.street_suffixes + tuple(x.upper() for x in r.street_suffixes))
     unit = rf"(?:[ \t]*,?[ \t]*(?:{_alt(r.unit_words)})\.?[ \t]*[\w\-]+)?"
     city = rf"(?:[ \t]*,?[ \t]*{word}(?:[ \t]+{word}){{0,3}},?[ \t]+[A-Z]{{2}},?[ \t]+\d{{5}}(?:-\d{{4}})?)?"
-    street = (rf"\b\d{{1,6}}[A-Z]?[ \t]+(?:{word}[ \t]+){{1,4}}?(?:{_alt(r.street_suffixes)})\.?(?![\p{{L}}])"
-              + unit + city)
+    street = (rf"(?-i:\b\d{{1,6}}[A-Z]?[ \t]+(?:{word}[ \t]+){{1,4}}?(?:{suffix})\.?(?![\p{{L}}])"
+              + unit + city + ")")
     cue = _alt(r.record_cues)
     record = rf"(?<=\b(?:{cue})[ \t]*(?:number|no\.?|#)?[ \t]*[:#]?[ \t]*)[A-Z]{{0,3}}-?\d[\d\-]{{3,12}}\d(?!\d)"
     phone = (r"(?<![\w+])(?:\+\d{1,3}[-. \t]?|00\d{1,2}[-. \t]?)?(?:\(\d{3}\)|\d{3})[-. \t]?\d{3}[-. \t]\d{4}"
@@ -232,16 +247,17 @@ def _pattern_recognizers() -> list[Any]:
             Pattern("day month year", rf"\b{day}[ \t]+(?:of[ \t]+)?{mon},?[ \t]+\d{{4}}\b", 0.8),
             Pattern("month year", rf"\b{mon}[ \t]+\d{{4}}\b", 0.5),
             Pattern("month day", rf"\b{mon}[ \t]+{day}\b", 0.2)]),
-        PhoneRecognizer(supported_entity="PHONE", context=list(r.phone_cues)),
+        PhoneRecognizer(supported_entity="PHONE", context=list(r.phone_cues), supported_regions=r.phone_regions),
         PatternRecognizer("PHONE", name="PhoneShapes", context=list(r.phone_cues), patterns=[
-            Pattern("north american", phone, 0.5), Pattern("uk", uk_phone, 0.45)]),
+            Pattern("north american", phone, 0.5), Pattern("uk", uk_phone, 0.45),
+            Pattern("ten digits", r"(?<![\w+])\d{10}(?!\d)", 0.3)]),
         OfflineEmail(supported_entity="EMAIL"),
         PatternRecognizer("MRN", name="RecordNumbers", context=list(r.record_cues), patterns=[
             Pattern("after a cue", record, 0.85), Pattern("long number", r"\b[A-Z]{0,3}\d{6,12}\b", 0.2)]),
         PatternRecognizer("ADDRESS", name="StreetAddresses", context=list(r.address_cues), patterns=[
             Pattern("street", street, 0.7),
-            Pattern("city state zip", r"\b\p{Lu}[\p{L}'.\-]+(?:[ \t]+\p{Lu}[\p{L}'.\-]+){0,3},[ \t]+[A-Z]{2}[ \t]+"
-                    r"\d{5}(?:-\d{4})?\b", 0.6)]),
+            Pattern("city state zip", r"(?-i:\b\p{Lu}[\p{L}'.\-]+(?:[ \t]+\p{Lu}[\p{L}'.\-]+){0,3},[ \t]+[A-Z]{2}"
+                    r"[ \t]+\d{5}(?:-\d{4})?\b)", 0.6)]),
     ]
 
 
