@@ -5,7 +5,8 @@ page is not blind: it is an admin's), pre-selects the majority (:func:`core.revi
 more answers; an item in adjudication with two answers or fewer has none, and the first answering annotator's answer is
 pre-selected instead, which the page says),
 and records the chosen answer as gold with the admin's name (:func:`core.review.queue.adjudicate`, audited). Triage is
-settled by choosing the service; a span task by choosing one of the answers shown (editing spans here can come later).
+settled by choosing the service; a span task or treatments by choosing one of the answers shown (editing spans or
+decisions here can come later).
 """
 
 from typing import Any
@@ -62,6 +63,9 @@ if task in forms.LABEL_TASKS:
     model_label = forms.prefill_label(item.prefill)
     candidates["model"] = ("Model", forms.label_answer(model_label) if model_label else {"label": None},
                            model_label is not None)
+elif task in forms.DECISION_TASKS:  # the model's suggestions, every one accepted
+    suggested = forms.prefill_decisions(item.prefill)
+    candidates["model"] = ("Model", forms.decisions_answer(suggested), True)
 else:
     model = forms.check_spans(task, forms.prefill_rows(task, item.prefill), text).answer if text else None
     candidates["model"] = ("Model", model if model is not None else item.prefill, model is not None)
@@ -83,15 +87,23 @@ if task in forms.LABEL_TASKS:
         note_on_choice = "No majority (the annotators are split): the first answering annotator's service is " \
                          "pre-selected."
 else:
-    spans_major = {"spans": [s.to_dict() for s in major.spans]} if major is not None and major.n_annotators > 2 \
-        else None
+    majority_answer = None
+    if major is not None and major.n_annotators > 2 and task in forms.DECISION_TASKS:
+        try:  # a majority that leaves a candidate undecided or a rejection without a reason cannot be chosen
+            majority_answer = forms.decisions_answer([{**d.to_dict(), "note": None} for d in major.decisions],
+                                                     [(r["condition"], r["drug"]) for r in suggested])
+        except ValueError:
+            majority_answer = None
+    elif major is not None and major.n_annotators > 2:
+        majority_answer = {"spans": [s.to_dict() for s in major.spans]}
     same = next((k for k, (_, a, ok) in candidates.items()
-                 if spans_major is not None and ok and rq.canonical(a) == rq.canonical(spans_major)), None)
+                 if majority_answer is not None and ok and rq.comparable(a) == rq.comparable(majority_answer)), None)
     if same is not None:
         preselect, note_on_choice = same, "The majority's answer is pre-selected."
-    elif spans_major is not None:
-        candidates["majority"] = ("Majority", spans_major, True)
-        preselect, note_on_choice = "majority", "The spans most annotators marked are pre-selected."
+    elif majority_answer is not None:
+        candidates["majority"] = ("Majority", majority_answer, True)
+        preselect, note_on_choice = "majority", ("The decisions" if task in forms.DECISION_TASKS else "The spans") \
+            + " most annotators gave are pre-selected."
     elif first_ann is not None:
         preselect = first_ann
         note_on_choice = "No majority (the annotators are split): the first answering annotator's answer is " \
@@ -99,12 +111,16 @@ else:
 
 
 def show(answer: Any) -> None:
-    """One candidate answer: the service, or its spans as a table (cells are plain text, never markdown)."""
+    """One candidate answer: the service, or its spans or decisions as a table (cells are plain text, never
+    markdown)."""
     if answer is None:
         st.caption("Not a clinical note")
     elif task in forms.LABEL_TASKS:
         label = Annotation.from_answer(item.id, "", task, answer).label
         st.markdown(f"**{escape_markdown(service_title(label))}**" if label else "Not sure (uncertain)")
+    elif task in forms.DECISION_TASKS:
+        st.dataframe(pd.DataFrame(forms.prefill_decisions(answer), columns=list(forms.DECISION_FIELDS)),
+                     hide_index=True, width="stretch")
     else:
         rows = forms.prefill_rows(task, answer)
         st.dataframe(pd.DataFrame([{**r, "text": text[r["start"]:r["end"]]} for r in rows],

@@ -2,7 +2,8 @@
 work (items answered, time per item, agreement with gold).
 
 Figures come from :mod:`core.review.agreement` (Cohen's kappa for triage, strict and overlapping span F1 for the span
-tasks, computed on the items two annotators both answered) and :func:`core.review.data.annotator_stats`; this page only
+tasks, kappa of the accept/reject decisions per suggested treatment and reason agreement for treatments, computed on
+the items two annotators both answered) and :func:`core.review.data.annotator_stats`; this page only
 lays them out. Annotator names are shown in tables (plain text), never as markdown.
 """
 
@@ -33,6 +34,17 @@ if report["kind"] == "labels":
     pairs = pd.DataFrame([{"annotator a": p["a"], "annotator b": p["b"], "items": p["n_items"], "kappa": p["kappa"],
                            "agreement": p["agreement"]} for p in report["pairs"]],
                          columns=["annotator a", "annotator b", "items", "kappa", "agreement"])
+elif report["kind"] == "decisions":
+    c2.metric("Cohen's kappa (accept/reject)", overall["kappa"] if overall["kappa"] is not None else "-",
+              help=f"Over the {overall['n_candidates']} suggested treatments both annotators of a pair decided.")
+    c3.metric("Reason agreement", overall["reasons"]["agreement"] if overall["reasons"]["agreement"] is not None
+              else "-", help="On the treatments both annotators rejected: the share with the same reason.")
+    pairs = pd.DataFrame([{"annotator a": p["a"], "annotator b": p["b"], "items": p["n_items"],
+                           "treatments": p["n_candidates"], "kappa": p["kappa"], "agreement": p["agreement"],
+                           "rejected by both": p["reasons"]["n_rejected_by_both"],
+                           "reason agreement": p["reasons"]["agreement"]} for p in report["pairs"]],
+                         columns=["annotator a", "annotator b", "items", "treatments", "kappa", "agreement",
+                                  "rejected by both", "reason agreement"])
 else:
     c2.metric("Strict span F1", overall["strict"]["f1"] if overall["strict"]["f1"] is not None else "-")
     c3.metric("Overlapping span F1", overall["overlapping"]["f1"] if overall["overlapping"]["f1"] is not None else "-")

@@ -190,7 +190,8 @@ def span_corrections(run: state.NoteRun, name: str, result: Any, key: str, *, st
 
 # -- the review pages -----------------------------------------------------------------------------------------
 #: How the review pages (Review, Adjudication, Agreement) name the tasks annotators answer.
-REVIEW_TASK_TITLES = {"triage": "Triage (service)", "drugs": "Medications (spans)", "conditions": "Conditions (spans)"}
+REVIEW_TASK_TITLES = {"triage": "Triage (service)", "drugs": "Medications (spans)", "conditions": "Conditions (spans)",
+                      "treatments": "Treatments (accept or reject)"}
 
 
 def review_task(key: str) -> str:

@@ -1,10 +1,11 @@
 """Review page (annotators, admins): answer the review queue one note at a time.
 
 Each item shows the note and the model's output to start from; the annotator accepts it, corrects it (triage: the
-service; span tasks: a table of spans with label and status), skips it (someone else gets it) or marks the text as not
-a clinical note. Items are handed out and answers stored by :mod:`core.review.queue` (blind: the page only ever shows
-the signed-in annotator's own item and never another annotator's answer); what an answer may be is checked in
-:mod:`core.review.forms`. The seconds between showing an item and answering it are stored with the answer.
+service; span tasks: a table of spans with label and status; treatments: accept or reject each suggested treatment,
+with a reason for a rejection), skips it (someone else gets it) or marks the text as not a clinical note. Items are
+handed out and answers stored by :mod:`core.review.queue` (blind: the page only ever shows the signed-in annotator's
+own item and never another annotator's answer); what an answer may be is checked in :mod:`core.review.forms`. The
+seconds between showing an item and answering it are stored with the answer.
 """
 
 import time
@@ -14,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from core.explain.render import escape_markdown
-from core.labels import SERVICES, service_title
+from core.labels import REJECT_REASON_TEXT, REJECT_REASONS, SERVICES, service_title
 from core.review import forms
 from core.review import queue as rq
 from pages import state
@@ -93,6 +94,50 @@ if task in forms.LABEL_TASKS:
             st.error("Choose a service first.")
         else:
             send("accept" if chosen == model_label else "correct", forms.label_answer(chosen))
+elif task in forms.DECISION_TASKS:
+    start_rows = forms.prefill_decisions(item.prefill)
+    pairs = [(r["condition"], r["drug"]) for r in start_rows]
+    start_answer = forms.decisions_answer(start_rows, pairs)  # every suggestion accepted
+    # One row per suggestion, in the ranker's order; only verdict, reason and note can be edited (the table's rows
+    # stay the suggestions', so row i is always the i-th candidate).
+    table = pd.DataFrame([{"condition": r.get("condition_name") or r["condition"], "treatment": r["drug"],
+                           "line": r.get("line"), "source": r.get("source"), "verdict": r["verdict"],
+                           "reason": r["reason"], "note": r["note"]} for r in start_rows],
+                         columns=["condition", "treatment", "line", "source", "verdict", "reason", "note"])
+    if start_rows:
+        st.caption(f"The model's suggestions ({len(start_rows)}), each accepted to start with. Reject one with a "
+                   f"reason ('other': say why in the note); notes are at most {forms.MAX_DECISION_NOTE} characters.")
+        edited = st.data_editor(
+            table, num_rows="fixed", hide_index=True, width="stretch", key=f"review_decisions_{item.id}",
+            disabled=["condition", "treatment", "line", "source"],
+            column_config={
+                "source": st.column_config.TextColumn("source (knowledge base)"),
+                "verdict": st.column_config.SelectboxColumn("verdict", options=list(forms.DECISION_VERDICTS),
+                                                            required=True),
+                "reason": st.column_config.SelectboxColumn("reason", options=list(REJECT_REASONS),
+                                                           format_func=lambda r: REJECT_REASON_TEXT.get(r, r),
+                                                           help="Needed to reject."),
+                "note": st.column_config.TextColumn("note", max_chars=forms.MAX_DECISION_NOTE),
+            })
+    else:
+        edited = table
+        st.caption("The model suggested no treatment for this note: accept if none was called for.")
+    b1, b2, b3, b4 = st.columns(4)
+    if b1.button("Accept", type="primary", icon=":material/check:", key=f"review_accept_{item.id}",
+                 help="Accept every suggestion as it stands."):
+        send("accept", start_answer)
+    if b2.button("Submit correction", icon=":material/edit:", key=f"review_correct_{item.id}",
+                 disabled=not start_rows):
+        cells = edited.astype(object).where(edited.notna(), None)
+        rows = [{"condition": c, "drug": d, "verdict": e.get("verdict"), "reason": e.get("reason"),
+                 "note": e.get("note")} for (c, d), e in zip(pairs, cells.to_dict("records"))]
+        try:
+            checked = forms.decisions_answer(rows, pairs)
+        except ValueError as exc:
+            st.error("Some rows (counted from the top) need fixing before this can be saved:  \n"
+                     + "  \n".join(escape_markdown(e) for e in str(exc).splitlines()))
+        else:
+            send("accept" if rq.comparable(checked) == rq.comparable(start_answer) else "correct", checked)
 else:
     start_rows = forms.prefill_rows(task, item.prefill)
     start = forms.check_spans(task, start_rows, text)  # the model's output as an answer (None if it breaks a rule)
