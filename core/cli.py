@@ -569,10 +569,15 @@ def export_command(
     out: Annotated[Path, typer.Option("--out", help="File to write (a spaCy DocBin ends in .spacy).")],
     include_single: Annotated[bool, typer.Option("--include-single", help="Also the items one annotator answered "
                                                  "alone (default: agreed or adjudicated gold only).")] = False,
+    deid: Annotated[bool, typer.Option("--deid/--no-deid", help="Replace names, dates, phone numbers, e-mail "
+                                       "addresses, record numbers and street addresses with typed placeholders "
+                                       "(spans kept on their words). On by default: a file can leave the machine; "
+                                       "--no-deid only for training here.")] = True,
     actor: ActorOpt = None,
 ) -> None:
     """Export the review queue's gold in a format `train TASK --data` and `evaluate TASK --data` read back unchanged
-    (exact character offsets, every label). Audited as export. Last line: JSON counts."""
+    (exact character offsets, every label), de-identified unless --no-deid. Audited as export. Last line: JSON
+    counts."""
     from core import audit
     from core.exchange import export_docs
     from core.review.data import examples
@@ -582,10 +587,10 @@ def export_command(
         _db()
         found = examples(name, include_single=include_single)
         try:
-            path = export_docs(name, found.examples, fmt, out)
+            path = export_docs(name, found.examples, fmt, out, deidentify=deid)
         except KeyError as err:  # an unknown format
             raise ValueError(err.args[0]) from None
-        result = {"task": name, "format": fmt, "out": str(path), "examples": len(found.examples),
+        result = {"task": name, "format": fmt, "out": str(path), "examples": len(found.examples), "deidentified": deid,
                   "left_out_without_text": found.without_text, "left_out_single": found.single_left_out}
         audit.record(actor or _default_actor(), "export", f"gold:{name}",
                      {k: v for k, v in result.items() if k != "out"})

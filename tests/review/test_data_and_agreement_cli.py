@@ -87,3 +87,30 @@ def test_gold_exports_round_trip_through_read_data(auth_db_url, tmp_path):
     assert json.loads(res.stdout.strip().splitlines()[-1])["examples"] == 3
     res = runner.invoke(app, ["export", "drugs", "--format", "docx", "--out", str(tmp_path / "x.docx")])
     assert res.exit_code == 2 and "choose one of" in res.output
+
+
+def test_cli_export_deidentifies_by_default(auth_db_url, tmp_path):
+    """A file written by `export` may leave the machine: identifiers go unless --no-deid, the spans stay on their
+    words either way."""
+    from core.tasks import get_task
+
+    init_db(auth_db_url)
+    text = "Seen by Dr. Margaret Okafor on 03/14/2024, MRN 84512093; continue metoprolol 25 mg daily."
+    drug = text.index("metoprolol")
+    item = q.enqueue("drugs", note_hash=hashlib.sha256(text.encode()).hexdigest(), note_text=text, source="batch",
+                     actor="admin", overlap_share=0.0)
+    assert q.next_item("drugs", "ann.a").id == item
+    q.submit(item, "ann.a", "correct", {"spans": [{"start": drug, "end": drug + 10, "label": "DRUG",
+                                                    "status": "present"}]})
+    runner = CliRunner()
+    for flags, name in (([], "deid.jsonl"), (["--no-deid"], "plain.jsonl")):
+        res = runner.invoke(app, ["export", "drugs", "--format", "jsonl", "--out", str(tmp_path / name),
+                                  "--include-single", *flags])
+        assert res.exit_code == 0, res.output
+        assert json.loads(res.stdout.strip().splitlines()[-1])["deidentified"] is (not flags)
+    (deid,) = get_task("drugs").read_data(tmp_path / "deid.jsonl")
+    (plain,) = get_task("drugs").read_data(tmp_path / "plain.jsonl")
+    assert plain.text == text
+    for secret in ("Okafor", "03/14/2024", "84512093"):
+        assert secret not in deid.text
+    assert [deid.text[s.start:s.end] for s in deid.spans] == ["metoprolol"]
