@@ -101,6 +101,28 @@ def test_not_a_clinical_note_is_shown_and_the_answering_annotator_preselected():
     assert any("first answering annotator" in c.value for c in at.caption)
 
 
+def test_treatment_decisions_side_by_side_and_recorded():
+    record = {"suggestions": [{"condition_id": "hypertension", "condition": "Hypertension", "drug": d,
+                               "withheld": False} for d in ("lisinopril", "amlodipine")]}
+    accept = {"condition": "hypertension", "drug": "lisinopril", "verdict": "accept", "reason": None, "note": None}
+    a = {"decisions": [accept, {**accept, "drug": "amlodipine"}]}
+    b = {"decisions": [accept, {**accept, "drug": "amlodipine", "verdict": "reject", "reason": "allergy",
+                                "note": "<b>rash</b>"}]}
+    item = disagreement("treatments", NOTE, record, a, b)
+    at = page(task="treatments")
+    assert len(at.dataframe) == 3  # the model's suggestions (all accepted), ann.a, ann.b
+    assert at.dataframe[2].value.to_dict("records")[1] == b["decisions"][1]  # cells are plain text
+    assert at.dataframe[0].value["verdict"].tolist() == ["accept", "accept"]
+    radio = at.radio(key=f"adjudicate_pick_{item}")
+    assert radio.value == "ann:ann.a" and len(radio.options) == 3  # the model's answer is a valid one here
+    radio.set_value("ann:ann.b")
+    at.run()
+    button(at, "Record as gold").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert gold(item) == (b, "adjudicated", "boss")
+
+
 def test_annotator_is_refused():
     disagreement("triage", "Knee pain after a fall.", None, {"label": "orthopedics"},
                  {"label": "cardiology_pulmonology"})

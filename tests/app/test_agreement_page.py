@@ -74,6 +74,28 @@ def test_span_task_shows_f1_by_label_and_an_empty_task_says_so():
                                           "Nobody has answered an item of this task yet."}
 
 
+def test_treatments_show_kappa_of_decisions_and_reason_agreement():
+    def d(drug: str, verdict: str = "accept", reason: str | None = None) -> dict:
+        return {"condition": "hypertension", "drug": drug, "verdict": verdict, "reason": reason, "note": None}
+
+    # 4 candidates over two notes, a: acc rej | acc rej, b: acc rej | rej rej -> p_o 0.75, p_e 0.5*0.25+0.5*0.75
+    # = 0.5, kappa 0.5; both rejected two (allergy / allergy, interaction / allergy): reason agreement 0.5
+    answered("treatments", "Hypertension one.", {"ann.a": {"decisions": [d("lisinopril"), d("amlodipine", "reject",
+                                                                                             "allergy")]},
+                                                 "ann.b": {"decisions": [d("lisinopril"), d("amlodipine", "reject",
+                                                                                             "allergy")]}})
+    answered("treatments", "Hypertension two.", {"ann.a": {"decisions": [d("lisinopril"), d("amlodipine", "reject",
+                                                                                             "interaction")]},
+                                                 "ann.b": {"decisions": [d("lisinopril", "reject", "not_indicated"),
+                                                                         d("amlodipine", "reject", "allergy")]}})
+    at = page("treatments")
+    assert metric(at, "Doubly annotated items") == "2"
+    assert metric(at, "Cohen's kappa (accept/reject)") == "0.5" and metric(at, "Reason agreement") == "0.5"
+    assert at.dataframe[0].value.to_dict("records") == [
+        {"annotator a": "ann.a", "annotator b": "ann.b", "items": 2, "treatments": 4, "kappa": 0.5,
+         "agreement": 0.75, "rejected by both": 2, "reason agreement": 0.5}]
+
+
 def test_clinician_is_refused():
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     sign_in(at, "dr.test", "clinician")

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.db.engine import session_scope
 from core.db.models import Annotation, Gold
+from core.explain.render import escape_markdown
 from core.review import queue as rq
 from tests.app.helpers import button, click, open_page
 
@@ -182,3 +183,65 @@ def test_clinician_is_refused():
     at = page("dr.test", role="clinician")
     assert any("does not allow this page" in e.value for e in at.error)
     assert not at.title and not at.button and not at.markdown
+
+
+TREAT_NOTE = "Assessment: hypertension. *Plan*: start treatment."
+TREAT_RECORD = {"suggestions": [
+    {"condition_id": "hypertension", "condition": "Hypertension", "drug": "lisinopril", "line": "first",
+     "source": "ACC/AHA 2017 <b>guideline</b>", "withheld": False},
+    {"condition_id": "hypertension", "condition": "Hypertension", "drug": "amlodipine", "line": "first",
+     "source": "ACC/AHA 2017", "withheld": False},
+    {"condition_id": "hypertension", "condition": "Hypertension", "drug": "spironolactone", "withheld": True}]}
+
+
+def test_annotator_accepts_every_treatment_suggestion():
+    item_id = enqueue("treatments", TREAT_NOTE, TREAT_RECORD)
+    at = page("ann.a", task="treatments")
+    assert escape_markdown(TREAT_NOTE) in shown(at) and "\\*Plan\\*" in shown(at)  # the note is escaped
+    (editor,) = at.data_editor
+    rows = editor.value.to_dict("records")  # the withheld candidate is not suggested, so not judged
+    assert [(r["condition"], r["treatment"], r["source"], r["verdict"], r["reason"]) for r in rows] == [
+        ("Hypertension", "lisinopril", "ACC/AHA 2017 <b>guideline</b>", "accept", None),
+        ("Hypertension", "amlodipine", "ACC/AHA 2017", "accept", None)]
+    click(at, "Accept")
+    assert stored(item_id)[0][1:3] == ("accept", {"decisions": [
+        {"condition": "hypertension", "drug": "lisinopril", "verdict": "accept", "reason": None, "note": None},
+        {"condition": "hypertension", "drug": "amlodipine", "verdict": "accept", "reason": None, "note": None}]})
+    assert "Nothing left for you" in at.info[0].value
+
+
+def test_rejecting_a_treatment_needs_a_reason(monkeypatch):
+    item_id = enqueue("treatments", TREAT_NOTE, TREAT_RECORD)
+    at = page("ann.a", task="treatments")
+    real = st.data_editor
+    edits = {"table": None}
+
+    def edited(data, *args, **kwargs):  # AppTest cannot type into a data editor (see above)
+        real(data, *args, **kwargs)
+        return edits["table"] if edits["table"] is not None else data
+
+    monkeypatch.setattr(st, "data_editor", edited)
+    base = at.data_editor[0].value
+    edits["table"] = base.assign(verdict=["accept", "reject"], reason=[None, None], note=[None, "<i>ankle</i> edema"])
+    click(at, "Submit correction")
+    (error,) = [e.value for e in at.error]
+    assert "row 2\\: a rejection needs a reason" in error and "row 1" not in error and stored(item_id) == []
+    edits["table"] = base.assign(verdict=["accept", "reject"], reason=["allergy", "other"],
+                                 note=[None, "<i>ankle</i> edema"])
+    click(at, "Submit correction")
+    assert at.success[0].value.startswith("Saved (annotation #")
+    assert stored(item_id)[0][1:3] == ("correct", {"decisions": [
+        {"condition": "hypertension", "drug": "lisinopril", "verdict": "accept", "reason": None, "note": None},
+        {"condition": "hypertension", "drug": "amlodipine", "verdict": "reject", "reason": "other",
+         "note": "<i>ankle</i> edema"}]})
+
+
+def test_a_treatments_item_without_suggestions_can_be_accepted_skipped_or_marked():
+    first = enqueue("treatments", "No condition here.", {"suggestions": []})
+    second = enqueue("treatments", "Lunch order: two pizzas.", {"suggestions": []})
+    at = page("ann.a", task="treatments")
+    assert not at.data_editor and button(at, "Submit correction").disabled
+    click(at, "Accept")
+    assert stored(first)[0][1:3] == ("accept", {"decisions": []})
+    click(at, "Not a clinical note")
+    assert stored(second)[0][1:3] == ("not_clinical", None)
