@@ -163,7 +163,8 @@ def _details(v: ModelVersion) -> None:
     else:
         st.caption("No evaluation recorded for this version (`notelens evaluate` records one).")
     sources = [("training validation", v.metrics.get("validation") or {})]
-    sources += [(f"{e.data} ({e.date})", e.metrics) for e in v.evaluations]
+    latest = {(e.data, e.sha256): e for e in v.evaluations}  # each check records again: chart the latest of a set
+    sources += [(f"{e.data} ({e.date})", e.metrics) for e in latest.values()]
     for name, m in sources:
         if isinstance(m.get("confusion"), dict) and m["confusion"].get("matrix"):
             conf = m["confusion"]

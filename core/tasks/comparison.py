@@ -14,8 +14,9 @@ with the outcome of every item, keyed by :func:`item_id` (the first 16 hex digit
 notes turned from wrong to right and back, and link a locked one to its review item.
 
 The decision (:func:`compare_hook`, for :func:`core.registry.promote`) is the locked split's headline figure:
-macro-F1 for triage, strict F1 for the span tasks. With no locked item yet, and for treatments (no review queue,
-so no gold), it is the synthetic held-out set's (NDCG@3 for treatments), and the report says so.
+macro-F1 for triage, strict F1 for the span tasks, NDCG@3 for treatments (its gold: the rankings the reviewers'
+decisions make). With no locked item yet (or for a task without a review queue) it is the synthetic held-out set's,
+and the report says so.
 """
 
 from __future__ import annotations
@@ -227,7 +228,7 @@ def unregister_eval_file(task: Task, path: Path | str, *, models_dir: Path | Non
 def _locked_set(task: Task) -> EvalSet | None:
     """The locked split of the task's gold (None for a task without a review queue)."""
     from core.db.engine import init_db
-    from core.review.data import gold, locked, to_example
+    from core.review.data import gold, locked, to_examples
 
     if task.name not in REVIEW_TASKS:
         return None
@@ -235,9 +236,10 @@ def _locked_set(task: Task) -> EvalSet | None:
     examples, ids, review = [], [], {}
     for g in gold(task.name):
         if g.note_text and g.answer is not None and locked(g.note_hash):
-            examples.append(to_example(task.name, g.note_text, g.answer))
-            ids.append(item_id(g.note_text))
-            review[ids[-1]] = g.item_id
+            made = to_examples(task.name, g.note_text, g.answer)  # treatments: one ranking per condition judged
+            examples.extend(made)
+            ids.extend([item_id(g.note_text)] * len(made))
+            review[item_id(g.note_text)] = g.item_id
     return EvalSet(LOCKED, LOCKED, examples, ids, _ids_hash(ids), review_items=review)
 
 

@@ -176,3 +176,31 @@ def test_item_outcomes_and_what_turned_on_a_hand_built_case():
     scored = cmp.score(get_task("drugs"), Tagger(), docs, doc_ids)
     assert scored.items == {doc_ids[0]: [1, 1, 0, 0], doc_ids[1]: [0, 0, 2, 1]}  # right; 2 false, 1 missed
     assert scored.metrics["strict"]["f1"] == pytest.approx(2 * (1 / 3) * 0.5 / (1 / 3 + 0.5), abs=1e-4)
+
+
+def test_treatments_without_locked_gold_decide_on_the_synthetic_ranking_and_say_so(tmp_path, monkeypatch,
+                                                                                    auth_db_url):
+    """The treatment ranker: NDCG@3, on the synthetic held-out notes while no locked gold exists (loading and scoring
+    stubbed: the decision is what is tested here)."""
+    from core.modeling import ArtifactInfo
+
+    init_db()
+    treatments = get_task("treatments")
+    paths = []
+    for version in ("r1", "r2"):
+        path = tmp_path / "ranker" / version
+        path.mkdir(parents=True)
+        info = ArtifactInfo(task="ranker", version=version, labels=["score"], base_model="tiny", created="2026",
+                            seed=3, data_hash="ab" * 32, training={"seed": 3, "val_notes": 4})
+        (path / "metadata.json").write_text(info.to_json(), encoding="utf-8")
+        paths.append(path)
+    monkeypatch.setattr(cmp, "_load", lambda task, path: path.name)
+    ndcg = {"r1": 0.6, "r2": 0.7}
+    monkeypatch.setattr(cmp, "score", lambda task, model, examples, ids: cmp.Scored(
+        {"ndcg@3": ndcg[model], "top1_agreement": 0.5, "n": len(examples)}, {}))
+    report = cmp.compare_versions(treatments, paths[0], paths[1], models_dir=tmp_path, record=False)
+    assert [s.kind for s in report.sets] == [cmp.SYNTHETIC] and report.sets[0].n == 4
+    assert report.metric == "synthetic held-out NDCG@3 (n=4)" and report.worse
+    assert (report.candidate_score, report.serving_score) == (0.6, 0.7)
+    assert report.notes == ["the locked gold split holds no item yet: the decision uses the synthetic held-out notes"]
+    assert report.sets[0].difference == {"ndcg@3": -0.1, "top1_agreement": 0.0}
