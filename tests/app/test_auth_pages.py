@@ -129,7 +129,7 @@ def test_showing_note_texts_is_audited():
     assert event.details["rows"] >= 1 and "A kept note." not in str(event.details)
 
 
-ADMIN_PAGE_TITLES = {"feedback": "Feedback review", "users": "Users", "audit": "Audit trail"}
+ADMIN_PAGE_TITLES = {"feedback": "Feedback review", "users": "Users", "audit": "Audit trail", "exports": "Exports"}
 
 
 @pytest.mark.parametrize("role", ROLES)
