@@ -210,3 +210,32 @@ def test_a_worse_candidate_is_refused_then_promoted_with_an_override_reason(mode
                                    "override": "the new label convention"}
     assert entry["reason"] == "retrained on the gold" and entry["actor"] == "root"
     assert not [b for b in at.button if b.key == "models_override_promote"]
+
+
+def test_the_check_runs_on_real_tiny_models_and_records_both(auth_db_url, tmp_path, monkeypatch):
+    """No canned scores: two tiny triage models scored through the page's button (synthetic held-out notes; no gold
+    yet, which the page says), each measurement recorded beside both versions without note text."""
+    from core.modeling import EVALUATIONS_FILE, evaluations
+    from tests.conftest import tiny_records
+
+    root = tmp_path / "models"
+    monkeypatch.setenv("NOTELENS_MODELS_DIR", str(root))
+    get_settings.cache_clear()
+    recs = tiny_records(12)
+    cfg = TRIAGE.config(epochs=1, max_length=64, infer_max_length=64, batch_size=8, seed=3, tiny=True, val_notes=4,
+                        labels=("cardiology_pulmonology", "orthopedics"))
+    serving = TRIAGE.train(recs[:8], recs[8:], cfg, source="tests", progress=False).path
+    candidate = TRIAGE.train(recs[2:10], recs[10:], cfg, source="tests 2", make_current=False, progress=False).path
+    at = page("root", "admin")
+    at.selectbox(key="models_version").select(candidate.name)
+    at.run()
+    click(at, "models_check_run")
+    rows = at.dataframe[-1].value
+    assert set(rows["evaluation set"]) == {"synthetic held-out (seed 3)"} and set(rows["n"]) == {4}
+    assert "the locked gold split holds no item yet" in " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Decision on the synthetic held" in " ".join(str(e.value) for e in [*at.info, *at.warning]).replace("\\", "")
+    (c,), (s,) = evaluations(candidate), evaluations(serving)
+    assert c["sha256"] == s["sha256"] and c["compared_with"] == serving.name and len(c["items"]) == 4
+    assert "troponin" not in (candidate / EVALUATIONS_FILE).read_text()
+    monkeypatch.delenv("NOTELENS_MODELS_DIR")
+    get_settings.cache_clear()
