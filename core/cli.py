@@ -690,7 +690,8 @@ def models_promote(
         _db()
         done = cmp.promote_checked(_task_named(task), version, actor=actor or _default_actor(), reason=reason,
                                    override_reason=override, log=_err)
-        _err("\n".join(done.report.lines() if done.report else []))
+        if done.report:  # none when nothing served yet, or the version already serves
+            _err("\n".join(done.report.lines()))
         _err(str(done.refused) if done.refused else done.switch.message if done.switch else "")
         _emit(done.to_dict())
         if done.refused:
