@@ -101,10 +101,12 @@ def _names() -> dict[str, Any]:
     letter = r"(?<![\p{L}\d])"
     return {
         "stop": stop, "particles": set(r.name_particles), "firsts": firsts - set(r.not_names), "lasts": lasts,
-        "title": regex.compile(letter + rf"(?:{_alt(r.titles + tuple(t.upper() for t in r.titles))})\.?[ \t]+"),
+        "title": regex.compile(letter + rf"(?:(?:{_alt(r.titles)})\.?|(?:{_alt(t.upper() for t in r.titles)})\.)"
+                               r"[ \t]+"),
         "cue": regex.compile(letter + rf"(?:{_alt(r.name_cues)})(?![\p{{L}}])[ \t]*[:\-]?", regex.IGNORECASE),
         "label": regex.compile(letter + rf"(?:{_alt(r.name_labels)})(?![\p{{L}}])[ \t]*[:\-]?", regex.IGNORECASE),
-        "after": regex.compile(rf",?[ \t]*(?:(?:{_alt(r.credentials)})(?![\p{{L}}])|{'|'.join(r.name_followers)})"),
+        "after": regex.compile(rf"(?<![\p{{L}}]),?[ \t]*(?:(?:{_alt(r.credentials)})(?![\p{{L}}])|"
+                               rf"{'|'.join(r.name_followers)})"),
     }
 
 
@@ -187,8 +189,8 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
         add(_run(text, m.end(), caps=True), 0.85)
     for m in n["cue"].finditer(text):
         add(_run(text, _BLANK.match(text, m.end()).end(), caps=False), 0.7)
-    for m in n["label"].finditer(text):
-        run = _run(text, _BLANK.match(text, m.end()).end(), caps=True, comma=True)
+    for m in n["label"].finditer(text):   # a name in capitals only after "Label:" ("PATIENT: OKAFOR, ADA")
+        run = _run(text, _BLANK.match(text, m.end()).end(), caps=m.group().endswith(":"), comma=True)
         if run and (len(run[2]) > 1 or run[2][0].title() in n["firsts"] or run[2][0].title() in n["lasts"]):
             add(run, 0.7)
     for m in n["after"].finditer(text):
