@@ -23,6 +23,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,6 @@ class DeidRules(Row):
         return v
 
 
-@cache
 def rules() -> DeidRules:
     return load_cached(DATA, DeidRules)
 
@@ -83,13 +83,9 @@ def _alt(words: Iterable[str]) -> str:
 @cache
 def name_lexicon() -> tuple[frozenset[str], frozenset[str]]:
     """The first and last names the name finder knows: Faker's lists for the YAML's ``name_lexicon_locales``."""
-    firsts: set[str] = set()
-    lasts: set[str] = set()
-    for loc in rules().name_lexicon_locales:
-        provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
-        firsts |= set(getattr(provider, "first_names", ()))
-        lasts |= set(getattr(provider, "last_names", ()))
-    return frozenset(firsts), frozenset(lasts)
+    people = [importlib.import_module(f"faker.providers.person.{loc}").Provider for loc in rules().name_lexicon_locales]
+    return (frozenset[str]().union(*(getattr(p, "first_names", ()) for p in people)),
+            frozenset[str]().union(*(getattr(p, "last_names", ()) for p in people)))
 
 
 @cache
@@ -281,9 +277,12 @@ def _build() -> tuple[Any, Any]:
         against). Loads no model, so it never downloads one."""
 
         def load(self) -> None:
-            nlp = spacy.blank("en")
-            nlp.add_pipe("notelens_lower_lemma")
-            self.nlp = {"en": nlp}
+            self.nlp = {"en": spacy.blank("en")}
+
+        def _doc_to_nlp_artifact(self, doc: Any, language: str) -> Any:
+            for token in doc:
+                token.lemma_ = token.lower_
+            return super()._doc_to_nlp_artifact(doc, language)
 
     class NameRecognizer(EntityRecognizer):
         """The project's name finder (:func:`find_names`) as a Presidio recognizer."""
@@ -310,14 +309,6 @@ def _engines() -> tuple[Any, Any]:
     global _ENGINES
     with _LOCK:
         if _ENGINES is None:
-            import spacy
-
-            if "notelens_lower_lemma" not in spacy.registry.factories:
-                @spacy.Language.component("notelens_lower_lemma")
-                def _lower_lemma(doc: Any) -> Any:
-                    for token in doc:
-                        token.lemma_ = token.lower_
-                    return doc
             _ENGINES = _build()
         return _ENGINES
 
@@ -343,10 +334,6 @@ class Deidentified:
     spans: tuple[Any, ...]
     replaced: tuple[Replacement, ...]
     kept: tuple[tuple[int, int, str], ...] = ()
-
-
-def _field(span: Any, name: str) -> Any:
-    return span[name] if isinstance(span, dict) else getattr(span, name)
 
 
 def _moved(span: Any, start: int, end: int) -> Any:
@@ -381,7 +368,7 @@ def deidentify(text: str, spans: Iterable[Any] = ()) -> Deidentified:
     from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
     spans = tuple(spans)
-    edges = [(_field(s, "start"), _field(s, "end")) for s in spans]
+    edges = [(s["start"], s["end"]) if isinstance(s, dict) else (s.start, s.end) for s in spans]
     todo, kept = [], []
     for a, b, ent, score in _identifiers(text) if text.strip() else []:
         (kept if any(a < e and s < b for s, e in edges) else todo).append((a, b, ent, score))
@@ -394,9 +381,7 @@ def deidentify(text: str, spans: Iterable[Any] = ()) -> Deidentified:
     placed = sorted((i.start, i.end, i.entity_type) for i in out.items)
     replaced = tuple(Replacement(a, b, ns, ne, ent) for (a, b, ent, _), (ns, ne, _) in zip(todo, placed, strict=True))
     ends = [r.end for r in replaced]
-    shift = [0]
-    for r in replaced:
-        shift.append(shift[-1] + (r.new_end - r.new_start) - (r.end - r.start))
+    shift = [0, *accumulate((r.new_end - r.new_start) - (r.end - r.start) for r in replaced)]
 
     def move(pos: int) -> int:
         return pos + shift[bisect_right(ends, pos)]
