@@ -543,7 +543,7 @@ def _task_named(name: str) -> Task:
 
 @app.command("agreement")
 def agreement_command(
-    task: Annotated[str, typer.Argument(help="triage, drugs or conditions.")],
+    task: Annotated[str, typer.Argument(help="triage, drugs, conditions or treatments.")],
 ) -> None:
     """Agreement between annotators on the review queue's doubly annotated items: Cohen's kappa (triage), strict and
     overlapping span F1 by label, status and attribute agreement (span tasks), per annotator pair and pooled. Last
@@ -563,9 +563,9 @@ def agreement_command(
 
 @app.command("export")
 def export_command(
-    task: Annotated[str, typer.Argument(help="triage, drugs or conditions.")],
+    task: Annotated[str, typer.Argument(help="triage, drugs, conditions or treatments.")],
     fmt: Annotated[str, typer.Option("--format", help="triage: csv; drugs, conditions: jsonl, iob, spacy; "
-                                     "drugs also fhir.")],
+                                     "drugs also fhir; treatments: jsonl.")],
     out: Annotated[Path, typer.Option("--out", help="File to write (a spaCy DocBin ends in .spacy).")],
     include_single: Annotated[bool, typer.Option("--include-single", help="Also the items one annotator answered "
                                                  "alone (default: agreed or adjudicated gold only).")] = False,
@@ -585,7 +585,7 @@ def export_command(
     def run() -> None:
         name = _task_named(task).name
         _db()
-        found = examples(name, include_single=include_single)
+        found = examples(name, include_single=include_single, for_export=True)
         try:
             path = export_docs(name, found.examples, fmt, out, deidentify=deid)
         except KeyError as err:  # an unknown format
@@ -606,7 +606,7 @@ app.add_typer(review_app, name="review")
 
 @review_app.command("load")
 def review_load_command(
-    task: Annotated[str, typer.Argument(help="triage, drugs or conditions.")],
+    task: Annotated[str, typer.Argument(help="triage, drugs, conditions or treatments.")],
     file: Annotated[Path, typer.Argument(help=".txt (one note), .csv (a text column) or .jsonl ({\"text\"}).")],
     prefill: Annotated[bool, typer.Option(help="Pre-fill each item with the current model's output.")] = True,
     actor: ActorOpt = None,

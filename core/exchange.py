@@ -16,6 +16,9 @@ Formats per task (:data:`FORMATS`; :func:`export_docs` is what the CLI calls):
   - ``fhir`` (drugs only, one way: no task reads it back): NDJSON, one FHIR R4 ``Bundle`` of
     ``MedicationStatement`` per document (:mod:`core.drugs.fhir`), attributes linked to their drug by ``group``.
 
+* ``treatments``: ``jsonl``, judged notes ``{"text", "condition", "accept", "reject", "reviewed"}`` (what
+  ``train treatments --data`` reads).
+
 What a format cannot hold is refused with an error naming the document and span, never dropped or moved: in IOB
 and DocBin, overlapping spans and spans that begin or end on whitespace; in IOB, labels with whitespace and
 documents with no word; in the CSV, empty notes and labels with surrounding whitespace (the reader skips or
@@ -37,7 +40,7 @@ from core.ner.data import DOCBIN_SPANS_KEY, IOB_TEXT_PREFIX, AnnotatedDoc, jsonl
 PathLike = str | os.PathLike[str]
 
 __all__ = ["FORMATS", "ExportError", "drug_result", "export_docs", "segments", "write_docbin", "write_drug_fhir",
-           "write_iob", "write_spans_jsonl", "write_triage_csv"]
+           "write_iob", "write_judged_jsonl", "write_spans_jsonl", "write_triage_csv"]
 
 
 class ExportError(ValueError):
@@ -236,11 +239,26 @@ def write_drug_fhir(docs: Iterable[AnnotatedDoc], path: PathLike, *, subject: st
 
 # -- what the CLI calls -------------------------------------------------------------------------------------
 Writer = Callable[[Any, PathLike], Path]
+def write_judged_jsonl(rows: Iterable[dict[str, Any]], path: PathLike) -> Path:
+    """Treatments: one judged note per line (:func:`core.review.data.judged_rows`), what ``train treatments
+    --data`` reads (:func:`core.treatments.train.read_judged`)."""
+    import json
+
+    p = _open(path)
+    with p.open("w", encoding="utf-8", newline="\n") as fh:
+        for k, row in enumerate(rows):
+            if not isinstance(row.get("text"), str) or not row["text"].strip() or not row.get("condition"):
+                raise ExportError(f"judged note {k + 1}: needs a non-empty text and a condition")
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return p
+
+
 _SPAN_FORMATS: dict[str, Writer] = {"jsonl": write_spans_jsonl, "iob": write_iob, "spacy": write_docbin}
 #: task name -> format name -> writer(docs or records, path).
 FORMATS: dict[str, dict[str, Writer]] = {"triage": {"csv": write_triage_csv},
                                          "drugs": {**_SPAN_FORMATS, "fhir": write_drug_fhir},
-                                         "conditions": dict(_SPAN_FORMATS)}
+                                         "conditions": dict(_SPAN_FORMATS),
+                                         "treatments": {"jsonl": write_judged_jsonl}}
 #: Suffixes the readers need to recognise a format (``load_annotated`` picks DocBin by ``.spacy``, JSONL by
 #: ``.jsonl``/``.json`` or a first ``{``).
 _SUFFIX_RULES: dict[str, tuple[Sequence[str], bool]] = {"spacy": ((".spacy",), True),
@@ -252,8 +270,9 @@ def export_docs(task_name: str, docs_or_records: Iterable[Any], fmt: str, path: 
     """Write a task's examples in one of its :data:`FORMATS`, to a file ``train/evaluate TASK --data`` reads.
 
     Args:
-        task_name: ``triage``, ``drugs`` or ``conditions``.
-        docs_or_records: ``(text, label)`` records for triage, :class:`AnnotatedDoc` for span tasks.
+        task_name: ``triage``, ``drugs``, ``conditions`` or ``treatments``.
+        docs_or_records: ``(text, label)`` records for triage, :class:`AnnotatedDoc` for span tasks, judged-note
+            rows for treatments (:func:`core.review.data.judged_rows`).
         fmt: A format name of the task (``csv``; ``jsonl``, ``iob``, ``spacy``; ``fhir`` for drugs).
         path: The output file; a DocBin's must end in ``.spacy`` and an IOB file's must not end in ``.json``,
             ``.jsonl`` or ``.spacy`` (the readers tell formats by suffix).
@@ -283,6 +302,10 @@ def export_docs(task_name: str, docs_or_records: Iterable[Any], fmt: str, path: 
     if deidentify:
         from core import deid  # Presidio's imports take seconds: only when asked
 
-        examples = ([(deid.deidentify(text).text, label) for text, label in examples] if task_name == "triage"
-                    else [deid.deidentify_doc(d) for d in examples])
+        if task_name == "triage":
+            examples = [(deid.deidentify(text).text, label) for text, label in examples]
+        elif task_name == "treatments":
+            examples = [{**row, "text": deid.deidentify(row["text"]).text} for row in examples]
+        else:
+            examples = [deid.deidentify_doc(d) for d in examples]
     return formats[fmt](examples, path)

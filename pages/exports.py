@@ -51,7 +51,7 @@ if st.button("Prepare export", icon=":material/description:", key="exports_prepa
              help="Writes an export event (you, the task, format, count, de-identified or not), then offers the file."):
     from core.review.data import examples
 
-    found = examples(task_name, include_single=include_single)
+    found = examples(task_name, include_single=include_single, for_export=True)
     suffix, _ = FILES[fmt]
     file_name = f"notelens-{task_name}-gold{'-deid' if deid else ''}{suffix}"
     try:

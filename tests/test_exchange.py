@@ -185,12 +185,14 @@ def test_triage_csv_refuses_rows_the_reader_would_skip_or_change(tmp_path: Path)
 
 
 def test_export_docs_checks_task_format_and_suffix(tmp_path: Path) -> None:
-    assert set(FORMATS) == {"triage", "drugs", "conditions"}
+    assert set(FORMATS) == {"triage", "drugs", "conditions", "treatments"}
     assert set(FORMATS["drugs"]) == {"jsonl", "iob", "spacy", "fhir"}
     assert set(FORMATS["conditions"]) == set(SPAN_FORMATS)
     with pytest.raises(KeyError, match="choose one of jsonl, iob, spacy"):
         export_docs("drugs", [ANCHOR], "conll", tmp_path / "x")
     with pytest.raises(KeyError, match="tasks with exports"):
+        export_docs("summaries", [], "csv", tmp_path / "x.csv")
+    with pytest.raises(KeyError, match="choose one of jsonl"):
         export_docs("treatments", [], "csv", tmp_path / "x.csv")
     with pytest.raises(ExportError, match=r"must end in \.spacy"):
         export_docs("drugs", [ANCHOR], "spacy", tmp_path / "x.bin")

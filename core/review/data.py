@@ -93,6 +93,26 @@ def to_example(task: str, text: str, answer: Any) -> Any:
     return AnnotatedDoc(text, tuple(spans))
 
 
+def judged_rows(text: str, answer: Any) -> list[dict[str, Any]]:
+    """A treatments gold answer as the judged-note lines ``train treatments --data`` reads, one per condition the
+    knowledge base has: ``{"text", "condition", "accept": [], "reject": [drugs], "reviewed": [{drug, verdict,
+    reason}]}``. ``accept`` stays empty because a review's accept means "not wrong" (see :func:`to_example`): read
+    back, the line makes the very training note the gold makes. ``reviewed`` keeps every verdict and reason for
+    other tools; the reader ignores it."""
+    from core.knowledge.kb import load_kb
+
+    ann = Annotation.from_answer(0, "gold", "treatments", answer)
+    known = {c.id for c in load_kb().conditions}
+    rows = []
+    for c in dict.fromkeys(d.condition for d in ann.decisions):
+        if c in known:
+            mine = [d for d in ann.decisions if d.condition == c]
+            rows.append({"text": text, "condition": c, "accept": [],
+                         "reject": [d.drug for d in mine if d.verdict == "reject"],
+                         "reviewed": [{"drug": d.drug, "verdict": d.verdict, "reason": d.reason} for d in mine]})
+    return rows
+
+
 def to_examples(task: str, text: str, answer: Any) -> list[Any]:
     """:func:`to_example` as a list: the one example of triage or a span task, every training note of treatments."""
     from core.review.agreement import DECISION_TASKS
@@ -120,10 +140,13 @@ def locked(note_hash: str, share: float | None = None) -> bool:
     return doubled(note_hash[16:24], get_settings().review_locked_share if share is None else share)
 
 
-def examples(task: str, *, include_single: bool = False, split: str = "all", engine: Engine | None = None) -> Examples:
+def examples(task: str, *, include_single: bool = False, split: str = "all", for_export: bool = False,
+             engine: Engine | None = None) -> Examples:
     """The task's gold as training examples: agreed and adjudicated answers, plus one annotator's answers with
     ``include_single``; ``split`` ``train`` leaves out the locked evaluation split (:func:`locked`), ``locked`` keeps
-    only it. Items whose note text is gone (purged) cannot be used and are counted."""
+    only it. Items whose note text is gone (purged) cannot be used and are counted. ``for_export``: treatments'
+    gold as :func:`judged_rows` (what :mod:`core.exchange` writes) instead of ranker training notes; the other
+    tasks' examples are their export records already."""
     if split not in ("all", "train", "locked"):
         raise ValueError(f"split is all, train or locked, not {split!r}")
     kept, no_text, single = [], 0, 0
@@ -135,7 +158,8 @@ def examples(task: str, *, include_single: bool = False, split: str = "all", eng
         elif g.note_text is None:
             no_text += 1
         elif g.answer is not None:
-            kept.extend(to_examples(task, g.note_text, g.answer))
+            kept.extend(judged_rows(g.note_text, g.answer) if for_export and task == "treatments"
+                        else to_examples(task, g.note_text, g.answer))
     return Examples(kept, no_text, single)
 
 

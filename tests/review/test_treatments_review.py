@@ -256,3 +256,30 @@ class _Result:
         from types import SimpleNamespace
 
         self.suggestions = [SimpleNamespace(condition_id=c, drug=d, drugbank_id=None) for c, d in PAIRS]
+
+
+def test_treatments_gold_exports_as_judged_notes_that_train_reads_back(auth_db_url, tmp_path):
+    """`export treatments --format jsonl` writes what `train treatments --data` reads: the same training notes the
+    gold makes, every verdict and reason kept beside them."""
+    from core.tasks import get_task
+
+    init_db(auth_db_url)
+    text = "Assessment: hypertension and type 2 diabetes. 70-year-old man.\tMère: 患者 🙂"
+    answer = {"decisions": [decision("hypertension", "lisinopril", "reject", "allergy"),
+                            decision("hypertension", "amlodipine"), decision("type_2_diabetes", "metformin")]}
+    item = q.enqueue("treatments", note_hash=hashlib.sha256(text.encode()).hexdigest(), note_text=text,
+                     source="batch", actor="admin", overlap_share=0.0)
+    assert q.next_item("treatments", "ann.a").id == item
+    q.submit(item, "ann.a", "correct", answer)
+    res = CliRunner().invoke(app, ["export", "treatments", "--format", "jsonl", "--out", str(tmp_path / "t.jsonl"),
+                                   "--include-single", "--no-deid"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout.strip().splitlines()[-1])["examples"] == 2  # one line per condition
+    lines = [json.loads(ln) for ln in (tmp_path / "t.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["condition"], r["reject"]) for r in lines] == [("hypertension", ["lisinopril"]),
+                                                              ("type_2_diabetes", [])]
+    assert lines[0]["reviewed"][0] == {"drug": "lisinopril", "verdict": "reject", "reason": "allergy"}
+    back = get_task("treatments").read_data(tmp_path / "t.jsonl")
+    made = data.to_examples("treatments", text, answer)
+    assert [(n.text, n.condition.id, n.tags, n.relevance) for n in back] == [
+        (n.text, n.condition.id, n.tags, n.relevance) for n in made]
