@@ -47,8 +47,10 @@ def bf16_enabled(device: torch.device | str) -> bool:
 def autocast(device: torch.device | str) -> contextlib.AbstractContextManager:
     """bfloat16 autocast on ``device`` when :func:`bf16_enabled`, else a no-op.
 
-    On CPUs with native bf16 (AVX512-BF16) this halves training and attribution time; weights and
-    optimizer state stay float32.
+    On a CUDA GPU with bf16 (Ampere and later: A100, H100, H200) this is the GPU's fast path for training and
+    inference. On a CPU it is on only where the CPU runs bf16 natively (AVX512-BF16/AMX; there it halves training
+    and attribution time): elsewhere a CPU emulates bf16 more slowly than it runs float32, so CPU training stays
+    float32, as the shipped models were trained. Weights, optimizer state and the losses stay float32 everywhere.
     """
     dev = torch.device(device)
     if bf16_enabled(dev):
@@ -228,7 +230,8 @@ def evaluations(path: Path) -> list[dict[str, Any]]:
 
 def train_steps(model: Any, batches: Callable[[], Iterable[Any]], loss_fn: Callable[[Any], torch.Tensor], *,
                 total: int, lr: float, head_lr: float, weight_decay: float, warmup: float,
-                max_seconds: float | None = None, desc: str = "training", progress: bool = True) -> dict[str, Any]:
+                max_seconds: float | None = None, desc: str = "training", progress: bool = True,
+                device: torch.device | None = None) -> dict[str, Any]:
     """Fine-tune ``model`` for ``total`` optimizer steps (the loop every NoteLens model trains with).
 
     AdamW with its own learning rate for the ``classifier`` head, linear warm-up over ``warmup`` of the
@@ -239,7 +242,14 @@ def train_steps(model: Any, batches: Callable[[], Iterable[Any]], loss_fn: Calla
         model: The model; its trainable parameters are optimized in place and it is left in eval mode.
         batches: Called once per epoch; yields the batches handed to ``loss_fn``.
         loss_fn: Batch -> scalar loss (runs the forward pass, e.g. under :func:`autocast`).
+        device: Where to train (:func:`core.device.training_device`); the model is moved there before the
+            optimizer is built. None: wherever the model is.
+
+    The losses stay on the device and are read back only for the progress bar (every 10 steps) and the
+    statistics, so a GPU is not made to wait for the host after every step.
     """
+    if device is not None:
+        model.to(device)
     head = [p for n, p in model.named_parameters() if n.startswith("classifier") and p.requires_grad]
     body = [p for n, p in model.named_parameters() if not n.startswith("classifier") and p.requires_grad]
     opt = torch.optim.AdamW([{"params": body, "lr": lr}, {"params": head, "lr": head_lr}], weight_decay=weight_decay)
@@ -258,10 +268,11 @@ def train_steps(model: Any, batches: Callable[[], Iterable[Any]], loss_fn: Calla
             opt.step()
             sched.step()
             opt.zero_grad(set_to_none=True)
-            losses.append(float(loss.detach()))
+            losses.append(loss.detach().float())
             step += 1
             bar.update(1)
-            bar.set_postfix(loss=f"{sum(losses[-20:]) / len(losses[-20:]):.3f}")
+            if progress and step % 10 == 0:
+                bar.set_postfix(loss=f"{float(torch.stack(losses[-20:]).mean()):.3f}")
             if max_seconds and time.perf_counter() - started > max_seconds:
                 stopped = True
             if step >= total or stopped:
@@ -269,8 +280,9 @@ def train_steps(model: Any, batches: Callable[[], Iterable[Any]], loss_fn: Calla
     bar.close()
     model.eval()
     device = next(model.parameters()).device
+    final = float(torch.stack(losses[-20:]).mean()) if losses else None
     return {"steps": step, "planned_steps": total, "seconds": round(time.perf_counter() - started, 1),
-            "final_loss": round(sum(losses[-20:]) / len(losses[-20:]), 4) if losses else None,
+            "final_loss": round(final, 4) if final is not None else None,
             "stopped_early": stopped, "bf16": bf16_enabled(device)}
 
 

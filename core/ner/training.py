@@ -18,6 +18,7 @@ import torch
 from transformers import AutoTokenizer, BertForTokenClassification, PreTrainedTokenizerBase
 
 from core.config import base_model_path
+from core.device import device_batch, device_stats, place, to_device, training_device
 from core.modeling import TrainConfig, autocast, setup_torch, tiny_bert_config, train_steps
 from core.spans import Span
 
@@ -46,6 +47,7 @@ class SpanTrainConfig(TrainConfig):
     stride: int = 32
     infer_stride: int = 64
     tokens_per_batch: int = 2048
+    gpu_tokens_per_batch: int = 4096  # on a CUDA device unless tokens_per_batch was set (core.device.device_batch)
     measure_heldout: bool = True      # recall on names never written in training (default models)
 
 
@@ -151,13 +153,17 @@ def new_model(tags: Sequence[str], init: Path | None = None,
 
 def fit(model: BertForTokenClassification, tokenizer: PreTrainedTokenizerBase, docs: Sequence[Doc],
         cfg: SpanTrainConfig, *, tags: Sequence[str], labels: Sequence[str] | None = None, desc: str = "training",
-        progress: bool = True) -> dict[str, Any]:
-    """Fine-tune ``model`` in place on ``docs``; returns training statistics."""
+        progress: bool = True, device: str | torch.device | None = None) -> dict[str, Any]:
+    """Fine-tune ``model`` in place on ``docs`` on ``device`` (default: the configured one, where the model is moved
+    first); returns training statistics, with the device. The model stays there, so the validation pipeline built
+    on it (default device: the same configured one) scores it there too."""
     setup_torch()
+    device = training_device(device)
+    place(model, device)
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
     examples = encode(tokenizer, docs, tags=tags, max_length=cfg.max_length, stride=cfg.stride, labels=labels)
-    device = next(model.parameters()).device
+    tokens_per_batch = device_batch(cfg, "tokens_per_batch", device)
     if cfg.freeze_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     pad = tokenizer.pad_token_id or 0
@@ -165,14 +171,15 @@ def fit(model: BertForTokenClassification, tokenizer: PreTrainedTokenizerBase, d
     def loss_fn(batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> torch.Tensor:
         ids, mask, labs = batch
         with autocast(device):
-            logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
-        return torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), labs.to(device).view(-1),
+            logits = model(input_ids=to_device(ids, device), attention_mask=to_device(mask, device)).logits.float()
+        return torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), to_device(labs, device).view(-1),
                                                  ignore_index=IGNORE)
 
-    stats = train_steps(model, lambda: batches(examples, cfg.tokens_per_batch, pad, rng), loss_fn,
-                        total=int(round(n_batches(examples, cfg.tokens_per_batch) * cfg.epochs)), lr=cfg.lr,
+    stats = train_steps(model, lambda: batches(examples, tokens_per_batch, pad, rng), loss_fn,
+                        total=int(round(n_batches(examples, tokens_per_batch) * cfg.epochs)), lr=cfg.lr,
                         head_lr=cfg.head_lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
-                        max_seconds=cfg.max_seconds, desc=desc, progress=progress)
-    return {**stats, "windows": len(examples), "tokens": int(sum(len(e.input_ids) for e in examples))}
+                        max_seconds=cfg.max_seconds, desc=desc, progress=progress, device=device)
+    return {**stats, **device_stats(device), "windows": len(examples),
+            "tokens": int(sum(len(e.input_ids) for e in examples)), "device_tokens_per_batch": tokens_per_batch}
 
 

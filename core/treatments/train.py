@@ -18,6 +18,7 @@ from typing import Any
 
 import torch
 
+from core.device import device_batch, device_stats, place, to_device, training_device
 from core.knowledge.kb import KnowledgeBase
 from core.modeling import TrainConfig, autocast, setup_torch, train_steps
 from core.synth.plans import PlanNote, below_first_line, relevance, target_distribution
@@ -33,6 +34,7 @@ class RankerTrainConfig(TrainConfig):
     n_notes: int = 1600
     val_notes: int = 200
     notes_per_batch: int = 16
+    gpu_notes_per_batch: int = 32     # on a CUDA device unless notes_per_batch was set (core.device.device_batch)
     max_length: int = 192
     infer_max_length: int = 512
     lr: float = 5e-5
@@ -51,47 +53,56 @@ def note_features(n: PlanNote, rng: random.Random | None = None, dropout: float 
             for t in n.condition.treatments]
 
 
-def _batches(notes: list[PlanNote], cfg: RankerTrainConfig, rng: random.Random) -> Iterator[list[PlanNote]]:
+def _batches(notes: list[PlanNote], per_batch: int, rng: random.Random) -> Iterator[list[PlanNote]]:
     order = list(range(len(notes)))
     rng.shuffle(order)
-    for lo in range(0, len(order), cfg.notes_per_batch):
-        yield [notes[i] for i in order[lo:lo + cfg.notes_per_batch]]
+    for lo in range(0, len(order), per_batch):
+        yield [notes[i] for i in order[lo:lo + per_batch]]
 
 
 def fit(
     pipe: RankerPipeline, notes: list[PlanNote], cfg: RankerTrainConfig, *, progress: bool = True
 ) -> dict[str, Any]:
-    """Fine-tune ``pipe.model`` in place."""
+    """Fine-tune ``pipe.model`` in place on the pipeline's device (the configured one unless the pipeline was built
+    for another), so the validation that scores ``pipe`` afterwards runs there too."""
     setup_torch()
+    device = training_device(pipe.device)
+    model = place(pipe.model, device)
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
-    model, device = pipe.model, pipe.device
+    per_batch = device_batch(cfg, "notes_per_batch", device)
     if cfg.freeze_embeddings:
         model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
 
+    def encode(texts: list[str], max_length: int) -> tuple[torch.Tensor, torch.Tensor]:
+        enc = pipe.tokenizer(texts, truncation=True, max_length=max_length, padding=True, return_tensors="pt")
+        return to_device(enc["input_ids"], device), to_device(enc["attention_mask"], device)
+
     def loss_fn(batch: list[PlanNote]) -> torch.Tensor:
-        ids, mask = pipe._encode([n.text for n in batch], cfg.max_length)
+        ids, mask = encode([n.text for n in batch], cfg.max_length)
         cands = [candidate_text(n.condition, t) for n in batch for t in n.condition.treatments]
-        feats = torch.tensor([row for n in batch for row in note_features(n, rng, cfg.tag_dropout)], device=device)
-        cids, cmask = pipe._encode(cands, 64)
+        feats = to_device(torch.tensor([row for n in batch for row in note_features(n, rng, cfg.tag_dropout)]), device)
+        cids, cmask = encode(cands, 64)
         with autocast(device):
             u = model.embed(ids, mask)
             v = model.embed(cids, cmask)
         sizes = [len(n.condition.treatments) for n in batch]
-        rows = torch.repeat_interleave(torch.arange(len(batch), device=device), torch.tensor(sizes, device=device))
+        rows = torch.repeat_interleave(torch.arange(len(batch), device=device), to_device(torch.tensor(sizes), device))
         s = model.score(u[rows], v, feats)
+        # the teachers' distributions of the whole batch in one copy (not one small transfer per note)
+        targets = to_device(torch.tensor([x for n in batch for x in target_distribution(n.relevance, cfg.temperature)]),
+                            device)
         loss = torch.zeros((), device=device)
-        for part, n in zip(torch.split(s, sizes), batch):
-            target = torch.tensor(target_distribution(n.relevance, cfg.temperature), device=device)
+        for part, target in zip(torch.split(s, sizes), torch.split(targets, sizes)):
             loss = loss - (target * torch.log_softmax(part, -1)).sum()
         return loss / len(batch)
 
-    total = int(round(math.ceil(len(notes) / cfg.notes_per_batch) * cfg.epochs))
-    stats = train_steps(model, lambda: _batches(notes, cfg, rng), loss_fn, total=total, lr=cfg.lr, head_lr=cfg.head_lr,
-                        weight_decay=cfg.weight_decay, warmup=cfg.warmup, max_seconds=cfg.max_seconds,
-                        desc="training ranker", progress=progress)
+    total = int(round(math.ceil(len(notes) / per_batch) * cfg.epochs))
+    stats = train_steps(model, lambda: _batches(notes, per_batch, rng), loss_fn, total=total, lr=cfg.lr,
+                        head_lr=cfg.head_lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
+                        max_seconds=cfg.max_seconds, desc="training ranker", progress=progress, device=device)
     pipe.clear_cache()
-    return stats
+    return {**stats, **device_stats(device), "device_notes_per_batch": per_batch}
 
 
 def _dcg(rels: Sequence[float], k: int) -> float:

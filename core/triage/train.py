@@ -22,6 +22,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from core.calibration import choose_threshold, expected_calibration_error, fit_temperature, softmax
 from core.config import base_model_path
+from core.device import device_batch, device_stats, place, to_device, training_device
 from core.labels import SERVICE_DESCRIPTIONS
 from core.metrics import classification_summary
 from core.modeling import TrainConfig, autocast, setup_torch, tiny_bert_config, train_steps
@@ -42,6 +43,7 @@ class TriageTrainConfig(TrainConfig):
     infer_max_length: int = 512  # inference window
     windows_per_note: int = 1    # windows sampled from each note per epoch
     batch_size: int = 16
+    gpu_batch_size: int = 32     # on a CUDA device unless batch_size was set (core.device.device_batch); 0: batch_size
     lr: float = 1e-4
     head_lr: float = 2e-3
     label_smoothing: float = 0.1
@@ -138,14 +140,18 @@ def init_head_from_descriptions(model: NoteClassifier, tokenizer: PreTrainedToke
 
 
 def fit(model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, records: Sequence[Record], labels: Sequence[str],
-        cfg: TriageTrainConfig, *, progress: bool = True, desc: str = "training") -> dict[str, Any]:
-    """Fine-tune ``model`` in place on ``records``; returns training statistics."""
+        cfg: TriageTrainConfig, *, progress: bool = True, desc: str = "training",
+        device: str | torch.device | None = None) -> dict[str, Any]:
+    """Fine-tune ``model`` in place on ``records`` on ``device`` (default: the configured one, where the model is
+    moved first); returns training statistics, with the device."""
     setup_torch()
+    device = training_device(device)
+    place(model, device)
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
     label_index = {l: i for i, l in enumerate(labels)}
     examples = training_windows(tokenizer, records, label_index, cfg.max_length, cfg.windows_per_note, rng)
-    device = next(model.parameters()).device
+    batch_size = device_batch(cfg, "batch_size", device)
     class_weight = None
     if cfg.balance_classes:
         w = balanced_class_weights([y for _, y in examples], len(labels))
@@ -161,16 +167,16 @@ def fit(model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, records: Sequ
     def loss_fn(batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> torch.Tensor:
         ids, mask, y = batch
         with autocast(device):
-            logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
-        return torch.nn.functional.cross_entropy(logits, y.to(device), weight=class_weight,
+            logits = model(input_ids=to_device(ids, device), attention_mask=to_device(mask, device)).logits.float()
+        return torch.nn.functional.cross_entropy(logits, to_device(y, device), weight=class_weight,
                                                  label_smoothing=cfg.label_smoothing)
 
     pad = tokenizer.pad_token_id or 0
-    stats = train_steps(model, lambda: _batches(examples, cfg.batch_size, pad, rng), loss_fn,
-                        total=int(round(math.ceil(len(examples) / cfg.batch_size) * cfg.epochs)), lr=cfg.lr,
+    stats = train_steps(model, lambda: _batches(examples, batch_size, pad, rng), loss_fn,
+                        total=int(round(math.ceil(len(examples) / batch_size) * cfg.epochs)), lr=cfg.lr,
                         head_lr=cfg.head_lr, weight_decay=cfg.weight_decay, warmup=cfg.warmup,
-                        max_seconds=cfg.max_seconds, desc=desc, progress=progress)
-    return {**stats, "windows": len(examples)}
+                        max_seconds=cfg.max_seconds, desc=desc, progress=progress, device=device)
+    return {**stats, **device_stats(device), "windows": len(examples), "device_batch_size": batch_size}
 
 
 def calibrate(logits: np.ndarray, labels: np.ndarray, target_accuracy: float) -> dict[str, Any]:
@@ -224,9 +230,12 @@ def train_pipeline(train: Sequence[Record], val: Sequence[Record], labels: Seque
     model, tokenizer = _new_model(labels, init, cfg.tiny)
     if init is None and not cfg.tiny:
         init_head_from_descriptions(model, tokenizer, labels)
-    stats = fit(model, tokenizer, train, labels, cfg, progress=progress)
-    log(f"trained {stats['steps']} steps on {stats['windows']} windows in {stats['seconds']} s")
-    pipe = TriagePipeline(model, tokenizer, labels, max_length=cfg.infer_max_length, detect_flags=False)
+    device = training_device()
+    stats = fit(model, tokenizer, train, labels, cfg, progress=progress, device=device)
+    log(f"trained {stats['steps']} steps on {stats['windows']} windows in {stats['seconds']} s on {stats['device']}")
+    # Calibration and validation run where the model trained (the pipeline keeps it there).
+    pipe = TriagePipeline(model, tokenizer, labels, max_length=cfg.infer_max_length, detect_flags=False,
+                          device=device)
     # One pass over the held-out notes and short snippets of them (harder, more ambiguous inputs)
     # serves both calibration and the validation metrics.
     cal_set = list(val) + snippet_records(val, random.Random(cfg.seed + 1))
