@@ -1,7 +1,7 @@
 # NoteLens: two commands on a fresh machine.
 #   make run   create .venv, install, train the default models if missing, create the first admin if no user
 #              exists (prints its one-time password), serve http://localhost:8501
-#   make test  install the dev requirements (and Debian's chromium), run the whole test suite
+#   make test  install the dev requirements (and Debian's chromium and postgresql), run the whole test suite
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg import db_engine, pg_server, pg_url  # noqa: F401 - fixtures for every folder (PostgreSQL runs)
+
 _TMP = Path(tempfile.mkdtemp(prefix="notelens-tests-"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

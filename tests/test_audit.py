@@ -76,7 +76,8 @@ def test_a_deleted_middle_row_is_found_at_the_next_row(engine):
     assert result.first_broken_id == ids[3]
 
 
-def test_two_threads_writing_50_rows_each_keep_one_linear_chain(engine):
+def test_two_threads_writing_50_rows_each_keep_one_linear_chain(db_engine):
+    engine = db_engine  # SQLite, then PostgreSQL (tests/pg.py)
     errors: list[BaseException] = []
     barrier = threading.Barrier(2)
 

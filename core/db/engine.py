@@ -14,6 +14,13 @@ Reads use a plain (deferred) ``BEGIN``; writes made through :func:`write_session
 :func:`write_connection` use ``BEGIN IMMEDIATE``, which takes the write lock up front, so a
 read-then-write in one of them can neither lose an update nor fail half-way with
 "database is locked" (it waits up to ``busy_timeout`` instead).
+
+PostgreSQL (``postgresql+psycopg://``, for deployments with many users): none of the above applies; the same
+write transactions instead start by taking a transaction-level advisory lock (``pg_advisory_xact_lock``, one key
+per database, released at commit or rollback). So the read-then-write code written once for SQLite (the review
+queue handing out the next item, the audit chain reading its last hash, feedback idempotency) stays correct with
+one code path: writers take turns as under ``BEGIN IMMEDIATE``, readers are never blocked (MVCC), and under
+READ COMMITTED each statement after the lock sees every earlier writer's commit.
 """
 
 from __future__ import annotations
@@ -43,6 +50,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 _BEGIN_OPTION = "notelens_sqlite_begin"
 _BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
+#: The advisory lock key PostgreSQL write transactions take (any fixed bigint; "NoteLens" in ASCII).
+PG_WRITE_LOCK_KEY = 0x4E6F74654C656E73
 
 _lock = threading.RLock()
 _engines: dict[tuple[int, str], Engine] = {}
@@ -89,6 +98,8 @@ def _enable_wal(cursor: Any, timeout_s: float = BUSY_TIMEOUT_S) -> None:
 
 def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        return _create_postgresql_engine(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
 
@@ -132,6 +143,22 @@ def _create_engine(url: str) -> Engine:
     return engine
 
 
+def _create_postgresql_engine(url: str) -> Engine:
+    """A PostgreSQL engine whose write transactions (see :func:`immediate_engine`) take the advisory write lock."""
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=BUSY_TIMEOUT_S)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = str(conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")).upper()
+        if mode not in _BEGIN_MODES:
+            raise ValueError(f"unknown BEGIN mode {mode!r}")
+        if mode != "DEFERRED":
+            # The driver opens the transaction with this statement; the lock lasts until commit or rollback.
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK_KEY})")
+
+    return engine
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for ``url`` (default: ``get_settings().database_url``).
 
@@ -152,9 +179,10 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 def immediate_engine(engine: Engine | None = None) -> Engine:
-    """A view of ``engine`` (same pool) whose transactions start with ``BEGIN IMMEDIATE``.
+    """A view of ``engine`` (same pool) whose transactions are write transactions, serialised with each other.
 
-    On other databases than SQLite, it is an ordinary engine.
+    SQLite: they start with ``BEGIN IMMEDIATE``. PostgreSQL: they first take the advisory write lock. Other
+    databases: an ordinary engine.
     """
     engine = engine if engine is not None else get_engine()
     found = _immediate.get(id(engine))
@@ -185,7 +213,7 @@ def session_scope(engine: Engine | None = None, *, immediate: bool = False) -> I
 
     Args:
         engine: the engine to use (default: :func:`get_engine`).
-        immediate: start the transaction with ``BEGIN IMMEDIATE`` (for writes, SQLite).
+        immediate: a write transaction (``BEGIN IMMEDIATE`` on SQLite, the advisory write lock on PostgreSQL).
 
     Objects are not expired on commit, so they can be read after the block.
     """
@@ -204,14 +232,14 @@ def session_scope(engine: Engine | None = None, *, immediate: bool = False) -> I
 
 @contextmanager
 def write_session(engine: Engine | None = None) -> Iterator[Session]:
-    """A session for writes: ``BEGIN IMMEDIATE``, commit on success, rollback on error."""
+    """A session for writes (``BEGIN IMMEDIATE``; PostgreSQL: the advisory write lock), commit or rollback."""
     with session_scope(engine, immediate=True) as session:
         yield session
 
 
 @contextmanager
 def write_connection(engine: Engine | None = None) -> Iterator[Connection]:
-    """A Core connection in a ``BEGIN IMMEDIATE`` transaction (commit on success)."""
+    """A Core connection in a write transaction (``BEGIN IMMEDIATE`` or the advisory lock; commit on success)."""
     with immediate_engine(engine).begin() as conn:
         yield conn
 
@@ -234,9 +262,10 @@ def alembic_config(url: str | None = None) -> Any:
 def init_db(url: str | None = None, *, force: bool = False) -> Engine:
     """Bring the database at ``url`` to the latest migration (``alembic upgrade head``).
 
-    Safe to call from several threads (a process lock) and several processes at once (on
-    SQLite, the whole upgrade runs in one ``BEGIN IMMEDIATE`` transaction, so a second process
-    waits, then finds the schema at head and does nothing). After the first success in this
+    Safe to call from several threads (a process lock) and several processes at once (the whole
+    upgrade runs in one write transaction, ``BEGIN IMMEDIATE`` on SQLite, the advisory write lock on
+    PostgreSQL, whose DDL is transactional too, so a second process waits, then finds the schema at
+    head and does nothing). After the first success in this
     process the call returns at once unless ``force`` is true.
 
     Returns:

@@ -1,4 +1,5 @@
-"""Many threads writing at once: nothing lost, no 'database is locked' errors."""
+"""Many threads writing at once: nothing lost, no 'database is locked' errors, on SQLite and on PostgreSQL
+(``db_engine``: tests/pg.py)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def _run_threads(target: Callable[[int], None]) -> list[BaseException]:
     return errors
 
 
-def test_concurrent_feedback_writes_lose_nothing(engine):
+def test_concurrent_feedback_writes_lose_nothing(db_engine):
+    engine = db_engine
     pid = record_prediction("triage", "v1", "note", {"label": "x"}, engine=engine)
 
     def write(i: int) -> None:
@@ -48,7 +50,8 @@ def test_concurrent_feedback_writes_lose_nothing(engine):
     assert comments == {f"{i}-{j}" for i in range(THREADS) for j in range(PER_THREAD)}
 
 
-def test_read_then_write_counter_is_exact(engine):
+def test_read_then_write_counter_is_exact(db_engine):
+    engine = db_engine
     """8 threads x 100 read-modify-write increments of one row end at exactly 800."""
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE test_counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)"))

@@ -72,7 +72,8 @@ def test_migration_0003_keys_rows_as_the_store_does():
         assert module._dedupe_key(*args) == feedback_dedupe_key(*args)
 
 
-def test_eight_threads_sending_the_same_act_store_one_row(engine):
+def test_eight_threads_sending_the_same_act_store_one_row(db_engine):
+    engine = db_engine
     pid = record_prediction("triage", "v1", "note", {"service": "x"}, engine=engine)
     barrier = threading.Barrier(8)
     ids: list[int] = []
@@ -96,9 +97,10 @@ def test_eight_threads_sending_the_same_act_store_one_row(engine):
     assert len(_feedback_events(engine)) == 1
 
 
-def test_losing_the_race_on_the_unique_key_reads_back_the_stored_row(engine, monkeypatch):
+def test_losing_the_race_on_the_unique_key_reads_back_the_stored_row(db_engine, monkeypatch):
     """Where the look-up misses a row another writer has just stored (no BEGIN IMMEDIATE elsewhere than SQLite),
     the insert fails on the unique key and the existing id is returned, with nothing written."""
+    engine = db_engine
     pid = record_prediction("triage", "v1", "note", {"service": "x"}, engine=engine)
     first = _fb(pid, engine, comment="raced")
     real = store._feedback_id_by_key

@@ -23,9 +23,12 @@ def _keys(engine) -> dict[int, str | None]:
         return dict(conn.execute(text("SELECT id, dedupe_key FROM feedback ORDER BY id")).all())
 
 
-@pytest.fixture
-def old_db(db_url):
-    """A database at 0002 holding one act stored three times (a triple click), and two other acts."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def old_db(request, db_url):
+    """A database at 0002 holding one act stored three times (a triple click), and two other acts (SQLite, then
+    PostgreSQL: tests/pg.py)."""
+    if request.param == "postgresql":
+        db_url = request.getfixturevalue("pg_url")
     command.upgrade(_cfg(db_url), "0002_users_audit")
     engine = get_engine(db_url)
     assert "dedupe_key" not in {c["name"] for c in inspect(engine).get_columns("feedback")}
@@ -40,6 +43,10 @@ def old_db(db_url):
                     (3, "ann", "correct", None, None), (4, "ann", "wrong", '"orthopedics"', "knee"),
                     (5, "bo", "wrong", '"orthopedics"', "knee")]:
             conn.execute(insert, dict(zip(("id", "user", "verdict", "correction", "comment"), row, strict=True)))
+        if engine.dialect.name == "postgresql":  # rows inserted with their ids leave the id sequences behind
+            for table in ("predictions", "feedback"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))
     return db_url
 
 

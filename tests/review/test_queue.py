@@ -133,7 +133,8 @@ def test_refusals(engine):
         q.submit(item_id, "ann.a", "correct", engine=engine)
 
 
-def test_many_annotators_at_once_keep_every_answer_and_never_share_an_item(engine):
+def test_many_annotators_at_once_keep_every_answer_and_never_share_an_item(db_engine):
+    engine = db_engine  # SQLite, then PostgreSQL (tests/pg.py)
     ids = [add(engine, i, share=1.0) for i in range(6)]
     names = [f"ann.{i}" for i in range(6)]
     done: dict[str, list[int]] = {n: [] for n in names}

@@ -34,12 +34,14 @@ def upgrade() -> None:
     """Upgrade schema: add the column, key the existing rows, then make it unique."""
     op.add_column("feedback", sa.Column("dedupe_key", sa.String(length=64), nullable=True))
     conn = op.get_bind()
-    rows = conn.execute(sa.text(
-        "SELECT id, prediction_id, user_name, verdict, correction, comment FROM feedback ORDER BY id")).all()
+    # A typed table, so ``correction`` comes back decoded on every database (raw text through sa.text on SQLite,
+    # already decoded by psycopg on PostgreSQL, where decoding again would fail on a string correction).
+    feedback = sa.table("feedback", *(sa.column(c) for c in ("id", "prediction_id", "user_name", "verdict", "comment")),
+                        sa.column("correction", sa.JSON))
+    rows = conn.execute(sa.select(feedback.c.id, feedback.c.prediction_id, feedback.c.user_name, feedback.c.verdict,
+                                  feedback.c.correction, feedback.c.comment).order_by(feedback.c.id)).all()
     seen: set[str] = set()
     for fid, prediction_id, user_name, verdict, correction, comment in rows:
-        if isinstance(correction, str):  # raw JSON text as stored (SQLite); NULL stays None
-            correction = json.loads(correction)
         key = _dedupe_key(prediction_id, user_name, verdict, correction, comment)
         if key in seen:
             # A later duplicate of an act stored before this revision (e.g. by a double click): the earliest row
