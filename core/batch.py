@@ -505,3 +505,16 @@ def engine_runner(engine: str) -> Callable[..., dict[str, Any]]:
     except ImportError as exc:
         raise BatchError(f"--engine ray is not available here ({exc}); use --engine local") from None
     return batch_ray.run_file
+
+
+def run_with_bar(engine: str, input_path: Path, output: Path, **options: Any) -> dict[str, Any]:
+    """:func:`engine_runner`'s run with a tqdm bar on stderr showing notes/s (the CLI's ``batch``)."""
+    from tqdm import tqdm
+
+    runner = engine_runner(engine)
+    with tqdm(total=count_rows(input_path), desc="batch", unit="note", file=sys.stderr) as bar:
+        def progress(n: int, rate: float) -> None:
+            bar.update(n)
+            bar.set_postfix_str(f"{rate:.1f} notes/s written")
+
+        return runner(Path(input_path), Path(output), progress=progress, **options)

@@ -763,6 +763,26 @@ def models_rollback(
     _guarded(run)
 
 
+@app.command("batch")
+def batch_command(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="A .csv or .jsonl (an id and a text column) or "
+                                               "a folder of .txt files (id: the file name).")],
+    out: Annotated[Path, typer.Option("--out", help="A .jsonl file, or a .parquet folder (one part per chunk).")],
+    tasks: Annotated[str, typer.Option(help="Comma-separated tasks.")] = "triage,drugs,conditions,treatments",
+    explain: Annotated[bool, typer.Option(help="Also explain each result's first output (slow).")] = False,
+    id_column: Annotated[str, typer.Option(help="The id column (default 'id'; without one: the row number).")] = "id",
+    text_column: Annotated[str, typer.Option(help="The note column.")] = "text",
+    chunk_size: Annotated[int, typer.Option(help="Notes read, run and written at a time.")] = 256,
+    engine: Annotated[str, typer.Option(help="local, or ray (core.batch_ray: Ray Data).")] = "local",
+) -> None:
+    """Run many notes through the tasks into one result row per note (results, model versions, errors). Resumable:
+    a rerun skips the ids OUTPUT holds. Progress bar with notes/s on stderr; last line: JSON summary."""
+    from core.batch import run_with_bar
+
+    _guarded(lambda: _emit(run_with_bar(engine, input_path, out, tasks=tasks, explain=explain, id_column=id_column,
+                                        text_column=text_column, chunk_size=chunk_size)))
+
+
 def main() -> None:  # pragma: no cover - entry point
     app()
 
