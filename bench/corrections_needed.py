@@ -14,6 +14,7 @@ the rest does not regress.
 Models go to a temporary folder (never ``models/``). Each training uses the real encoder; keep the data small on a
 CPU. Prints a table on stderr and one JSON line last on stdout:
     NOTELENS_THREADS=1 .venv/bin/python bench/corrections_needed.py [--grid 0,5,15,40] [--n-notes 150]
+``--keep-class --grid 0`` measures the ceiling: the same small model trained on data that has the class.
 """
 
 from __future__ import annotations
