@@ -30,6 +30,7 @@ PAGES = {
     "audit": ("pages/audit.py", "Audit trail", ":material/policy:"),
     "exports": ("pages/exports.py", "Exports", ":material/download:"),
     "models": ("pages/models.py", "Models", ":material/model_training:"),
+    "batch": ("pages/batch.py", "Batch", ":material/dataset:"),
 }
 
 account = auth.current_account()

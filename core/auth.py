@@ -59,11 +59,12 @@ ACTIONS: dict[str, str] = {
     "audit": "read and verify the audit trail",
     "promote_model": "make a retrained model the one the pages use",
     "adjudicate": "settle review items whose annotators disagreed (sees every answer) and record the gold answer",
+    "batch": "run the models on a file of many notes and download the results (the Batch page; nothing stored)",
 }
 _CLINICIAN = frozenset({"run", "feedback"})
 #: Annotators review feedback and may show the kept note texts (each showing audited), but exporting the stored
 #: feedback (training data that leaves the app) is an admin's: ``export`` is not theirs.
-_ANNOTATOR = _CLINICIAN | {"review", "feedback_review", "annotate"}
+_ANNOTATOR = _CLINICIAN | {"review", "feedback_review", "annotate", "batch"}
 _ADMIN = frozenset(ACTIONS)
 #: Role -> what it may do; each role may do everything the roles before it in :data:`core.labels.ROLES` may.
 #: Kept in code, not in an editable data file: widening a role should be a reviewed change.
@@ -72,7 +73,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {"clinician": _CLINICIAN, "annotator": 
 PAGE_ACTIONS: dict[str, str] = {"triage": "run", "drugs": "run", "treatments": "run", "feedback": "review",
                                 "review": "annotate", "agreement": "review", "adjudicate": "adjudicate",
                                 "users": "users", "audit": "audit", "exports": "export",
-                                "models": "promote_model"}
+                                "models": "promote_model", "batch": "batch"}
 
 
 def can(role: str | None, action: str) -> bool:

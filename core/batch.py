@@ -375,28 +375,28 @@ class ParquetWriter:
         return ids
 
     def write(self, rows: list[dict[str, Any]]) -> None:
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
         parts = self._parts()
-        n = int(parts[-1].stem.split("-")[1]) + 1 if parts else 0
-        keys = list(dict.fromkeys(k for r in rows for k in r))
-        columns: dict[str, list[Any]] = {}
-        for k in keys:
-            if k in ("id", "error"):
-                columns[k] = [None if r.get(k) is None else str(r[k]) for r in rows]
-            elif k == "ok":
-                columns[k] = [bool(r.get(k)) for r in rows]
-            else:
-                columns[k] = [None if r.get(k) is None else json.dumps(r[k], ensure_ascii=False, default=str)
-                              for r in rows]
-        target = self.path / f"part-{n:05d}.parquet"
+        target = self.path / f"part-{int(parts[-1].stem.split('-')[1]) + 1 if parts else 0:05d}.parquet"
         tmp = target.with_suffix(".tmp")
-        pq.write_table(pa.table({k: pa.array(v, type=pa.bool_() if k == "ok" else pa.string())
-                                 for k, v in columns.items()}), tmp)
+        pq.write_table(parquet_table(rows), tmp)
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
+
+
+def parquet_table(rows: list[dict[str, Any]]) -> Any:
+    """Rows as a pyarrow table: ``id`` and ``error`` strings, ``ok`` boolean, any other value as its JSON text."""
+    import pyarrow as pa
+
+    def column(k: str) -> Any:
+        if k == "ok":
+            return pa.array([bool(r.get(k)) for r in rows], type=pa.bool_())
+        dump = str if k in ("id", "error") else (lambda v: json.dumps(v, ensure_ascii=False, default=str))
+        return pa.array([None if r.get(k) is None else dump(r[k]) for r in rows], type=pa.string())
+
+    return pa.table({k: column(k) for k in dict.fromkeys(k for r in rows for k in r)})
 
 
 def writer_for(path: Path, fmt: str | None = None) -> JsonlWriter | ParquetWriter:

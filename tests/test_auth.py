@@ -273,6 +273,7 @@ def test_the_permissions_matrix():
     assert auth.can("clinician", "run") and auth.can("clinician", "feedback")
     assert auth.can("annotator", "review") and auth.can("annotator", "feedback_review")
     assert auth.can("annotator", "annotate") and not auth.can("clinician", "annotate")
+    assert auth.can("annotator", "batch") and not auth.can("clinician", "batch")
     assert not auth.can("annotator", "users") and not auth.can("annotator", "audit")
     assert not auth.can("annotator", "export") and not auth.can("clinician", "export") and auth.can("admin", "export")
     assert all(auth.can("admin", action) for action in auth.ACTIONS)
@@ -289,7 +290,7 @@ def test_each_role_may_do_what_the_roles_below_it_may():
 def test_allowed_pages():
     assert auth.allowed_pages("clinician") == ["triage", "drugs", "treatments"]
     assert auth.allowed_pages("annotator") == ["triage", "drugs", "treatments", "feedback", "review",
-                                                "agreement"]
+                                                "agreement", "batch"]
     assert auth.allowed_pages("admin") == list(auth.PAGE_ACTIONS)
     assert auth.allowed_pages(None) == []
 
