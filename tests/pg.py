@@ -100,9 +100,10 @@ def pg_server() -> Iterator[PgServer]:
     try:
         subprocess.run(_as_server_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
                                         "-E", "UTF8", "--locale=C", "--no-sync"]),
-                       check=True, capture_output=True, timeout=120)
+                       check=True, capture_output=True, timeout=120, cwd=root)
         subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log),
-                                        "-w", "-t", "60", "start"]), check=True, capture_output=True, timeout=90)
+                                        "-w", "-t", "60", "start"]), check=True, capture_output=True, timeout=90,
+                       cwd=root)
     except subprocess.CalledProcessError as exc:
         server_log = log.read_text(errors="replace") if log.exists() else ""
         shutil.rmtree(root, ignore_errors=True)
@@ -111,7 +112,7 @@ def pg_server() -> Iterator[PgServer]:
         yield PgServer("127.0.0.1", port, "postgres", bindir.parent.name)
     finally:
         subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
-                       capture_output=True, timeout=60)
+                       capture_output=True, timeout=60, cwd=root)
         shutil.rmtree(root, ignore_errors=True)
 
 
