@@ -90,9 +90,12 @@ def _outputs(engine) -> dict[int, dict]:
                 for i, o in conn.execute(text("SELECT id, output FROM predictions ORDER BY id")).all()}
 
 
-@pytest.fixture
-def old_db(db_url):
-    """A database at 0003 with predictions stored the old way (to_dict) and feedback keeping a note."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def old_db(request, db_url):
+    """A database at 0003 with predictions stored the old way (to_dict) and feedback keeping a note (SQLite, then
+    PostgreSQL: tests/pg.py)."""
+    if request.param == "postgresql":
+        db_url = request.getfixturevalue("pg_url")
     command.upgrade(_cfg(db_url), "0003_feedback_dedupe_key")
     engine = get_engine(db_url)
     rows = [(1, "drugs", drug_result().to_dict()), (2, "conditions", condition_result().to_dict()),
@@ -109,6 +112,10 @@ def old_db(db_url):
                           ":c, :n, 'k1', '2026-05-01 10:05:00')"),
                      {"c": json.dumps({"kind": "missed_drug", "start": at("Zorblaxin")[0], "end": at("Zorblaxin")[1],
                                        "text": "Zorblaxin"}), "n": NOTE})
+        if engine.dialect.name == "postgresql":  # rows inserted with their ids leave the id sequences behind
+            for table in ("predictions", "feedback"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))
     assert any(w in json.dumps(_outputs(engine)) for w in WORDS)
     return db_url
 
