@@ -36,7 +36,8 @@ def attribute_windows(pipe: Any, text: str, target_index: int, method: Method = 
     """Word scores of ``text`` for the note-level logit of ``target_index`` (see the module docstring).
 
     Each window is attributed at its own length (a short last window is not padded to the longest),
-    and its steps grow by half (16, 24, 32) until its completeness gap is within ``tolerance``.
+    and its steps double on a nested grid (16, 32; the finished nodes reused) until its completeness gap is within
+    ``tolerance``.
     """
     windows = pipe.preprocess([text])
     device = pipe.device
