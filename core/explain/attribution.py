@@ -17,11 +17,12 @@ Details:
   tutorials.
 - Steps are adaptive and nothing is computed twice: the path integral is taken with the nested Clenshaw-Curtis
   rule, 16 steps first (17 nodes, end points included; on smooth integrands about as accurate as
-  Gauss-Legendre of the same size, Trefethen 2008), and while a window's completeness gap ``|sum(attributions) - (f(x) - f(baseline))|`` exceeds
-  ``tolerance`` of ``|f(x) - f(baseline)|`` the steps double (32, then 64 where allowed): the finer grid holds
-  every node of the coarser one, whose integrand is kept on the device, so only the new nodes go through the
-  model. Each level's new nodes go through the model in batches sized by device (one batch on a GPU); the only
-  host round trip is the completeness check, once per level.
+  Gauss-Legendre of the same size, Trefethen 2008), and while a window's completeness gap
+  ``|sum(attributions) - (f(x) - f(baseline))|`` exceeds ``tolerance`` of ``|f(x) - f(baseline)|`` the steps
+  double (32, then 64 where allowed): the finer grid holds every node of the coarser one, whose integrand is
+  kept on the device, so only the new nodes go through the model. Each level's new nodes go through the model
+  in batches sized by device (one batch on a GPU); the only host round trip is the completeness check, once
+  per level.
 - Long notes: every token window of the pipeline is attributed; since the note's logit is the
   token-weighted mean of window logits, each window's attributions are scaled by its weight and
   summed, so the word scores explain exactly the number the note's prediction comes from. The reported
