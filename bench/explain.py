@@ -3,7 +3,7 @@
 The naive baseline is what a user of transformers-interpret gets: LayerIntegratedGradients on the
 embeddings with ``n_steps=50`` per call, all steps in one pass (no batching control), no caching, on the
 first 512 tokens of the note. The engine is :func:`core.explain.note.explain_note` without its cache,
-with each method: adaptive Integrated Gradients (16 -> 24 -> 32 Gauss-Legendre steps until the
+with each method: adaptive Integrated Gradients (16 -> 32 nested Clenshaw-Curtis steps until the
 completeness gap is within 5%, batched) and gradient x input. Both are scored with the same ERASER
 comprehensiveness (top 10% of words removed, drop in the note's calibrated probability of the service).
 

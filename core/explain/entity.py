@@ -4,7 +4,7 @@ The explained number is the entity's log-probability under the model: the mean, 
 span, of ``log p(tag)`` where the first word's tag is ``B-<label>`` and the others' ``I-<label>``
 (first word-piece of each word, the pieces the model was trained and is read on). It is attributed to
 the word-piece embeddings with Layer Integrated Gradients (baseline: ``[PAD]`` for every token but
-``[CLS]``/``[SEP]``, steps raised 16 -> 24 -> 32 until the completeness gap is within 5%) or with
+``[CLS]``/``[SEP]``, steps doubled 16 -> 32 on a nested grid until the completeness gap is within 5%) or with
 gradient x input, in one window of at most ``max_length`` tokens centred on the entity, and summed
 into words with character offsets.
 
@@ -77,7 +77,7 @@ def explain_entity(pipe: Any, text: str, span: Span, method: Method = "ig", *, u
                    max_steps: int = 32, fraction: float = 0.1) -> Explanation:
     """Explain why ``pipe`` (a span tagger: drugs, conditions) found ``span`` in ``text``.
 
-    Thread-safe (holds the pipeline's lock while Captum's hooks are on the shared model) and cached in memory by
+    Thread-safe (holds the pipeline's lock while the engine's hooks are on the shared model) and cached in memory by
     model version, text hash, span, method and every option.
     """
     if not (0 <= span.start < span.end <= len(text)):
