@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,6 +201,27 @@ def get_nlp():
 # --------------------------------------------------------------------------------------------------
 
 
+#: Sentence starts of the last notes split (text -> each token's ``is_sent_start``), in memory only: a note's
+#: red-flag, drug and condition assertions split it once (PyRuSH is most of an assertion's time).
+_SENTS: OrderedDict[str, list[bool]] = OrderedDict()
+_SENTS_KEPT = 8
+
+
+def _split_sentences(pyrush, doc):
+    with _SENT_LOCK:  # PyRuSH (PyFastNER) keeps per-call state on the component: not thread-safe
+        starts = _SENTS.get(doc.text)
+        if starts is None or len(starts) != len(doc):
+            doc = pyrush(doc)
+            _SENTS[doc.text] = [bool(t.is_sent_start) for t in doc]
+            while len(_SENTS) > _SENTS_KEPT:
+                _SENTS.popitem(last=False)
+            return doc
+        _SENTS.move_to_end(doc.text)
+    for token, start in zip(doc, starts):
+        token.is_sent_start = start
+    return doc
+
+
 def _distance(mod, target) -> int:
     ms, me = mod.modifier_span
     if me <= target.start:
@@ -264,8 +286,7 @@ def assert_spans(text: str, spans: Sequence[Span], kind: Kind = "drug") -> list[
         if name == "medspacy_target_matcher" and not proc.rules:
             continue  # no rules of its own (callers bring the spans); calling it only warns (spaCy W036)
         if name == "medspacy_pyrush":
-            with _SENT_LOCK:  # PyRuSH (PyFastNER) keeps per-call state on the component: not thread-safe
-                doc = proc(doc)
+            doc = _split_sentences(proc, doc)
         else:
             doc = proc(doc)
 

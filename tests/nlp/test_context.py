@@ -209,3 +209,24 @@ def test_colon_denies_looks_both_ways_and_nlp_callable_directly():
 def test_reporting_family_member_is_not_the_experiencer():
     text = "Wife noticed slurred speech this morning."
     assert _status(text, "slurred speech", kind="condition")[0].status == "present"
+
+
+def test_a_note_is_split_into_sentences_once_for_all_its_assertions(monkeypatch):
+    """The drug and condition (and red-flag) assertions of one note share its sentence split, with the same
+    statuses as splitting it each time."""
+    from core.nlp import context
+
+    text = "Denies chest pain. Mother had a stroke. Stopped warfarin last year. Continue aspirin 81 mg daily."
+    drugs, conds = _spans(text, "warfarin", "aspirin"), _spans(text, "chest pain", "stroke", label="CONDITION")
+    monkeypatch.setattr(context, "_SENTS_KEPT", 0)  # no sharing: every call splits
+    expected = [assert_spans(text, drugs, "drug"), assert_spans(text, conds, "condition")]
+    monkeypatch.setattr(context, "_SENTS_KEPT", 8)
+    context._SENTS.clear()
+    pyrush = dict(get_nlp().pipeline)["medspacy_pyrush"]
+    calls = []
+    monkeypatch.setattr(context, "_split_sentences", lambda proc, doc, real=context._split_sentences:
+                        calls.append(proc is pyrush and doc.text not in context._SENTS) or real(proc, doc))
+    assert [assert_spans(text, drugs, "drug"), assert_spans(text, conds, "condition")] == expected
+    assert calls == [True, False]  # split on the first assertion only
+    assert [r.status for r in expected[0]] == ["discontinued", "current"]
+    assert [r.status for r in expected[1]] == ["negated", "family"]
