@@ -202,9 +202,10 @@ def get_nlp():
 
 
 #: Sentence starts of the last notes split (text -> each token's ``is_sent_start``), in memory only: a note's
-#: red-flag, drug and condition assertions split it once (PyRuSH is most of an assertion's time).
+#: red-flag, drug and condition assertions split it once (PyRuSH is most of an assertion's time), also when a batch
+#: runs each task over a bucket of notes in turn (``core.batch.BUCKET`` notes, fewer than kept here).
 _SENTS: OrderedDict[str, list[bool]] = OrderedDict()
-_SENTS_KEPT = 8
+_SENTS_KEPT = 64
 
 
 def _split_sentences(pyrush, doc):
