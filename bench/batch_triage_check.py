@@ -41,7 +41,10 @@ def main() -> None:
     ref = json.loads(args.reference.read_text(encoding="utf-8")) if args.reference and args.reference.exists() \
         else None
     if ref is None or ref.get("model_version") != pipe.version:
-        ids = list(notes)
+        # the notes the output holds so far (a batch still running, or stopped, is resumed later), else all
+        done = {json.loads(line)["id"] for line in args.output.read_text(encoding="utf-8").splitlines()
+                if line.strip()} if args.output.exists() else set(notes)
+        ids = [i for i in notes if i in done]
         # what evaluate triage computes: calibrated probabilities of the raw texts, 32 notes at a time
         probs = pipe.predict_proba([notes[i] for i in ids])
         ref = {"model_version": pipe.version, "evaluate": {}, "run": {}}
@@ -52,7 +55,7 @@ def main() -> None:
             for i in ids:
                 result = task.run(pipe, clean_note(notes[i]))
                 ref["run"][i] = [result.service, result.outcome]
-        if args.reference:
+        if args.reference and len(ids) == len(notes):
             args.reference.write_text(json.dumps(ref), encoding="utf-8")
     if not args.output.exists():
         print(json.dumps({"reference": str(args.reference), "notes": len(notes)}))

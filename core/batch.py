@@ -15,6 +15,7 @@ Output rows hold each result's ``to_dict`` (the user's own file: words included)
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import sys
@@ -80,23 +81,14 @@ def load_models(tasks: Sequence[str], device: str | None = None) -> dict[str, An
     return {n: models[n] for n in names}
 
 
-_LOADED: dict[tuple[str, ...], dict[str, Any]] = {}
-
-
-def _models_for(tasks: list[str]) -> dict[str, Any]:
-    key = tuple(tasks)
-    if key not in _LOADED:
-        _LOADED[key] = load_models(tasks)
-    return _LOADED[key]
+@functools.lru_cache(maxsize=4)
+def _loaded(tasks: tuple[str, ...]) -> dict[str, Any]:
+    return load_models(tasks)
 
 
 # -- one chunk ------------------------------------------------------------------------------------------------
-def _versions(tasks: list[str], models: dict[str, Any]) -> dict[str, str]:
-    out = {}
-    for name in tasks:
-        model = models[name]
-        out[name] = (model.versions if name == "treatments" else get_task(name).version(model))
-    return out
+def _versions(tasks: list[str], models: dict[str, Any]) -> dict[str, Any]:
+    return {n: models[n].versions if n == "treatments" else get_task(n).version(models[n]) for n in tasks}
 
 
 def _explanation(task: Any, model: Any, text: str, result: Any) -> dict[str, Any] | None:
@@ -175,7 +167,7 @@ def run_batch(rows: list[dict], tasks: Sequence[str], *, models: dict | None = N
         batched: The length-bucketed fast path; False runs ``task.run`` note by note (the reference loop).
     """
     names = task_list(tasks)
-    models = models if models is not None else _models_for(names)
+    models = models if models is not None else _loaded(tuple(names))
     versions = _versions(names, models)
     cleaned = [_clean(r) for r in rows]
     out: list[dict[str, Any]] = [{"id": rid, "ok": error is None, "error": error, **dict.fromkeys(names),
@@ -314,22 +306,17 @@ class JsonlWriter:
         self._repair()
 
     def _repair(self) -> None:
-        if not self.path.exists() or self.path.stat().st_size == 0:
+        if not self.path.exists():
             return
         with self.path.open("rb+") as fh:
-            fh.seek(-1, os.SEEK_END)
-            if fh.read(1) == b"\n":
-                return
-            data_end = fh.seek(0, os.SEEK_END)
-            step, pos = 1 << 16, data_end
-            while pos > 0:  # find the last newline from the end
-                pos = max(0, pos - step)
-                fh.seek(pos)
-                k = fh.read(min(step, data_end - pos)).rfind(b"\n")
-                if k >= 0:
-                    fh.truncate(pos + k + 1)
-                    return
-            fh.truncate(0)
+            start = pos = fh.seek(0, os.SEEK_END)
+            k = -1
+            while pos > 0 and k < 0:  # the last newline, read backwards 64 KiB at a time
+                start = max(0, pos - (1 << 16))
+                fh.seek(start)
+                k = fh.read(pos - start).rfind(b"\n")
+                pos = start
+            fh.truncate(start + k + 1 if k >= 0 else 0)
 
     def existing_ids(self) -> set[str]:
         ids: set[str] = set()
@@ -438,7 +425,7 @@ def run_rows(rows: Iterable[dict[str, Any]], writer: JsonlWriter | ParquetWriter
              batched: bool = True, progress: Progress | None = None) -> Summary:
     """Run ``rows`` chunk by chunk into ``writer``, skipping ids it already holds (and repeated ids)."""
     names = task_list(tasks)
-    models = models if models is not None else _models_for(names)
+    models = models if models is not None else _loaded(tuple(names))
     seen = writer.existing_ids()
     summary = Summary(output=str(getattr(writer, "path", "")))
     t0 = time.perf_counter()
@@ -490,28 +477,12 @@ def count_rows(path: Path) -> int | None:
     return None
 
 
-def engine_runner(engine: str) -> Callable[..., dict[str, Any]]:
-    """The ``run_file`` of ``engine``: ``local`` (this module) or ``ray`` (:mod:`core.batch_ray`).
-
-    Raises:
-        BatchError: an unknown engine, or ``ray`` without :mod:`core.batch_ray` (or Ray) installed.
-    """
-    if engine == "local":
-        return run_file
-    if engine != "ray":
-        raise BatchError(f"unknown engine {engine!r}: local or ray")
-    try:
-        from core import batch_ray  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise BatchError(f"--engine ray is not available here ({exc}); use --engine local") from None
-    return batch_ray.run_file
-
-
-def run_with_bar(engine: str, input_path: Path, output: Path, **options: Any) -> dict[str, Any]:
-    """:func:`engine_runner`'s run with a tqdm bar on stderr showing notes/s (the CLI's ``batch``)."""
+def run_with_bar(runner: Callable[..., dict[str, Any]], input_path: Path, output: Path,
+                 **options: Any) -> dict[str, Any]:
+    """``runner`` (:func:`run_file`, or an engine's own, e.g. :func:`core.batch_ray.run_file`) with a tqdm bar on
+    stderr showing notes/s (the CLI's ``batch``)."""
     from tqdm import tqdm
 
-    runner = engine_runner(engine)
     with tqdm(total=count_rows(input_path), desc="batch", unit="note", file=sys.stderr) as bar:
         def progress(n: int, rate: float) -> None:
             bar.update(n)

@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -773,14 +773,23 @@ def batch_command(
     id_column: Annotated[str, typer.Option(help="The id column (default 'id'; without one: the row number).")] = "id",
     text_column: Annotated[str, typer.Option(help="The note column.")] = "text",
     chunk_size: Annotated[int, typer.Option(help="Notes read, run and written at a time.")] = 256,
-    engine: Annotated[str, typer.Option(help="local, or ray (core.batch_ray: Ray Data).")] = "local",
+    engine: Annotated[Literal["local", "ray"], typer.Option(help="ray: Ray Data (core.batch_ray).")] = "local",
 ) -> None:
-    """Run many notes through the tasks into one result row per note (results, model versions, errors). Resumable:
-    a rerun skips the ids OUTPUT holds. Progress bar with notes/s on stderr; last line: JSON summary."""
-    from core.batch import run_with_bar
+    """Run many notes through the tasks, one row per note (results, model versions, errors); a rerun skips the ids
+    OUTPUT holds. Progress bar with notes/s on stderr; last line: JSON summary."""
+    from core import batch
 
-    _guarded(lambda: _emit(run_with_bar(engine, input_path, out, tasks=tasks, explain=explain, id_column=id_column,
-                                        text_column=text_column, chunk_size=chunk_size)))
+    def run() -> None:
+        runner = batch.run_file
+        if engine != "local":
+            try:
+                from core.batch_ray import run_file as runner
+            except ImportError as exc:
+                raise batch.BatchError(f"--engine ray is not available here ({exc}); use --engine local") from None
+        _emit(batch.run_with_bar(runner, input_path, out, tasks=tasks, explain=explain, id_column=id_column,
+                                 text_column=text_column, chunk_size=chunk_size))
+
+    _guarded(run)
 
 
 def main() -> None:  # pragma: no cover - entry point

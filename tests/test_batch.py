@@ -230,3 +230,11 @@ def test_the_batch_command(tmp_path, models, monkeypatch):
     res = runner.invoke(app, ["batch", str(src), "--out", str(out), "--engine", "ray", "--id-column", "note_id",
                               "--text-column", "body"])
     assert res.exit_code == 2 and "--engine ray is not available" in res.output
+
+
+def test_a_bucket_of_notes_fits_the_shared_sentence_splits():
+    """Each task runs over a whole bucket in turn: every note's sentence split must still be kept when the next task
+    asserts its mentions (else the batched path splits each note once per task)."""
+    from core.nlp import context
+
+    assert batch.BUCKET <= context._SENTS_KEPT
