@@ -24,6 +24,7 @@ def main() -> None:
     ap.add_argument("--id-column", default="id")
     ap.add_argument("--text-column", default="text")
     ap.add_argument("--no-per-note", action="store_true", help="Skip the note-by-note runs (slow on a CPU).")
+    ap.add_argument("--per-note-limit", type=int, default=None, help="Run only the first N notes one by one.")
     ap.add_argument("--reference", type=Path, default=None,
                     help="Keep the reference answers here (computed once per model version; the output may not "
                          "exist yet: then only the reference is computed).")
@@ -52,7 +53,7 @@ def main() -> None:
             service = pipe.labels[int(p.argmax())]
             ref["evaluate"][i] = [service, UNCERTAIN if p.max() < pipe.threshold else service]
         if not args.no_per_note:
-            for i in ids:
+            for i in ids[:args.per_note_limit]:
                 result = task.run(pipe, clean_note(notes[i]))
                 ref["run"][i] = [result.service, result.outcome]
         if args.reference and len(ids) == len(notes):
@@ -68,14 +69,15 @@ def main() -> None:
         if not ref[kind]:
             return None
         field = ("service", "outcome")[k]
-        return sum(by_id[i]["triage"][field] == ref[kind][i][k] for i in ids)
+        return sum(by_id[i]["triage"][field] == ref[kind][i][k] for i in ids if i in ref[kind])
 
-    differ = [i for i in ids if ref["run"] and by_id[i]["triage"]["outcome"] != ref["run"][i][1]]
+    differ = [i for i in ids if i in ref["run"] and by_id[i]["triage"]["outcome"] != ref["run"][i][1]]
     print(json.dumps({"input_rows": len(notes), "output_rows": len(rows), "unique_ids": len(by_id),
                       "errors": sum(not r["ok"] for r in rows), "compared": len(ids), "model_version": pipe.version,
                       "same_service_as_evaluate": agree("evaluate", 0),
                       "same_outcome_as_evaluate": agree("evaluate", 1),
-                      "same_service_as_run": agree("run", 0), "same_outcome_as_run": agree("run", 1),
+                      "run_one_by_one": len(ref["run"]), "same_service_as_run": agree("run", 0),
+                      "same_outcome_as_run": agree("run", 1),
                       "outcome_differs_from_run": differ[:20]}))
 
 
