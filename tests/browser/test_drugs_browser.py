@@ -34,7 +34,7 @@ def test_medications_page_in_a_browser(server):
         assert "<script>window.__pwned = 1</script>" in note.inner_text()
         assert page.evaluate("window.__pwned") is None
         page.locator(".nl-heatmap").wait_for()
-        assert page.get_by_text("Export as FHIR R4").count() >= 1
+        page.get_by_text("Export as FHIR R4").first.wait_for()  # drawn after the heat map: it may come a run later
 
         page.get_by_text("Add a missed drug").click()
         h.wait_idle(page)
