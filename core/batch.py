@@ -413,6 +413,15 @@ class Summary:
     #: Ids this run wrote (a repeat of one is a duplicate, not a resume).
     ids: set[str] = field(default_factory=set, repr=False)
 
+    def wrote(self, rows: list[dict[str, Any]], t0: float, progress: Progress | None, advanced: int) -> None:
+        """Count rows just written (``t0``: the run's start) and move the bar by ``advanced`` notes of the input;
+        every engine's writing loop ends each chunk here."""
+        self.written += len(rows)
+        self.errors += sum(1 for r in rows if not r["ok"])
+        self.seconds = time.perf_counter() - t0
+        if progress is not None:
+            progress(advanced, self.written / self.seconds if self.seconds > 0 else 0.0)
+
     def to_dict(self) -> dict[str, Any]:
         rate = self.written / self.seconds if self.seconds > 0 else 0.0
         return {"n": self.n, "written": self.written, "skipped_existing": self.skipped_existing,
@@ -442,14 +451,10 @@ def run_rows(rows: Iterable[dict[str, Any]], writer: JsonlWriter | ParquetWriter
                 continue
             summary.ids.add(rid)
             todo.append(row)
-        if todo:
-            out = run_batch(todo, names, models=models, explain=explain, batched=batched)
+        out = run_batch(todo, names, models=models, explain=explain, batched=batched) if todo else []
+        if out:
             writer.write(out)
-            summary.written += len(out)
-            summary.errors += sum(1 for r in out if not r["ok"])
-        summary.seconds = time.perf_counter() - t0
-        if progress is not None:
-            progress(len(chunk), summary.written / summary.seconds if summary.seconds > 0 else 0.0)
+        summary.wrote(out, t0, progress, len(chunk))
     summary.seconds = time.perf_counter() - t0
     return summary
 

@@ -159,11 +159,7 @@ def run_file(input_path: Path, output: Path, tasks: list[str] | str = "triage,dr
                       batch_size=batch_size or chunk_size, concurrency=concurrency)
     for part in chunks(results, max(1, chunk_size)):  # written as they come: a killed run resumes from here
         writer.write(part)
-        summary.written += len(part)
-        summary.errors += sum(1 for r in part if not r["ok"])
-        summary.seconds = time.perf_counter() - t0
-        if progress is not None:
-            progress(len(part), summary.written / summary.seconds if summary.seconds > 0 else 0.0)
+        summary.wrote(part, t0, progress, len(part))
     summary.seconds = time.perf_counter() - t0
     if progress is not None and summary.n > summary.written:  # the ids skipped, so the bar ends at the input's size
         progress(summary.n - summary.written, summary.written / summary.seconds if summary.seconds > 0 else 0.0)
