@@ -21,7 +21,6 @@ and the report says so.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -34,7 +33,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from core import registry
-from core.modeling import evaluations, load_info, record_evaluation, task_dir
+from core.modeling import evaluations, record_evaluation, task_dir
 from core.registry import PromotionRefused, Switch
 from core.review.forms import REVIEW_TASKS
 from core.tasks.base import Log, ModelMissing, Task, quiet
@@ -244,8 +243,9 @@ def _locked_set(task: Task) -> EvalSet | None:
 
 
 def _synthetic_set(task: Task, serving: Path) -> EvalSet:
-    known = {f.name for f in dataclasses.fields(task.config_class)}
-    saved = {k: v for k, v in (load_info(serving).training or {}).items() if k in known}
+    from core.tasks.workflows import saved_config
+
+    saved = saved_config(task, serving)
     examples = task.synthetic_validation(task.config(**saved))
     ids = [item_id(_text(x)) for x in examples]
     return EvalSet(f"{SYNTHETIC} (seed {saved.get('seed')})", SYNTHETIC, examples, ids, _ids_hash(ids))

@@ -205,9 +205,7 @@ def evaluate(task: Task, *, data: Path | None = None, label_map: dict[str, str] 
         examples = task.read_data(data, label_map)
         source = {"data": str(data), "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}
     else:
-        info = load_info(artifact) if artifact else None
-        known = {f.name for f in dataclasses.fields(task.config_class)}
-        saved = {k: v for k, v in (info.training if info else {}).items() if k in known}
+        saved = saved_config(task, artifact)
         examples = task.synthetic_validation(task.config(**saved))
         source = {"data": "synthetic held-out", "seed": saved.get("seed")}
     unknown = task.unknown_labels(loaded, examples)
@@ -220,6 +218,14 @@ def evaluate(task: Task, *, data: Path | None = None, label_map: dict[str, str] 
         summary = {k: v for k, v in result.items() if k != "details"}
         record_evaluation(artifact, {**source, "task": task.name, "label_map": label_map or {}, "metrics": summary})
     return result
+
+
+def saved_config(task: Task, artifact: Path | None) -> dict[str, Any]:
+    """The training options a saved model's metadata recorded that the task's config still has (its synthetic
+    held-out set is made from them); empty without an artifact."""
+    info = load_info(artifact) if artifact else None
+    known = {f.name for f in dataclasses.fields(task.config_class)}
+    return {k: v for k, v in ((info.training or {}) if info else {}).items() if k in known}
 
 
 def record_feedback(task: Task, prediction_id: int, correction: Any, *, user_name: str, user_role: str,
