@@ -73,7 +73,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {"clinician": _CLINICIAN, "annotator": 
 PAGE_ACTIONS: dict[str, str] = {"triage": "run", "drugs": "run", "treatments": "run", "feedback": "review",
                                 "review": "annotate", "agreement": "review", "adjudicate": "adjudicate",
                                 "users": "users", "audit": "audit", "exports": "export",
-                                "models": "promote_model", "batch": "batch"}
+                                "models": "promote_model", "batch": "batch",
+                                "model_facts": "run"}
 
 
 def can(role: str | None, action: str) -> bool:
