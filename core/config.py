@@ -8,7 +8,13 @@ Every path and switch NoteLens uses is read here; environment variables override
 - ``NOTELENS_DB_URL``: SQLAlchemy URL (default ``sqlite:///<data>/notelens.db``).
 - ``NOTELENS_DEVICE``: ``auto`` (GPU when present), ``cpu`` or ``cuda``.
 - ``NOTELENS_MAX_NOTE_CHARS``: largest note accepted, in characters.
-- ``NOTELENS_THREADS``: CPU threads for torch (default: every core).
+- ``NOTELENS_THREADS``: CPU threads for torch (default: every core; the background trainer the app starts on a
+  first run: every core but one, so the app stays responsive).
+- ``NOTELENS_AUTO_TRAIN``: ``1`` (default): the app starts a background trainer for the default models that are
+  missing (:mod:`core.tasks.background`); ``0``: it never does (the tests: each brings its own tiny models).
+- ``NOTELENS_TRAIN_PRESET``: ``default`` (the shipped models' training) or ``tiny`` (each task's tiny preset: a
+  2-layer model on a few synthesized notes, seconds to train; tests and demos, never for use on notes). Applies to
+  training the default models (``train all``, ``train <task>`` without ``--data``, the app's first-run trainer).
 - ``NOTELENS_BF16``: ``auto`` (bfloat16 autocast where the hardware runs it natively: CUDA GPUs with
   bf16, CPUs with AVX512-BF16/AMX), ``on`` or ``off``.
 - ``NOTELENS_SESSION_IDLE_MINUTES``: a signed-in session ends after this long without activity (default 30).
@@ -40,6 +46,7 @@ from pathlib import Path
 from typing import Literal
 
 DeviceChoice = Literal["auto", "cpu", "cuda"]
+TrainPreset = Literal["default", "tiny"]
 
 _ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +63,16 @@ def _env_positive_int(name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
     return int(value)
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    """``1``/``0`` (or true/false, yes/no, on/off) from the environment (a clear error otherwise)."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+        raise ValueError(f"{name} must be 1 or 0, not {value!r}")
+    return value in ("1", "true", "yes", "on")
 
 
 def _env_share(name: str, default: float) -> float:
@@ -97,6 +114,8 @@ class Settings:
     max_note_chars: int = 200_000
     bf16: Literal["auto", "on", "off"] = "auto"
     threads: int = 0
+    train_preset: TrainPreset = "default"
+    auto_train: bool = True
     seed: int = 13
     session_idle_minutes: int = 30
     auth_max_failures: int = 5
@@ -125,6 +144,9 @@ class Settings:
         bf16 = os.environ.get("NOTELENS_BF16", "auto").strip().lower()
         if bf16 not in ("auto", "on", "off"):
             raise ValueError(f"NOTELENS_BF16 must be auto, on or off, not {bf16!r}")
+        preset = os.environ.get("NOTELENS_TRAIN_PRESET", "default").strip().lower() or "default"
+        if preset not in ("default", "tiny"):
+            raise ValueError(f"NOTELENS_TRAIN_PRESET must be default or tiny, not {preset!r}")
         return cls(
             home=home,
             models_dir=_env_path("NOTELENS_MODELS_DIR", home / "models"),
@@ -134,6 +156,8 @@ class Settings:
             max_note_chars=int(os.environ.get("NOTELENS_MAX_NOTE_CHARS", "200000")),
             bf16=bf16,  # type: ignore[arg-type]
             threads=int(os.environ.get("NOTELENS_THREADS", "0") or 0),
+            train_preset=preset,  # type: ignore[arg-type]
+            auto_train=_env_flag("NOTELENS_AUTO_TRAIN", True),
             session_idle_minutes=_env_positive_int("NOTELENS_SESSION_IDLE_MINUTES", 30),
             auth_max_failures=_env_positive_int("NOTELENS_AUTH_MAX_FAILURES", 5),
             auth_lockout_minutes=_env_positive_int("NOTELENS_AUTH_LOCKOUT_MINUTES", 15),

@@ -15,10 +15,11 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 from tqdm import tqdm
@@ -228,6 +229,37 @@ def evaluations(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+class TrainingReporter(Protocol):
+    """Who hears how a training run goes (the background trainer's status files: :mod:`core.training_status`)."""
+
+    def stage(self, name: str) -> None:
+        """A new stage began ("synthesizing notes", "training", "validating", "calibrating", "saving")."""
+
+    def progress(self, step: int, total: int) -> None:
+        """``step`` of ``total`` optimizer steps are done (called after every step: throttle in the reporter)."""
+
+
+_REPORTER: ContextVar[TrainingReporter | None] = ContextVar("notelens_training_reporter", default=None)
+
+
+@contextlib.contextmanager
+def reporting(reporter: TrainingReporter) -> Iterator[TrainingReporter]:
+    """Send the stages and steps of the training runs inside the block to ``reporter`` (a context variable, so the
+    trainers need no extra argument and other threads' runs are not reported)."""
+    token = _REPORTER.set(reporter)
+    try:
+        yield reporter
+    finally:
+        _REPORTER.reset(token)
+
+
+def report_stage(name: str) -> None:
+    """Tell the current reporter (if any) that a training run entered stage ``name``."""
+    reporter = _REPORTER.get()
+    if reporter is not None:
+        reporter.stage(name)
+
+
 def train_steps(model: Any, batches: Callable[[], Iterable[Any]], loss_fn: Callable[[Any], torch.Tensor], *,
                 total: int, lr: float, head_lr: float, weight_decay: float, warmup: float,
                 max_seconds: float | None = None, desc: str = "training", progress: bool = True,
@@ -235,8 +267,8 @@ def train_steps(model: Any, batches: Callable[[], Iterable[Any]], loss_fn: Calla
     """Fine-tune ``model`` for ``total`` optimizer steps (the loop every NoteLens model trains with).
 
     AdamW with its own learning rate for the ``classifier`` head, linear warm-up over ``warmup`` of the
-    steps then linear decay to zero, gradient clipping at 1.0, a progress bar on stderr, and an optional
-    wall-clock guard (``max_seconds``).
+    steps then linear decay to zero, gradient clipping at 1.0, a progress bar on stderr (and each step to the
+    reporter of :func:`reporting`, if any), and an optional wall-clock guard (``max_seconds``).
 
     Args:
         model: The model; its trainable parameters are optimized in place and it is left in eval mode.
@@ -258,6 +290,10 @@ def train_steps(model: Any, batches: Callable[[], Iterable[Any]], loss_fn: Calla
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm)))
     model.train()
+    reporter = _REPORTER.get()
+    if reporter is not None:
+        reporter.stage("training")
+        reporter.progress(0, total)
     step, losses, started, stopped = 0, [], time.perf_counter(), False
     bar = tqdm(total=total, desc=desc, unit="step", disable=not progress, file=sys.stderr)
     while step < total and not stopped:
@@ -271,6 +307,8 @@ def train_steps(model: Any, batches: Callable[[], Iterable[Any]], loss_fn: Calla
             losses.append(loss.detach().float())
             step += 1
             bar.update(1)
+            if reporter is not None:
+                reporter.progress(step, total)
             if progress and step % 10 == 0:
                 bar.set_postfix(loss=f"{float(torch.stack(losses[-20:]).mean()):.3f}")
             if max_seconds and time.perf_counter() - started > max_seconds:

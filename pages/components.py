@@ -22,9 +22,13 @@ FEEDBACK_NOTICE = ("Sending feedback stores this note's text with your verdict s
 
 
 def require_model(name: str) -> None:
-    """Stop the page, saying how to train, when the task's model is missing."""
+    """Stop the page when the task's model is missing: showing its training (first run: the background trainer,
+    :mod:`pages.training`), or else saying how to train it."""
     if state.model(name) is None:
-        st.error(get_task(name).train_hint(), icon=":material/model_training:")
+        from pages import training
+
+        if not training.wait_for(name):
+            st.error(get_task(name).train_hint(), icon=":material/model_training:")
         st.stop()
 
 
@@ -208,3 +212,41 @@ def show_outcome(key: str) -> None:
     if outcome is not None:
         kind, message = outcome
         (st.success if kind == "success" else st.error)(message)
+
+
+# -- case reports -----------------------------------------------------------------------------------------------
+def report_downloads(run: state.NoteRun, results: dict[str, Any], explanations: dict[str, Any]) -> None:
+    """"Download the case report" (HTML and PDF) of the page's run (:mod:`core.report`): the note, de-identified
+    unless the box is unticked, the results with their model versions, the explanations shown, the date and the
+    signed-in user. The file is made when a button is clicked (not on every rerun); each download is audited with
+    ids and counts, never the note."""
+    from core import audit
+    from core.report import build_report, render_html, render_pdf
+
+    user = state.current_user()[0] or "unknown"
+    explained = {k: v for k, v in explanations.items() if v is not None}
+    key = f"{run.task}_report"
+    st.subheader("Case report")
+    deid = st.checkbox("De-identify the note", value=True, key=f"{key}_deid",
+                       help="Names, dates, phone numbers, e-mail addresses, record numbers and street addresses "
+                            "become placeholders. Detection is automatic and can miss one: read the report before "
+                            "sharing it.")
+    if not deid:
+        st.caption("The report will hold the note as written: share it only where the note itself may go.")
+
+    def made() -> Any:
+        return build_report(run.text, results, explained, user=user, deidentify=deid)
+
+    def audited(fmt: str) -> None:
+        audit.record(user, "report_downloaded", f"prediction:{run.prediction_id}",
+                     {"task": run.task, "format": fmt, "deidentified": deid, "tasks": sorted(results),
+                      "explained": sorted(explained)})
+
+    stem = f"notelens-case-report-{run.task}-{run.prediction_id}{'-deid' if deid else ''}"
+    html_col, pdf_col = st.columns(2)
+    html_col.download_button("Download the case report (HTML)", lambda: render_html(made()), file_name=f"{stem}.html",
+                             mime="text/html", icon=":material/download:", key=f"{key}_html", on_click=audited,
+                             args=("html",), help="One self-contained file: no script, nothing fetched.")
+    pdf_col.download_button("Download the case report (PDF)", lambda: render_pdf(made()), file_name=f"{stem}.pdf",
+                            mime="application/pdf", icon=":material/picture_as_pdf:", key=f"{key}_pdf",
+                            on_click=audited, args=("pdf",))

@@ -19,6 +19,7 @@ os.environ["NOTELENS_MODELS_DIR"] = str(_TMP / "models")
 os.environ["NOTELENS_DATA_DIR"] = str(_TMP / "data")
 os.environ["NOTELENS_DB_URL"] = f"sqlite:///{_TMP / 'data' / 'test.db'}"
 os.environ.setdefault("NOTELENS_DEVICE", "cpu")
+os.environ["NOTELENS_AUTO_TRAIN"] = "0"  # no background trainer from the app: each test brings its own tiny models
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"

@@ -166,12 +166,25 @@ for _task in TASKS.values():
 @train_app.command("all")
 def train_all(
     if_missing: Annotated[bool, typer.Option("--if-missing", help="Skip models that already exist.")] = False,
+    status: Annotated[bool, typer.Option("--status", help="As the app's first-run trainer: write each task's "
+                                         "progress under <models>/.training/ (the app's training panel), hold the "
+                                         "trainer lock, record a failing task and go on with the others (implies "
+                                         "--if-missing).")] = False,
+    stop_with: Annotated[int | None, typer.Option("--stop-with", hidden=True, help="With --status: stop when this "
+                                                  "parent process is gone.")] = None,
 ) -> None:
-    """Train every default model from synthesized notes, in order (what `make run` calls)."""
+    """Train every default model from synthesized notes, in order (what `make models` calls; `make run`'s app
+    runs it with --status in the background)."""
     import time
 
     t0 = time.perf_counter()
     def run() -> None:
+        if status:
+            from core.tasks.background import run_trainer
+
+            results = run_trainer(log=_err, stop_with=stop_with, on_trained=lambda r: _audit_models([r]))
+            _emit({"tasks": results or [], "another_trainer_running": results is None})
+            return
         results = wf.train_all(if_missing=if_missing, log=_err)
         _audit_models(results)
         _emit({"tasks": results})

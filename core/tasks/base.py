@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
-from core.modeling import ArtifactInfo, TrainConfig, current_artifact, save_artifact
+from core.modeling import ArtifactInfo, TrainConfig, current_artifact, report_stage, save_artifact
 
 C = TypeVar("C", bound=TrainConfig)
 Log = Callable[[str], None]
@@ -71,6 +71,9 @@ class Task(ABC, Generic[C]):
     config_class: ClassVar[type[TrainConfig]]
     #: Config fields changed when training on a user's own data (fewer, longer epochs, a lower learning rate...).
     user_data_config: ClassVar[dict[str, Any]] = {}
+    #: Named training presets of the default model (``NOTELENS_TRAIN_PRESET``): config fields they change. ``tiny``
+    #: is a 2-layer model on a few synthesized notes (seconds: tests, demos, a first run's panel end to end).
+    presets: ClassVar[dict[str, dict[str, Any]]] = {}
     #: What ``--data`` takes, for the CLI's help and error messages.
     data_help: ClassVar[str] = ""
     #: How many times a note corrected by a person counts against the synthesized ones when retraining.
@@ -179,6 +182,18 @@ class Task(ABC, Generic[C]):
         return [sorted(test.tolist()) for _, test in kf.split(np.zeros(len(data)))]
 
     # -- training -----------------------------------------------------------------------------------------
+    def preset(self, name: str) -> dict[str, Any]:
+        """The config fields preset ``name`` changes (``default``: none).
+
+        Raises:
+            ValueError: the task has no such preset.
+        """
+        if name == "default":
+            return {}
+        if name not in self.presets:
+            raise ValueError(f"{self.name} has no training preset {name!r}")
+        return dict(self.presets[name])
+
     def config(self, *, user_data: bool = False, **overrides: Any) -> C:
         """The training config: the shipped defaults, the user-data changes when ``user_data``, then
         ``overrides`` (``None`` values are ignored, unknown names are an error)."""
@@ -212,6 +227,7 @@ class Task(ABC, Generic[C]):
     def save(self, pipe: Any, info: ArtifactInfo, *, models_dir: Path | None = None,
              make_current: bool = True) -> Trained:
         """Save a trained pipeline's model and tokenizer with ``info`` (one artifact writer for every task)."""
+        report_stage("saving")
         path = save_artifact(pipe.model, pipe.tokenizer, info, models_dir=models_dir, make_current=make_current)
         pipe.version = info.version
         return Trained(pipe, info, path)

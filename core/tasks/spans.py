@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import torch
 
 from core.feedback import Correction
-from core.modeling import ArtifactInfo, hash_records, setup_torch
+from core.modeling import ArtifactInfo, hash_records, report_stage, setup_torch
 from core.ner.corrections import SpanCorrections
 from core.ner.data import AnnotatedDoc, gold_labels, load_annotated
 from core.ner.scoring import format_report, score_tagger
@@ -47,6 +47,10 @@ class SpanTask(Task[C]):
     heldout: ClassVar[tuple[str, Callable[[Any], dict[str, Any]]]]
     user_data_config: ClassVar[dict[str, Any]] = {"epochs": 3.0, "max_length": 256, "tokens_per_batch": 1024,
                                                    "freeze_embeddings": False, "measure_heldout": False}
+    presets: ClassVar[dict[str, dict[str, Any]]] = {
+        "tiny": {"tiny": True, "n_notes": 30, "n_passages": 60, "val_notes": 8, "val_passages": 8, "max_length": 64,
+                 "infer_max_length": 128, "infer_stride": 16, "tokens_per_batch": 512, "epochs": 2.0, "lr": 3e-3,
+                 "head_lr": 3e-3, "freeze_embeddings": False, "measure_heldout": False}}
     data_help = ("Annotated IOB (token<TAB>tag, blank line between sentences; an optional '# text = \"...\"' line "
                  'before a sentence gives its exact text), JSONL ({"text": ..., "spans": [{"start", "end", "label"}]}) '
                  "or a spaCy DocBin (.spacy).")
@@ -123,6 +127,7 @@ class SpanTask(Task[C]):
               log: Log = quiet) -> Trained:
         assert isinstance(config, SpanTrainConfig)
         if data is None:
+            report_stage("synthesizing notes")
             data = self.synthetic_train(config)
             validation = self.synthetic_validation(config) if validation is None else validation
             labels = list(self.labels)
@@ -139,6 +144,7 @@ class SpanTask(Task[C]):
         log(f"trained {stats['steps']} steps on {stats['windows']} windows in {stats['seconds']} s")
         pipe = self.raw_pipeline(model, tokenizer, config)
         metrics: dict[str, Any] = {"validation_source": source}
+        report_stage("validating")
         if validation:
             metrics["validation"] = score_tagger(pipe, validation)
             log(f"validation strict F1 {metrics['validation']['strict']['f1']}")

@@ -16,7 +16,7 @@ import torch
 
 from core.feedback import Correction
 from core.knowledge.kb import load_kb
-from core.modeling import ArtifactInfo, hash_records, progress_bar, setup_torch
+from core.modeling import ArtifactInfo, hash_records, progress_bar, report_stage, setup_torch
 from core.synth.plans import PlanNote, PlanWriter
 from core.tasks.base import Log, ModelMissing, Target, Task, Trained, quiet
 from core.treatments import train as rt
@@ -37,6 +37,9 @@ class TreatmentTask(Task[rt.RankerTrainConfig]):
     page = "Treatments"
     requires = ("conditions", "drugs")
     config_class = rt.RankerTrainConfig
+    presets: ClassVar[dict[str, dict[str, Any]]] = {
+        "tiny": {"tiny": True, "n_notes": 96, "val_notes": 8, "notes_per_batch": 8, "max_length": 96, "epochs": 2.0,
+                 "lr": 1e-3}}
     user_data_config: ClassVar[dict[str, Any]] = {"epochs": 3.0}
     data_help = ("Training: JSONL of judged notes ({\"text\", \"condition\": a knowledge-base id, \"accept\": "
                  "[drugs], \"reject\": [drugs]}). Evaluation: that, or a TSV of drug-disease pairs with columns "
@@ -124,6 +127,7 @@ class TreatmentTask(Task[rt.RankerTrainConfig]):
               progress: bool = True, log: Log = quiet) -> Trained:
         kb = load_kb()
         if data is None:
+            report_stage("synthesizing notes")
             data = self.synthetic_train(config)
             validation = self.synthetic_validation(config) if validation is None else validation
         elif validation is None:
@@ -138,6 +142,7 @@ class TreatmentTask(Task[rt.RankerTrainConfig]):
         before = rt.evaluate_ranking(pipe, validation) if validation else {}  # the warm start alone
         stats = rt.fit(pipe, train, config, progress=progress)
         log(f"trained {stats['steps']} steps in {stats['seconds']} s")
+        report_stage("validating")
         metrics = {"validation": rt.evaluate_ranking(pipe, validation) if validation else {},
                    "validation_before_fine_tuning": before, "validation_source": source,
                    "kb_version": kb.version, "kb_conditions": len(kb.conditions)}

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from core.feedback import Correction
 from core.labels import SERVICES, service_title
-from core.modeling import ArtifactInfo, hash_records
+from core.modeling import ArtifactInfo, hash_records, report_stage
 from core.tasks.base import Log, Target, Task, Trained, quiet
 from core.triage import train as tr
 from core.triage.pipeline import TriagePipeline, TriageResult
@@ -27,6 +27,10 @@ class TriageTask(Task[TriageTrainConfig]):
     config_class = TriageTrainConfig
     user_data_config: ClassVar[dict[str, Any]] = {"max_length": 256, "windows_per_note": 2, "epochs": 3.0,
                                                    "lr": 5e-5}
+    presets: ClassVar[dict[str, dict[str, Any]]] = {
+        "tiny": {"tiny": True, "n_notes": 90, "val_notes": 30, "max_length": 64, "infer_max_length": 128,
+                 "batch_size": 8, "epochs": 2.0, "lr": 3e-3, "head_lr": 3e-3, "freeze_embeddings": False,
+                 "freeze_layers": 0}}
     data_help = "CSV with columns text,label (other columns ignored)."
     feedback_kinds: ClassVar[dict[str, str]] = {"confirm": "Looks right", "wrong": "Flag as wrong"}
 
@@ -74,6 +78,7 @@ class TriageTask(Task[TriageTrainConfig]):
               models_dir: Path | None = None, make_current: bool = True, progress: bool = True,
               log: Log = quiet) -> Trained:
         if data is None:
+            report_stage("synthesizing notes")
             data, labels = self.synthetic_train(config), list(config.labels or SERVICES)
             validation = self.synthetic_validation(config) if validation is None else validation
         else:

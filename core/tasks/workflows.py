@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from core.config import get_settings
 from core.modeling import load_info, record_evaluation
 from core.tasks.base import Log, Task, quiet
 
@@ -99,7 +100,10 @@ def train(task: Task, *, data: Path | None = None, label_map: dict[str, str] | N
     if if_missing and task.current(models_dir) is not None:
         log(f"{task.name} model present: {task.current(models_dir).name}")
         return {"task": task.name, "version": task.current(models_dir).name, "trained": False}
-    config = task.config(user_data=data is not None, **overrides)
+    # The default model's training takes the configured preset (NOTELENS_TRAIN_PRESET); explicit options win.
+    preset = task.preset(get_settings().train_preset) if data is None else {}
+    config = task.config(user_data=data is not None,
+                         **{**preset, **{k: v for k, v in overrides.items() if v is not None}})
     examples = None if data is None else task.read_data(data, label_map)
     start = None
     if data is not None and init == "default":
@@ -249,7 +253,6 @@ def record_feedback(task: Task, prediction_id: int, correction: Any, *, user_nam
 def _offer_for_review(task: Task, prediction_id: int, verdict: str, note_text: str, actor: str) -> int | None:
     """A note kept with feedback may enter the review queue (:mod:`core.review.intake`: flagged, uncertain,
     low-confidence or sampled for quality control)."""
-    from core.config import get_settings
     from core.db.store import get_prediction, hash_text
     from core.review import intake
 

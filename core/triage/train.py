@@ -25,7 +25,7 @@ from core.config import base_model_path
 from core.device import device_batch, device_stats, place, to_device, training_device
 from core.labels import SERVICE_DESCRIPTIONS
 from core.metrics import classification_summary
-from core.modeling import TrainConfig, autocast, setup_torch, tiny_bert_config, train_steps
+from core.modeling import TrainConfig, autocast, report_stage, setup_torch, tiny_bert_config, train_steps
 from core.triage.model import NoteClassifier, load_base
 from core.triage.pipeline import TriagePipeline
 
@@ -238,6 +238,7 @@ def train_pipeline(train: Sequence[Record], val: Sequence[Record], labels: Seque
                           device=device)
     # One pass over the held-out notes and short snippets of them (harder, more ambiguous inputs)
     # serves both calibration and the validation metrics.
+    report_stage("calibrating")
     cal_set = list(val) + snippet_records(val, random.Random(cfg.seed + 1))
     bar = tqdm(total=len(cal_set), desc="calibrating", unit="note", disable=not progress, file=sys.stderr)
     chunks = []
