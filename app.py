@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.auth import allowed_pages
 from core.explain.render import escape_markdown
-from pages import auth, errors, state
+from pages import auth, errors, state, training
 
 # The page icon is the app's own file: a ``:material/...:`` page icon makes the browser fetch it from Google's font
 # server (nothing leaves the machine; tests/browser/test_triage_browser.py watches every request).
@@ -34,6 +34,7 @@ PAGES = {
     "model_facts": ("pages/model_facts.py", "Model facts", ":material/fact_check:"),
 }
 
+training.start()  # once per server process: the missing default models train in the background (first run)
 account = auth.current_account()
 if account is None:
     st.navigation([st.Page(auth.sign_in_form, title="Sign in", icon=":material/login:")], position="hidden").run()
@@ -51,6 +52,7 @@ with st.sidebar:
     triage = state.model("triage")
     st.caption("  \n".join(f"{name.capitalize()} model: `{version}`" for name, version in state.versions().items())
                + f"  \nDevice: `{triage.device if triage is not None else '-'}`")
+    training.sidebar()
     st.caption(":material/lock: Notes are processed in memory and not stored, unless you submit feedback "
                "on one (then its text is kept to retrain the model).")
     st.caption("Decision support only: a clinician reviews every routing, medication list and suggested "
