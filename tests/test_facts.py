@@ -215,3 +215,23 @@ def test_set_names_match_the_comparison():
 def test_to_dict_is_json():
     card = facts.build(get_task("treatments"), models_dir=Path("/nonexistent"))
     assert json.loads(json.dumps(card.to_dict()))["task"] == "treatments"
+
+
+def test_cli_prints_the_card_and_its_json(models, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from core.cli import app
+    from core.config import get_settings
+
+    monkeypatch.setenv("NOTELENS_MODELS_DIR", str(models))
+    get_settings.cache_clear()
+    try:
+        out = tmp_path / "facts.md"
+        res = CliRunner().invoke(app, ["models", "facts", "triage", "--markdown", str(out)])
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert res.exit_code == 0, res.output
+    card = json.loads([line for line in res.output.splitlines() if line.strip()][-1])["facts"]["triage"]
+    assert card["version"] == load_info(artifact(models)).version and card["trained"] is True
+    assert "### External validation" in out.read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The model registry: ``models list|compare|promote|rollback|register-eval|unregister-eval``."""
+"""The model registry: ``models list|compare|promote|rollback|register-eval|unregister-eval|facts``."""
 
 from __future__ import annotations
 
@@ -144,5 +144,25 @@ def models_rollback(
         switch = registry.rollback(_task_named(task), actor=actor or _default_actor(), reason=reason)
         _err(switch.message)
         _emit(switch.to_dict())
+
+    _guarded(run)
+
+
+@models_app.command("facts")
+def models_facts(
+    task: Annotated[str | None, typer.Argument(help="One task (default: every task).")] = None,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the cards as Markdown here.")] = None,
+) -> None:
+    """The Model facts card of each serving model (what the Model facts page shows): the Markdown on stderr, and last
+    line JSON {"facts": {TASK: card}} with every figure read from the model's metadata and recorded evaluations."""
+    from core import facts
+
+    def run() -> None:
+        cards = [facts.build(t) for t in ([_task_named(task)] if task else TASKS.values())]
+        text = "\n\n".join(facts.facts_markdown(c) for c in cards)
+        _err(text)
+        if markdown is not None:
+            markdown.write_text(text + "\n", encoding="utf-8")
+        _emit({"facts": {c.task: c.to_dict() for c in cards}})
 
     _guarded(run)
