@@ -22,6 +22,7 @@ from pages.components import (
     explanation,
     explanation_panel,
     note_input,
+    report_downloads,
     require_model,
     send,
     span_corrections,
@@ -74,7 +75,7 @@ for items in groups.values():
     said = ", ".join(dict.fromkeys(f"“{e.text}”" for e in first.evidence))
     with st.container(border=True):
         st.markdown(f"**{escape_markdown(first.condition_name)}** (the note says {escape_markdown(said)})")
-        st.dataframe(suggestion_rows(items), hide_index=True, width="stretch",
+        st.dataframe(suggestion_rows(items, run.model.kb), hide_index=True, width="stretch",
                      column_config={"fit": st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=1,
                                                                            help="sigmoid of the ranker's score"),
                                     "role": st.column_config.TextColumn(
@@ -138,3 +139,7 @@ for feedback_id, correction in state.feedback_done(run):
 # -- condition corrections ------------------------------------------------------------------------------------
 with st.expander("Correct the conditions found", icon=":material/edit:"):
     span_corrections(run, "conditions", result.conditions, P + "cond_fix", status_text=CONDITION_STATUS_TEXT)
+
+# -- case report ---------------------------------------------------------------------------------------
+report_downloads(run, {"treatments": result},
+                 {"treatments": exp} if result.suggestions and run.model.ranker is not None else {})

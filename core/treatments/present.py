@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from core.knowledge.kb import KnowledgeBase
 from core.labels import CONDITION_STATUS_TEXT
 from core.treatments.safety import Flag
 from core.treatments.suggest import Suggestion, TreatmentResult
@@ -68,9 +69,24 @@ def _flags_cell(s: Suggestion) -> str:
                      for f in distinct_flags(s))
 
 
-def suggestion_rows(items: Sequence[Suggestion]) -> list[dict[str, Any]]:
+def kb_basis(s: Suggestion, kb: KnowledgeBase) -> dict[str, str]:
+    """The knowledge-base facts behind a suggestion: the cited source's title, its issuing body and year, and the
+    knowledge base's version (the row is found by condition and drug; "unknown" where the source is not listed)."""
+    try:
+        row = next((t for t in kb.condition(s.condition_id).treatments if t.drug == s.drug), None)
+    except KeyError:
+        row = None
+    src = kb.sources.get(row.source) if row is not None else None
+    return {"source": src.title if src else s.source, "body": src.body if src else "unknown",
+            "year": str(src.year) if src else "unknown", "KB version": str(kb.version)}
+
+
+def suggestion_rows(items: Sequence[Suggestion], kb: KnowledgeBase | None = None) -> list[dict[str, Any]]:
+    """One row per suggestion; with ``kb``, its source is the cited guideline's title, with body, year and the
+    knowledge base's version (:func:`kb_basis`)."""
     return [{"#": s.rank, "treatment": s.drug, "role": role_text(s.line), "class": s.drug_class, "fit": round(s.fit, 3),
-             "flags": _flags_cell(s) or "none", "DrugBank": s.drugbank_id or "", "source": s.source}
+             "flags": _flags_cell(s) or "none", "DrugBank": s.drugbank_id or "", "source": s.source,
+             **(kb_basis(s, kb) if kb is not None else {})}
             for s in items]
 
 

@@ -50,6 +50,12 @@ def test_conditions_suggestions_and_withheld(app):
     add_ons = [i for i, r in enumerate(roles) if r in ("adjunct (add-on)", "supportive", "specialist only")]
     assert all(i > max(j for j, r in enumerate(roles) if r == "first-line") for i in add_ons)
     assert all(src for src in suggestions["source"])
+    from core.knowledge.kb import load_kb
+
+    kb = load_kb()                                     # each row's basis: source, body, year, KB version
+    cited = {(src.title, src.body, str(src.year)) for src in kb.sources.values()}
+    assert set(zip(suggestions["source"], suggestions["body"], suggestions["year"])) <= cited
+    assert set(suggestions["KB version"]) == {str(kb.version)}
     withheld = frame_with(app, "why not")
     assert "lisinopril" in set(withheld["treatment"])
     assert any("pregnan" in w.lower() for w in withheld["why not"])
