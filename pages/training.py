@@ -75,7 +75,7 @@ def task_status(s: TaskStatus, *, log: bool = True) -> None:
     name = f"**{s.task.capitalize()}**"
     if s.state == "running":
         st.markdown(f":material/model_training: {name}: {summary(s)}")
-        st.progress(s.fraction, text=f"step {s.step} of {s.total}" if s.total else s.stage or "starting")
+        st.progress(s.fraction, text=f"step {s.step} of {s.total}" if s.total else None)
     elif s.state == "done":
         st.markdown(f":green[:material/check_circle:] {name}: {summary(s)}")
     elif s.state == "waiting":
@@ -101,7 +101,11 @@ def _waiting(name: str, done_before: tuple[str, ...]) -> None:
     needed = [n for n in (*get_task(name).requires, name) if n in current and current[n].state != "done"]
     first = current[needed[0]] if needed else None
     if first is not None:
-        st.info(f"Waiting for {title(first.task)}: {summary(first)}. This page opens by itself when it is ready.",
+        what = summary(first)
+        if first.state == "waiting":
+            running = [s.task for s in current.values() if s.state == "running"]
+            what = f"{running[0]} trains first" if running else "the trainer is starting"
+        st.info(f"Waiting for {title(first.task)}: {what}. This page opens by itself when it is ready.",
                 icon=":material/hourglass_top:")
     st.caption("First run: the default models are trained in the background, one at a time, triage first; each "
                "page works as soon as its model is ready.")
