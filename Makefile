@@ -1,6 +1,7 @@
 # NoteLens: two commands on a fresh machine.
-#   make run   create .venv, install, train the default models if missing, create the first admin if no user
-#              exists (prints its one-time password), serve http://localhost:8501
+#   make run   create .venv, install, create the first admin if no user exists (prints its one-time password),
+#              serve http://localhost:8501 at once; the app trains the missing default models in the background
+#              (a training panel shows their progress; `make models` trains them up front instead, blocking)
 #   make test  install the dev requirements (and Debian's chromium and postgresql), run the whole test suite
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -40,8 +41,9 @@ models: install
 	$(BIN)/notelens train all --if-missing
 
 # `users bootstrap` creates the first user, admin, only while there is none, and prints its one-time password
-# (or uses NOTELENS_ADMIN_PASSWORD); once users exist it prints nothing.
-run: models
+# (or uses NOTELENS_ADMIN_PASSWORD); once users exist it prints nothing. The models are not waited for: the app starts
+# `notelens train all --if-missing --status` in the background when one is missing (pages/training.py).
+run: install
 	$(BIN)/notelens users bootstrap
 	$(BIN)/notelens purge --actor system
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost

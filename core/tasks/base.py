@@ -88,8 +88,8 @@ class Task(ABC, Generic[C]):
 
     def train_hint(self) -> str:
         """How to get a model (the message of :class:`ModelMissing`)."""
-        return (f"No {self.name} model is trained yet. Run `make run` (it trains the default models) or "
-                f"`python -m core.cli train {self.name}`, then reload this page.")
+        return (f"No {self.name} model is trained yet. Run `make run` (the app trains the missing default models in "
+                f"the background) or `python -m core.cli train {self.name}`, then reload this page.")
 
     def load(self, path: Path | None = None, *, device: str | None = None) -> Any:
         """The task's model (pipeline or engine) from ``path`` (default: the current artifact).

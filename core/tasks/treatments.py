@@ -50,7 +50,7 @@ class TreatmentTask(Task[rt.RankerTrainConfig]):
                                                 "add_missing": "Add a missing treatment"}
 
     def train_hint(self) -> str:
-        return ("No condition model is trained yet. Run `make run` (it trains the default models) or "
+        return ("No condition model is trained yet. Run `make run` (the app trains the missing default models) or "
                 "`python -m core.cli train conditions` and `python -m core.cli train ranker`, then reload this page.")
 
     def load(self, path: Path | None = None, *, device: str | None = None) -> TreatmentEngine:
