@@ -170,3 +170,45 @@ def test_the_starter_does_nothing_when_every_model_is_present(tmp_path, sleeper)
 def test_the_trainer_uses_every_core_but_one():
     assert bg.trainer_threads(Settings()) == max(1, (os.cpu_count() or 1) - 1)
     assert bg.trainer_threads(Settings(threads=3)) == 3
+
+
+def test_every_task_has_a_tiny_preset_that_makes_a_valid_config():
+    for task in TASKS.values():
+        config = task.config(**task.preset("tiny"))
+        assert config.tiny is True
+        assert task.preset("default") == {}
+        with pytest.raises(ValueError, match="no training preset"):
+            task.preset("huge")
+
+
+def test_the_preset_setting_is_checked(monkeypatch):
+    monkeypatch.setenv("NOTELENS_TRAIN_PRESET", "huge")
+    with pytest.raises(ValueError, match="NOTELENS_TRAIN_PRESET must be default or tiny"):
+        Settings.from_env()
+    monkeypatch.setenv("NOTELENS_TRAIN_PRESET", "Tiny")
+    monkeypatch.setenv("NOTELENS_AUTO_TRAIN", "0")
+    settings = Settings.from_env()
+    assert (settings.train_preset, settings.auto_train) == ("tiny", False)
+
+
+def test_train_all_status_on_the_command_line(tmp_path, monkeypatch, auth_db_url):
+    from typer.testing import CliRunner
+
+    from core.audit import list_events
+    from core.cli import app
+
+    train, order = fake_train(fail={"conditions"})
+    monkeypatch.setattr(wf, "train", train)
+    monkeypatch.setenv("NOTELENS_MODELS_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        res = CliRunner().invoke(app, ["train", "all", "--status"])
+    finally:
+        get_settings.cache_clear()
+    assert res.exit_code == 0, res.output
+    out = json.loads(next(line for line in reversed(res.output.splitlines()) if line.startswith("{")))
+    assert [r["task"] for r in out["tasks"]] == ["triage", "drugs"] and not out["another_trainer_running"]
+    assert order == ["triage", "drugs", "conditions"]  # treatments needs conditions
+    assert read_statuses(tmp_path)["conditions"].state == "failed"
+    promoted = [e.target for e in list_events(action="model_promoted")]
+    assert "model:triage/triage-v1" in promoted and "model:drugs/drugs-v1" in promoted
