@@ -8,6 +8,8 @@ The app starts the trainer once per server process (:func:`start`); the trainer 
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from core.config import get_settings
@@ -30,7 +32,13 @@ def start() -> bool:
     """Start the background trainer when a default model is missing (once per server process; the trainer's lock
     keeps it to one trainer however many processes or sessions ask)."""
     settings = get_settings()
-    return settings.auto_train and ensure_background_training(settings)
+    if not settings.auto_train:
+        return False
+    try:
+        return ensure_background_training(settings)
+    except OSError as exc:  # e.g. a read-only models folder: the pages still say how to train by hand
+        logging.getLogger(__name__).warning("could not start the background trainer: %s", exc)
+        return False
 
 
 def statuses() -> dict[str, TaskStatus]:
@@ -118,8 +126,8 @@ def wait_for(name: str) -> bool:
     once its model is ready); False when nothing is training or recorded for them (the caller says how to train)."""
     current = statuses()
     needed = {*get_task(name).requires, name}
-    if not needed & set(current):
-        return False
+    if all(current[n].state == "done" for n in needed & set(current)):
+        return False  # nothing of it trains, or the model went missing after it trained
     _waiting(name, _done(current))
     return True
 

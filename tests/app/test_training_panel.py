@@ -34,10 +34,13 @@ def first_run(models, triage: TaskStatus) -> None:
         write_status(models, TaskStatus(name, order))
 
 
-def run_app() -> AppTest:
+def run_app(page: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     sign_in(at, "dr.test")
     at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
     assert not at.exception, at.exception
     return at
 
@@ -68,7 +71,8 @@ def test_a_page_waiting_for_its_model_shows_the_training(models):
 
 def test_a_failed_task_shows_its_message_and_the_command_to_retry(models):
     first_run(models, TaskStatus("triage", 0, "failed", "training", step=3, total=125,
-                                 error="RuntimeError: out of memory", retry="notelens train triage   (or: make models)"))
+                                 error="RuntimeError: out of memory",
+                                 retry="notelens train triage   (or: make models)"))
     at = run_app()
     errors = [e.value for e in at.error]
     assert any("out of memory" in e and "`notelens train triage   (or: make models)`" in e for e in errors)
@@ -89,8 +93,16 @@ def test_done_models_are_listed_as_ready(models):
     lock = TrainerLock(models)
     assert lock.acquire()
     try:
-        at = run_app()  # the triage model is not there (the status file says done): the page still waits
+        at = run_app("pages/drugs.py")
     finally:
         lock.release()
+    assert at.info[0].value.startswith("Waiting for the drugs model: synthesizing notes.")
     assert any("Triage**: ready (`triage-v1`), trained in 3 min" in m.value for m in at.markdown)
     assert any("Drugs**: synthesizing notes" in m.value for m in at.markdown)
+
+
+def test_a_model_gone_after_it_trained_falls_back_to_the_train_hint(models):
+    write_status(models, TaskStatus("triage", 0, "done", "", version="triage-v1"))
+    at = run_app()
+    assert any("No triage model is trained yet" in e.value for e in at.error)
+    assert not at.info
