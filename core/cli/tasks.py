@@ -190,7 +190,7 @@ def train_all(
         _emit({"tasks": results})
 
     _guarded(run)
-    _err(f"default models ready in {time.perf_counter() - t0:.0f} s")
+    _err(f"{'trainer ended' if status else 'default models ready'} after {time.perf_counter() - t0:.0f} s")
 
 
 @evaluate_app.command("interactions")
