@@ -303,7 +303,8 @@ def condition_facts(report: CaseReport) -> list[dict[str, Any]]:
 def treatment_facts(report: CaseReport) -> dict[str, Any]:
     """Patient context, suggestions by condition (each with its knowledge-base basis and every flag), withheld
     candidates and present conditions the knowledge base has no row for."""
-    from core.treatments.present import TAG_TEXT, distinct_flags, role_text, withheld_rows
+    from core.labels import severity_rank
+    from core.treatments.present import TAG_TEXT, role_text, withheld_rows
     from core.treatments.suggest import DISCLAIMER
 
     r = report.results["treatments"]
@@ -322,10 +323,11 @@ def treatment_facts(report: CaseReport) -> dict[str, Any]:
             "rows": [{"#": s.rank, "treatment": s.drug, "role": role_text(s.line), "class": s.drug_class,
                       "fit": round(s.fit, 3), "DrugBank": s.drugbank_id or "",
                       "basis (knowledge base source)": s.source, "knowledge base": f"v{kb}",
-                      "flags": len(distinct_flags(s))} for s in items],
+                      "flags": len(s.flags)} for s in items],
+            # every flag, most severe first (the page folds repeats from other sources away; a report keeps them)
             "flags": [{"treatment": s.drug, "severity": f.severity, "kind": f.kind, "why": f.message,
                        "basis": f.basis, "note words": ", ".join(f"“{e.text}”" for e in f.evidence)}
-                      for s in items for f in distinct_flags(s)]})
+                      for s in items for f in sorted(s.flags, key=lambda f: severity_rank(f.severity))]})
     return {"disclaimer": DISCLAIMER, "context": context, "groups": groups, "withheld": withheld_rows(r),
             "unmatched": list(dict.fromkeys(m.text for m in r.unmatched)), "kb": kb}
 
@@ -553,6 +555,8 @@ def render_html(report: CaseReport) -> str:
 _FONT_DIRS = ("mpl-data/fonts/ttf", "/usr/share/fonts/truetype/dejavu")
 #: Tables wider than this are written as one line per row ("column: value; ...") in the PDF.
 _PDF_MAX_COLUMNS = 6
+#: So are tables with a cell longer than this (a row taller than a page cannot be drawn as a table row).
+_PDF_MAX_CELL = 240
 
 
 def _font_files() -> tuple[str, str] | None:
@@ -570,7 +574,8 @@ def _font_files() -> tuple[str, str] | None:
 
 
 class _Pdf:
-    """The few drawing steps the report needs, over fpdf2, with text the font cannot draw made safe."""
+    """The few drawing steps the report needs, over fpdf2, with text the font cannot draw made safe; a wide table, or
+    one with long cells (interaction monographs), is written one paragraph per row."""
 
     def __init__(self, report: CaseReport) -> None:
         from fpdf import FPDF
@@ -620,7 +625,7 @@ class _Pdf:
             self.para(empty, 9)
             return
         heads = list(rows[0])
-        if len(heads) > _PDF_MAX_COLUMNS:
+        if len(heads) > _PDF_MAX_COLUMNS or any(len(_fmt(v)) > _PDF_MAX_CELL for row in rows for v in row.values()):
             for row in rows:
                 self.para("; ".join(f"{h}: {_fmt(row.get(h))}" for h in heads if _fmt(row.get(h))), 8.5)
             return

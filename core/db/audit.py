@@ -34,6 +34,7 @@ ACTIONS: tuple[str, ...] = (
     "audit_exported", "feedback_exported",
     "notes_purged", "note_forgotten", "model_rolled_back",
     "review_enqueued", "annotation_submitted", "gold_decided",
+    "report_downloaded",
 )
 #: Longest canonical JSON of ``details``, and longest string value in it: details are ids and counts, so a long
 #: string there is most likely a note pasted by mistake, which the trail must never hold.
