@@ -122,7 +122,7 @@ class Measurement:
     command: str                                # what reproduces it
 
     def row(self) -> dict[str, Any]:
-        return {"set": self.data, "date": self.date, "sha256": self.sha256 or "-", "n": self.n, **self.figures}
+        return {"set": self.data, "n": self.n, **self.figures, "date": self.date, "sha256": self.sha256 or "-"}
 
 
 @dataclass(frozen=True)
@@ -399,7 +399,8 @@ def sections(facts: ModelFacts, words: NarrativeFile) -> list[Section]:
         ["Not measured: no per-class or per-label figure is recorded for this model."]) + list(n["limitations"])
     out.append(Section("weaknesses", "Known weaknesses and limitations", tuple(weak),
                        tuple({"measured on": w.measured_on, "class or label": w.label, "F1": w.f1,
-                              "support": w.support} for w in facts.weaknesses)))
+                              **({"support": w.support} if w.support is not None else {})}
+                             for w in facts.weaknesses)))
     expl = [words.explanation.format(method=facts.explanation_method)]
     if not facts.faithfulness:
         expl.append("Faithfulness of this version: not measured (no comprehensiveness or sufficiency is recorded in "
@@ -432,8 +433,8 @@ def _external(facts: ModelFacts) -> Section:
         lines.append("No evaluation file was measured on this installation for this version "
                      f"(`notelens evaluate {facts.task} --data FILE` records one).")
     return Section("external", "External validation", tuple(lines),
-                   tuple({"kind": m.kind, "data": m.data, "date": m.date, "sha256": m.sha256 or "-", "n": m.n,
-                          **m.figures} for m in facts.external),
+                   tuple({"data": m.data, "n": m.n, **m.figures, "kind": m.kind, "date": m.date,
+                          "sha256": m.sha256 or "-"} for m in facts.external),
                    tuple(dict.fromkeys(m.command for m in facts.external)))
 
 

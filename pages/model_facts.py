@@ -20,6 +20,11 @@ st.caption("One card per model, headed like the source attributes ONC's HTI-1 ru
            "never measured says so.")
 
 
+#: Sections shown in the right-hand column (what was measured); the left one says what the model is and how it is
+#: kept (HTI-1's order holds within each column).
+FIGURES = ("external", "performance", "weaknesses", "explanation", "provenance")
+
+
 def frame(rows: tuple[dict[str, Any], ...]) -> pd.DataFrame:
     """A table whose mixed columns (numbers and words in one column) are shown as text, as Arrow needs."""
     df = pd.DataFrame(list(rows))
@@ -42,13 +47,15 @@ for task in TASKS.values():
                     f"`notelens train {task.name}` (or `make run`).", icon=":material/hourglass_empty:")
         else:
             st.caption(f"Serving version `{card.version}`, trained {escape_markdown(card.created)}.")
+        words, figures = st.columns([2, 3], gap="large")
         for section in card.sections:
-            st.markdown(f"##### {section.heading}")
-            if section.lines:
-                st.markdown("\n".join(f"- {markdown_line(line)}" for line in section.lines))
-            if section.table:
-                st.dataframe(frame(section.table), hide_index=True, width="stretch")
-            for command in section.commands:
-                st.code(command, language="bash")
+            with figures if section.key in FIGURES else words:
+                st.markdown(f"##### {section.heading}")
+                if section.lines:
+                    st.markdown("\n".join(f"- {markdown_line(line)}" for line in section.lines))
+                if section.table:
+                    st.dataframe(frame(section.table), hide_index=True, width="stretch")
+                for command in section.commands:
+                    st.code(command, language="bash")
         st.download_button("Download this card (Markdown)", facts_markdown(card), icon=":material/download:",
                            file_name=f"model-facts-{task.name}.md", mime="text/markdown", key=f"facts_md_{task.name}")
