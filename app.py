@@ -32,6 +32,7 @@ PAGES = {
     "models": ("pages/models.py", "Models", ":material/model_training:"),
     "batch": ("pages/batch.py", "Batch", ":material/dataset:"),
     "model_facts": ("pages/model_facts.py", "Model facts", ":material/fact_check:"),
+    "meeting": ("pages/meeting.py", "Meeting mode", ":material/co_present:"),
 }
 
 training.start()  # once per server process: the missing default models train in the background (first run)
@@ -42,6 +43,10 @@ if account is None:
 user, role = account
 
 allowed = [name for name in allowed_pages(role) if name in PAGES]
+if st.query_params.get("mode") == "meeting" and "meeting" in allowed:  # the presenter view: that page alone
+    errors.run_page(st.navigation([st.Page(PAGES["meeting"][0], title=PAGES["meeting"][1], icon=PAGES["meeting"][2],
+                                           default=True)], position="hidden"))
+    st.stop()
 page = st.navigation([st.Page(PAGES[name][0], title=PAGES[name][1], icon=PAGES[name][2], default=(i == 0))
                       for i, name in enumerate(allowed)])
 

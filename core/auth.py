@@ -74,7 +74,7 @@ PAGE_ACTIONS: dict[str, str] = {"triage": "run", "drugs": "run", "treatments": "
                                 "review": "annotate", "agreement": "review", "adjudicate": "adjudicate",
                                 "users": "users", "audit": "audit", "exports": "export",
                                 "models": "promote_model", "batch": "batch",
-                                "model_facts": "run"}
+                                "model_facts": "run", "meeting": "run"}
 
 
 def can(role: str | None, action: str) -> bool:

@@ -288,9 +288,9 @@ def test_each_role_may_do_what_the_roles_below_it_may():
 
 
 def test_allowed_pages():
-    assert auth.allowed_pages("clinician") == ["triage", "drugs", "treatments"]
+    assert auth.allowed_pages("clinician") == ["triage", "drugs", "treatments", "model_facts", "meeting"]
     assert auth.allowed_pages("annotator") == ["triage", "drugs", "treatments", "feedback", "review",
-                                                "agreement", "batch"]
+                                                "agreement", "batch", "model_facts", "meeting"]
     assert auth.allowed_pages("admin") == list(auth.PAGE_ACTIONS)
     assert auth.allowed_pages(None) == []
 
