@@ -7,7 +7,15 @@ from core.drugs.present import class_rows, legend_html, medication_rows, note_ht
 from core.explain.render import escape_markdown
 from core.labels import ATTRIBUTE_TEXT, DRUG_STATUS_TEXT
 from pages import state
-from pages.components import explain_picker, explanation, explanation_panel, note_input, require_model, span_corrections
+from pages.components import (
+    explain_picker,
+    explanation,
+    explanation_panel,
+    note_input,
+    report_downloads,
+    require_model,
+    span_corrections,
+)
 
 state.require("run")  # first: nothing of the page for someone not signed in or not allowed
 
@@ -71,3 +79,6 @@ if n:
 # -- corrections --------------------------------------------------------------------------------------------
 st.subheader("Correct the model")
 span_corrections(run, "drugs", result, "drug_fix", status_text=DRUG_STATUS_TEXT, attribute_text=ATTRIBUTE_TEXT)
+
+# -- case report ---------------------------------------------------------------------------------------
+report_downloads(run, {"drugs": result}, {"drugs": exp} if n else {})

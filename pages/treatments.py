@@ -22,6 +22,7 @@ from pages.components import (
     explanation,
     explanation_panel,
     note_input,
+    report_downloads,
     require_model,
     send,
     span_corrections,
@@ -138,3 +139,7 @@ for feedback_id, correction in state.feedback_done(run):
 # -- condition corrections ------------------------------------------------------------------------------------
 with st.expander("Correct the conditions found", icon=":material/edit:"):
     span_corrections(run, "conditions", result.conditions, P + "cond_fix", status_text=CONDITION_STATUS_TEXT)
+
+# -- case report ---------------------------------------------------------------------------------------
+report_downloads(run, {"treatments": result},
+                 {"treatments": exp} if result.suggestions and run.model.ranker is not None else {})

@@ -13,6 +13,7 @@ from pages.components import (
     explanation,
     explanation_panel,
     note_input,
+    report_downloads,
     require_model,
     send,
 )
@@ -87,3 +88,6 @@ done = state.feedback_done(run)
 if done:
     feedback_id, correction = done[-1]
     st.success(f"Thank you: feedback #{feedback_id} saved ({correction.summary}).", icon=":material/task_alt:")
+
+# -- case report ---------------------------------------------------------------------------------------
+report_downloads(run, {"triage": result}, {"triage": exp})
