@@ -158,6 +158,10 @@ def _suggestions(run: state.NoteRun) -> None:
                 if f.severity in ("contraindicated", "major"):
                     lines.append(f"   {SEVERITY_ICON[f.severity]} {escape_markdown(f.message)}")
         st.markdown("  \n".join(lines))
+        if items[3:]:  # the rest in one line, a major flag marked
+            st.markdown("Also: " + ", ".join(
+                escape_markdown(s.drug) + (" :orange[:material/warning:]" if s.top_severity == "major" else "")
+                for s in items[3:]))
     for s in result.withheld:
         why = "; ".join(dict.fromkeys(f.message for f in s.flags if f.severity == "contraindicated"))
         st.markdown(f"{SEVERITY_ICON['contraindicated']} withheld: **{escape_markdown(s.drug)}** for "
@@ -269,7 +273,10 @@ with note_col:
 with results_col:
     _route(runs["triage"])
     for name, show in (("drugs", _medications), ("treatments", _conditions)):
-        (show(runs[name]) if runs[name] is not None else _missing(name))
+        if runs[name] is None:
+            _missing(name)
+        else:
+            show(runs[name])
     if runs["treatments"] is not None:
         _suggestions(runs["treatments"])
 _report(runs, _explain(case, runs))
