@@ -363,7 +363,8 @@ body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-se
 padding:0 1rem;color:#111827;line-height:1.45}
 h1{font-size:1.6rem;margin-bottom:0.2rem}h2{font-size:1.25rem;border-bottom:1px solid #d1d5db;padding-bottom:0.2rem;
 margin-top:2rem}h3{font-size:1.05rem;margin-bottom:0.3rem}
-table{border-collapse:collapse;margin:0.5rem 0 1rem;font-size:0.9rem}th,td{border:1px solid #d1d5db;
+table{border-collapse:collapse;margin:0.5rem 0 1rem;font-size:0.9rem;display:block;overflow-x:auto;max-width:100%}
+th,td{border:1px solid #d1d5db;
 padding:0.25rem 0.5rem;text-align:left;vertical-align:top}th{background:#f3f4f6}
 .nl-meta{color:#4b5563;font-size:0.9rem}
 .nl-warn{background:#fef3c7;border-left:4px solid #d97706;padding:0.5rem 0.75rem;margin:0.5rem 0}
@@ -388,7 +389,8 @@ def _table(rows: Sequence[dict[str, Any]], *, empty: str = "None.") -> str:
 
 
 def _p(text: str, cls: str = "") -> str:
-    return f'<p{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>{_e(text)}</p>'
+    attr = f' class="{cls}"' if cls else ""
+    return f"<p{attr}>{_e(text)}</p>"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,16 @@ def _last_json(output: str) -> dict:
     return json.loads([line for line in output.strip().splitlines() if line.strip()][-1])
 
 
+def _text(doc: str) -> str:
+    """The text a browser shows of ``doc`` (tags dropped, entities resolved)."""
+    parts: list[str] = []
+    parser = HTMLParser()
+    parser.handle_data = parts.append
+    parser.feed(doc)
+    parser.close()
+    return "".join(parts)
+
+
 def test_report_writes_the_html_and_pdf(tmp_path, tiny_triage_artifact, tiny_drug_artifact, tiny_condition_artifact,
                                         tiny_ranker_artifact):
     note = tmp_path / "note <x>.txt"
@@ -29,8 +39,7 @@ def test_report_writes_the_html_and_pdf(tmp_path, tiny_triage_artifact, tiny_dru
     assert summary["tasks"] == ["triage", "drugs", "conditions", "treatments"]
     assert set(summary["versions"]) == set(summary["tasks"]) and "triage" in summary["explained"]
     doc = out.read_text(encoding="utf-8")
-    HTMLParser().feed(doc)
-    assert "<script" not in doc.lower() and "&lt;script&gt;" in doc
+    assert "<script" not in doc.lower() and "<script>alert(1)</script>" in _text(doc)  # escaped, shown as text
     assert "John Smith" not in doc and "03/14/2024" not in doc and "[NAME]" in doc
     assert "dr &lt;b&gt;x&lt;/b&gt;" in doc
     for version in summary["versions"].values():
