@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -180,7 +181,10 @@ def train_all(
     t0 = time.perf_counter()
     def run() -> None:
         if status:
-            from core.tasks.background import run_trainer
+            from core.tasks.background import TRAINER_NICENESS, run_trainer
+
+            if stop_with is not None and hasattr(os, "nice"):  # the app's trainer: a page's run comes first
+                os.nice(TRAINER_NICENESS)
 
             results = run_trainer(log=_err, stop_with=stop_with, on_trained=lambda r: _audit_models([r]))
             _emit({"tasks": results or [], "another_trainer_running": results is None})

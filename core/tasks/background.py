@@ -70,9 +70,15 @@ def trainer_command(stop_with: int | None = None) -> list[str]:
     return cmd + (["--stop-with", str(stop_with)] if stop_with is not None else [])
 
 
+#: The background trainer runs this much nicer than the app: it may use every core while nobody runs a note (the first
+#: run of a 2-core machine takes about half as long as on one core), and gives them up when someone does.
+TRAINER_NICENESS = 10
+
+
 def trainer_threads(settings: Settings) -> int:
-    """Torch threads of the background trainer: the configured number, else every core but one (the app's)."""
-    return settings.threads or max(1, (os.cpu_count() or 1) - 1)
+    """Torch threads of the background trainer: the configured number, else every core (it runs at a lower priority,
+    :data:`TRAINER_NICENESS`, so a page's run still comes first)."""
+    return settings.threads or (os.cpu_count() or 1)
 
 
 def ensure_background_training(settings: Settings | None = None) -> bool:

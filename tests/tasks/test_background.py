@@ -167,8 +167,8 @@ def test_the_starter_does_nothing_when_every_model_is_present(tmp_path, sleeper)
     assert not trainer_alive(tmp_path) and read_statuses(tmp_path) == {}
 
 
-def test_the_trainer_uses_every_core_but_one():
-    assert bg.trainer_threads(Settings()) == max(1, (os.cpu_count() or 1) - 1)
+def test_the_trainer_uses_every_core_unless_told():
+    assert bg.trainer_threads(Settings()) == (os.cpu_count() or 1)
     assert bg.trainer_threads(Settings(threads=3)) == 3
 
 
