@@ -46,7 +46,8 @@ class SpanTask(Task[C]):
     #: (metadata key, ``measure(pipeline)``): recall on names never written in training.
     heldout: ClassVar[tuple[str, Callable[[Any], dict[str, Any]]]]
     user_data_config: ClassVar[dict[str, Any]] = {"epochs": 3.0, "max_length": 256, "tokens_per_batch": 1024,
-                                                   "freeze_embeddings": False, "measure_heldout": False}
+                                                   "freeze_embeddings": False, "freeze_layers": 0,
+                                                   "measure_heldout": False}
     presets: ClassVar[dict[str, dict[str, Any]]] = {
         "tiny": {"tiny": True, "n_notes": 30, "n_passages": 60, "val_notes": 8, "val_passages": 8, "max_length": 64,
                  "infer_max_length": 128, "infer_stride": 16, "tokens_per_batch": 512, "epochs": 2.0, "lr": 3e-3,

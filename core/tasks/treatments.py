@@ -40,7 +40,7 @@ class TreatmentTask(Task[rt.RankerTrainConfig]):
     presets: ClassVar[dict[str, dict[str, Any]]] = {
         "tiny": {"tiny": True, "n_notes": 96, "val_notes": 8, "notes_per_batch": 8, "max_length": 96, "epochs": 2.0,
                  "lr": 1e-3}}
-    user_data_config: ClassVar[dict[str, Any]] = {"epochs": 3.0}
+    user_data_config: ClassVar[dict[str, Any]] = {"epochs": 3.0, "freeze_layers": 0}
     data_help = ("Training: JSONL of judged notes ({\"text\", \"condition\": a knowledge-base id, \"accept\": "
                  "[drugs], \"reject\": [drugs]}). Evaluation: that, or a TSV of drug-disease pairs with columns "
                  "disease, drug, drugbank_id, category (DM, SYM or NOT).")

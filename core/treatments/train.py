@@ -20,7 +20,7 @@ import torch
 
 from core.device import device_batch, device_stats, place, to_device, training_device
 from core.knowledge.kb import KnowledgeBase
-from core.modeling import TrainConfig, autocast, setup_torch, train_steps
+from core.modeling import TrainConfig, autocast, freeze_lower, setup_torch, train_steps
 from core.synth.plans import PlanNote, below_first_line, relevance, target_distribution
 from core.treatments.patient import patient_context
 from core.treatments.ranker import RankerPipeline, candidate_features, candidate_text
@@ -41,6 +41,7 @@ class RankerTrainConfig(TrainConfig):
     head_lr: float = 1e-3
     temperature: float = 0.15         # of the teacher's softmax over the knowledge base's relevances
     tag_dropout: float = 0.1          # context tags dropped in training (the context reader misses some)
+    freeze_layers: int = 2            # with the embeddings (core.modeling.freeze_lower): faster steps
 
 
 def note_features(n: PlanNote, rng: random.Random | None = None, dropout: float = 0.0) -> list[list[float]]:
@@ -73,6 +74,7 @@ def fit(
     per_batch = device_batch(cfg, "notes_per_batch", device)
     if cfg.freeze_embeddings:
         model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    freeze_lower(model.encoder, cfg.freeze_layers)
 
     def encode(texts: list[str], max_length: int) -> tuple[torch.Tensor, torch.Tensor]:
         enc = pipe.tokenizer(texts, truncation=True, max_length=max_length, padding=True, return_tensors="pt")

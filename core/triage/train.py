@@ -25,7 +25,7 @@ from core.config import base_model_path
 from core.device import device_batch, device_stats, place, to_device, training_device
 from core.labels import SERVICE_DESCRIPTIONS
 from core.metrics import classification_summary
-from core.modeling import TrainConfig, autocast, report_stage, setup_torch, tiny_bert_config, train_steps
+from core.modeling import TrainConfig, autocast, freeze_lower, report_stage, setup_torch, tiny_bert_config, train_steps
 from core.triage.model import NoteClassifier, load_base
 from core.triage.pipeline import TriagePipeline
 
@@ -158,11 +158,7 @@ def fit(model: NoteClassifier, tokenizer: PreTrainedTokenizerBase, records: Sequ
         class_weight = torch.tensor(w, dtype=torch.float32, device=device)
     if cfg.freeze_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
-    if cfg.freeze_layers:
-        frozen = [model.bert.embeddings, *model.bert.encoder.layer[:cfg.freeze_layers]]
-        for module in frozen:
-            for p in module.parameters():
-                p.requires_grad_(False)
+    freeze_lower(model.bert, cfg.freeze_layers)
 
     def loss_fn(batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> torch.Tensor:
         ids, mask, y = batch
