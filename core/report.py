@@ -371,7 +371,7 @@ padding:0.25rem 0.5rem;text-align:left;vertical-align:top}th{background:#f3f4f6}
 .nl-flag-contraindicated,.nl-flag-major,.nl-flag-critical,.nl-flag-high{color:#991b1b;font-weight:600}
 .nl-caption{color:#4b5563;font-size:0.85rem}footer{margin-top:2.5rem;border-top:1px solid #d1d5db;padding-top:0.5rem;
 font-size:0.9rem;color:#374151}
-@media print{.nl-heatmap,.nl-highlight{max-height:none!important;overflow:visible!important}}
+.nl-heatmap,.nl-highlight{max-height:none!important;overflow:visible!important}
 """
 
 
