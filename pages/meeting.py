@@ -61,8 +61,8 @@ def _step(delta: int, n: int) -> None:
 
 
 def _runs(case: Case) -> dict[str, state.NoteRun | None]:
-    """Each analysis of the case (None: its model is not trained), run once per session and model version."""
-    from core.text import clean_note
+    """Each analysis of the case (None: its model is not trained), run once per session, note and model version."""
+    from core.text import clean_note, note_hash
 
     text = clean_note(case.text)
     kept: dict[tuple[str, str, str], state.NoteRun] = st.session_state.setdefault(RUNS_KEY, {})
@@ -72,7 +72,7 @@ def _runs(case: Case) -> dict[str, state.NoteRun | None]:
         if loaded is None:
             out[name] = None
             continue
-        key = (case.id, name, get_task(name).version(loaded))
+        key = (note_hash(text), name, get_task(name).version(loaded))
         if key not in kept:
             with st.spinner(f"Running {get_task(name).page or name}..."):
                 t0 = time.perf_counter()

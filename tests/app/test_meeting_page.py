@@ -81,3 +81,26 @@ def test_missing_models_are_named_not_fatal(meeting, monkeypatch):
     assert hints == [escape_markdown(get_task(name).train_hint()) for name in ("drugs", "treatments")]
     assert "train conditions" in get_task("treatments").train_hint()
     assert [h.value for h in at.subheader][:2] == ["Route", "Why?"]
+
+
+def test_case_text_is_escaped(meeting, monkeypatch):
+    """A case's title, description and note reach the page as text: markdown escaped, HTML escaped."""
+    from dataclasses import replace
+
+    import core.cases
+    from core.explain.render import escape_markdown
+
+    odd = replace(CASES[0], title="Chest pain **now** <b>x</b>", shows="See [this](http://example.org) :red[red]",
+                  text="Chest pain. <script>window.__pwned = 1</script> **Aspirin** 81 mg daily.")
+    monkeypatch.setattr(core.cases, "load_cases", lambda: [odd, CASES[1]])
+    st.cache_data.clear()
+    at = meeting
+    button(at, "Next").click().run()
+    button(at, "Next").click().run()  # back to the first case, read from the patched list
+    assert not at.exception, at.exception
+    assert at.title[0].value == f"1. {escape_markdown(odd.title)}"
+    assert any(m.value == f"*{escape_markdown(odd.shows)}*" for m in at.markdown)
+    bodies = [el.proto.body for el in at.get("html")]
+    assert any("&lt;script&gt;" in b and "__pwned" in b for b in bodies)  # the note and its heatmap
+    assert not any("<script>" in b for b in bodies)
+    st.cache_data.clear()
