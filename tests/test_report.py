@@ -141,14 +141,20 @@ def test_pdf_is_a_pdf_and_non_latin_text_does_not_crash(runs):
     report = rp.build_report(note, {"triage": triage}, {"triage": explanations["triage"]}, user="Zoë 王")
     pdf = rp.render_pdf(report)
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF") and len(pdf) > 2000
+    # DejaVu Sans (matplotlib's copy) draws Cyrillic and Latin accents; what it lacks prints as "?"
+    assert rp._font_files() is not None
+    assert rp._Pdf(report).safe("患 Zoë Ж\x07") == "? Zoë Ж "
     doc = rp.render_html(report)
     assert "患者胸痛" in doc and "Zoë 王" in doc
 
 
-def test_full_pdf(runs):
+def test_full_pdf_and_without_a_unicode_font(runs, monkeypatch):
     results, explanations = runs
-    pdf = rp.render_pdf(rp.build_report(NOTE, results, explanations, user="alice"))
-    assert pdf.startswith(b"%PDF-")
+    report = rp.build_report(NOTE + " Пациент 患者 Zoë", results, explanations, user="alice")
+    assert rp.render_pdf(report).startswith(b"%PDF-")
+    monkeypatch.setattr(rp, "_font_files", lambda: None)   # no DejaVu: a core font, text transliterated to Latin-1
+    assert rp._Pdf(report).safe("Пациент 患者 Zoë\tok") == "Patsient Huan Zhe  Zoë ok"
+    assert rp.render_pdf(report).startswith(b"%PDF-")
 
 
 def test_build_report_refuses_unknown_tasks_and_orphan_explanations(runs):
