@@ -15,6 +15,8 @@ Every path and switch NoteLens uses is read here; environment variables override
 - ``NOTELENS_TRAIN_PRESET``: ``default`` (the shipped models' training) or ``tiny`` (each task's tiny preset: a
   2-layer model on a few synthesized notes, seconds to train; tests and demos, never for use on notes). Applies to
   training the default models (``train all``, ``train <task>`` without ``--data``, the app's first-run trainer).
+- ``NOTELENS_FAITHFULNESS_NOTES``: held-out notes the first-run trainer explains per model it trained, to record how
+  faithful its explanations are (default 10, 2 with the tiny preset; ``0``: not measured).
 - ``NOTELENS_BF16``: ``auto`` (bfloat16 autocast where the hardware runs it natively: CUDA GPUs with
   bf16, CPUs with AVX512-BF16/AMX), ``on`` or ``off``.
 - ``NOTELENS_SESSION_IDLE_MINUTES``: a signed-in session ends after this long without activity (default 30).
@@ -116,6 +118,7 @@ class Settings:
     threads: int = 0
     train_preset: TrainPreset = "default"
     auto_train: bool = True
+    faithfulness_notes: int | None = None  # None: the preset's (see core.tasks.background.faithfulness_notes)
     seed: int = 13
     session_idle_minutes: int = 30
     auth_max_failures: int = 5
@@ -147,6 +150,9 @@ class Settings:
         preset = os.environ.get("NOTELENS_TRAIN_PRESET", "default").strip().lower() or "default"
         if preset not in ("default", "tiny"):
             raise ValueError(f"NOTELENS_TRAIN_PRESET must be default or tiny, not {preset!r}")
+        faith = os.environ.get("NOTELENS_FAITHFULNESS_NOTES", "").strip()
+        if faith and not faith.isdigit():
+            raise ValueError(f"NOTELENS_FAITHFULNESS_NOTES must be a whole number (0: not measured), not {faith!r}")
         return cls(
             home=home,
             models_dir=_env_path("NOTELENS_MODELS_DIR", home / "models"),
@@ -158,6 +164,7 @@ class Settings:
             threads=int(os.environ.get("NOTELENS_THREADS", "0") or 0),
             train_preset=preset,  # type: ignore[arg-type]
             auto_train=_env_flag("NOTELENS_AUTO_TRAIN", True),
+            faithfulness_notes=int(faith) if faith else None,
             session_idle_minutes=_env_positive_int("NOTELENS_SESSION_IDLE_MINUTES", 30),
             auth_max_failures=_env_positive_int("NOTELENS_AUTH_MAX_FAILURES", 5),
             auth_lockout_minutes=_env_positive_int("NOTELENS_AUTH_LOCKOUT_MINUTES", 15),

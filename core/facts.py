@@ -291,7 +291,9 @@ def _faithfulness(info: ArtifactInfo, entries: list[dict[str, Any]]) -> list[dic
         m = e.get("metrics") if isinstance(e.get("metrics"), dict) else {}
         if _number(m.get("comprehensiveness")):
             found.append({"measured on": str(e.get("data", "")), "date": e.get("date"),
-                          **{k: m[k] for k in ("method", "comprehensiveness", "sufficiency", "n") if k in m}})
+                          **{k: m[k] for k in ("method", "n", "comprehensiveness", "comprehensiveness_median",
+                                               "sufficiency", "delta_abs_mean", "warned_share", "seconds_median")
+                             if k in m}})
     return found
 
 
@@ -351,7 +353,8 @@ def _fill(facts: ModelFacts, task: str, info: ArtifactInfo, entries: list[dict[s
     if "kb_version" in (info.metrics or {}):
         facts.training.append({"fact": "knowledge base version", "value": info.metrics["kb_version"]})
     facts.calibration = dict(info.calibration or {})
-    measured = [measurement(task, e, facts.version) for e in entries]
+    measured = [measurement(task, e, facts.version) for e in entries  # faithfulness: its own section, below
+                if "comprehensiveness" not in (e.get("metrics") if isinstance(e.get("metrics"), dict) else {})]
     facts.synthetic = _training_measurements(task, info) + [m for m in measured if m.kind == SYNTHETIC]
     facts.external = [m for m in measured if m.kind != SYNTHETIC]
     facts.weaknesses = weaknesses(info, entries)

@@ -96,8 +96,19 @@ def _evaluate_command(task: Task) -> Callable[..., None]:
         dictionary: Annotated[bool, typer.Option(
             "--dictionary", help="Score the task's dictionaries alone, no model (span tasks, with --data): "
                                  "the floor a model has to beat.")] = False,
+        faithfulness: Annotated[bool, typer.Option(
+            "--faithfulness", help="Measure how faithful the explanations are instead (ERASER comprehensiveness "
+                                   "and sufficiency of the first output of --notes synthesized held-out notes); "
+                                   "recorded for the Model facts card.")] = False,
+        notes: Annotated[int, typer.Option(help="With --faithfulness: how many notes to explain.")] = 10,
     ) -> None:
         def run() -> None:
+            if faithfulness:
+                if data is not None or dictionary:
+                    raise ValueError("--faithfulness measures on the synthesized held-out notes: no --data or "
+                                     "--dictionary")
+                _emit({"task": task.name, **wf.measure_faithfulness(task, n_notes=notes, model=model, log=_err)})
+                return
             result = wf.evaluate(task, data=data, label_map=_label_map(label_map), model=model,
                                  dictionary=dictionary, log=_err)
             rows = result.pop("details", None)
@@ -111,7 +122,8 @@ def _evaluate_command(task: Task) -> Callable[..., None]:
         _guarded(run)
 
     command.__doc__ = (f"Measure the {task.name} model on --data ({task.data_help}) or, without it, on the "
-                       "synthesized held-out notes. The result is also recorded beside the model.")
+                       "synthesized held-out notes (--faithfulness: how faithful its explanations are). The result "
+                       "is also recorded beside the model.")
     return command
 
 

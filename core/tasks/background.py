@@ -9,6 +9,9 @@ background, one task at a time in the registry's order (triage first), writing i
   could be served half-written; what it left is removed when the next one starts.
 - A failing task is recorded (message and retry command) and the trainer goes on with the tasks that do not need
   it; it uses every core but one, and stops when the app that started it is gone (a restart resumes).
+- Last, once every missing model is trained, it measures how faithful each new model's explanations are
+  (:func:`core.tasks.workflows.measure_faithfulness`, for the Model facts card); the model already serves, so a
+  failure there is a warning in its status, not a failed model.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from core.training_status import (
     clear_statuses,
     remove_stale_temp,
     status_dir,
+    write_status,
 )
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -112,6 +116,44 @@ def ensure_background_training(settings: Settings | None = None) -> bool:
     return True
 
 
+def faithfulness_notes(settings: Settings) -> int:
+    """Held-out notes the trainer explains per trained model: the setting, else 10 (2 with the tiny preset, whose
+    models are for tests and demos)."""
+    if settings.faithfulness_notes is not None:
+        return settings.faithfulness_notes
+    return 2 if settings.train_preset == "tiny" else 10
+
+
+def measure_explanations(tasks: list[Task], writers: dict[str, StatusWriter], models_dir: Path, n_notes: int, *,
+                         log: Log = quiet, check: Callable[[], None] | None = None) -> None:
+    """The trainer's last stage: the faithfulness of each of ``tasks``' new model, shown as the stage of a status
+    that stays done (the model serves meanwhile; its "trained in" time is not stretched). A failure is logged and
+    kept in the status as a warning with the command that measures again."""
+    from core.tasks import workflows as wf
+
+    for task in tasks:
+        if check is not None:
+            check()
+        w = writers[task.name]
+
+        def both(msg: str, w: StatusWriter = w) -> None:
+            log(msg)
+            w.log(msg)
+
+        w.status.stage = "measuring explanations"
+        w.log(w.status.stage)
+        write_status(models_dir, w.status)  # not flush(): the status's end time stays the training's
+        try:
+            wf.measure_faithfulness(task, n_notes=n_notes, model=task.current(models_dir), log=both)
+        except Exception as exc:  # the model serves all the same
+            log(traceback.format_exc())
+            w.status.error = f"explanations not measured ({type(exc).__name__}: {exc}); the model serves"
+            w.status.retry = f"notelens evaluate {task.name} --faithfulness"
+            both(f"warning: {w.status.error}")
+        w.status.stage = ""
+        write_status(models_dir, w.status)
+
+
 def run_trainer(*, models_dir: Path | None = None, log: Log = quiet, stop_with: int | None = None,
                 on_trained: Callable[[dict[str, Any]], None] | None = None,
                 interval: float = 1.0) -> list[dict[str, Any]] | None:
@@ -180,6 +222,13 @@ def run_trainer(*, models_dir: Path | None = None, log: Log = quiet, stop_with: 
             results.append(result)
             if on_trained is not None:
                 on_trained(result)
+        trained = [TASKS[r["task"]] for r in results if r.get("trained", True)]
+        n_notes = faithfulness_notes(get_settings())
+        try:
+            if n_notes > 0:
+                measure_explanations(trained, writers, models_dir, n_notes, log=log, check=check)
+        except Stopped:
+            log("the app that started the trainer is gone: stopping before every explanation was measured")
         return results
     finally:
         lock.release()

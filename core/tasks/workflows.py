@@ -224,6 +224,79 @@ def evaluate(task: Task, *, data: Path | None = None, label_map: dict[str, str] 
     return result
 
 
+#: Notes a faithfulness measurement may run per note it explains (a model that finds nothing in most notes is
+#: measured on fewer, not run on the whole held-out set).
+SCAN_FACTOR = 5
+#: How a faithfulness measurement names its set (it starts with the synthetic held-out set's name: the same notes).
+FAITHFULNESS_DATA = "synthetic held-out (explanations)"
+
+
+def measure_faithfulness(task: Task, *, n_notes: int = 10, model: Path | None = None, record: bool = True,
+                         log: Log = quiet) -> dict[str, Any]:
+    """How faithful ``task``'s explanations are, measured rather than assumed: ``n_notes`` of its synthesized
+    held-out notes (those with an output to explain) are run and their first output explained as the pages do it
+    (the task's default method, no cache); the ERASER figures each explanation carries are aggregated (mean and
+    median comprehensiveness, mean sufficiency, mean absolute convergence gap where the method has one, the share
+    the pages would warn about, median seconds per note). Recorded beside the artifact when ``record`` (figures only,
+    no text): the Model facts card shows them.
+
+    Raises:
+        ValueError: ``n_notes`` below 1, or no held-out note had an output to explain.
+        core.tasks.base.ModelMissing: no model is trained.
+    """
+    import statistics
+
+    from core.explain.render import trust_caveats
+    from core.text import NoteError, clean_note
+
+    if n_notes < 1:
+        raise ValueError(f"measuring faithfulness needs at least 1 note, not {n_notes}")
+    loaded = task.load(model)
+    artifact = model or task.current()
+    saved = saved_config(task, artifact)
+    explanations, seconds, without = [], [], 0
+    for example in task.synthetic_validation(task.config(**saved))[:n_notes * SCAN_FACTOR]:
+        if len(explanations) >= n_notes:
+            break
+        try:
+            text = clean_note(_text_of(example))
+        except NoteError:
+            without += 1
+            continue
+        t0 = time.perf_counter()
+        result = task.run(loaded, text)
+        targets = task.targets(result)
+        if not targets:
+            without += 1  # nothing found in this note: nothing to explain
+            continue
+        explanations.append(task.explain(loaded, text, result, targets[0].key, use_cache=False))
+        seconds.append(time.perf_counter() - t0)
+    if not explanations:
+        raise ValueError(f"none of the {without} held-out notes had a {task.name} output to explain")
+
+    def mean(values: list[float]) -> float | None:
+        return round(statistics.fmean(values), 4) if values else None
+
+    comp = [e.comprehensiveness for e in explanations if e.comprehensiveness is not None]
+    suff = [e.sufficiency for e in explanations if e.sufficiency is not None]
+    gaps = [abs(e.delta) for e in explanations if e.delta is not None]
+    metrics: dict[str, Any] = {
+        "method": ", ".join(sorted({e.method for e in explanations})), "n": len(explanations),
+        "comprehensiveness": mean(comp),
+        "comprehensiveness_median": round(statistics.median(comp), 4) if comp else None,
+        "sufficiency": mean(suff), "delta_abs_mean": mean(gaps),
+        "warned_share": round(sum(bool(trust_caveats(e, "the explained score")) for e in explanations)
+                              / len(explanations), 4),
+        "seconds_median": round(statistics.median(seconds), 3), "notes_without_output": without,
+        "top_k": explanations[0].top_k, "model_version": task.version(loaded)}
+    log(f"{task.name}: {metrics['n']} explanations ({metrics['method']}), comprehensiveness "
+        f"{metrics['comprehensiveness']}, sufficiency {metrics['sufficiency']}, {metrics['warned_share']:.0%} warned")
+    if record and artifact is not None:
+        record_evaluation(artifact, {"data": FAITHFULNESS_DATA, "seed": saved.get("seed"), "task": task.name,
+                                     "metrics": metrics})
+    return metrics
+
+
 def saved_config(task: Task, artifact: Path | None) -> dict[str, Any]:
     """The training options a saved model's metadata recorded that the task's config still has (its synthetic
     held-out set is made from them); empty without an artifact."""
