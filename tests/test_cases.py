@@ -81,6 +81,7 @@ def test_negated_and_allergy_medications():
 
 
 def test_the_withheld_candidates_are_contraindicated_by_the_rules():
+    from core.nlp.context import assert_spans
     from core.treatments.patient import patient_context
     from core.treatments.safety import Allergy, allergy_flags, context_flags
 
@@ -97,6 +98,8 @@ def test_the_withheld_candidates_are_contraindicated_by_the_rules():
     text = CASES["hypertension_in_pregnancy"].text
     ctx = patient_context(text)
     assert "pregnancy" in ctx.tags
+    (stopped,) = assert_spans(text, [span_of(text, "lisinopril")])
+    assert stopped.status == "discontinued"  # not a current drug: withheld for the pregnancy, not as a duplicate
     for drug in ("lisinopril", "losartan"):
         assert [f.severity for f in context_flags(kb_row("hypertension", drug), ctx, "kb")] == ["contraindicated"]
     assert not context_flags(kb_row("hypertension", "labetalol"), ctx, "kb")
