@@ -9,6 +9,7 @@ page shows the tier first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -126,8 +127,11 @@ CLASS_FAMILIES: tuple[str, ...] = class_families()
 
 
 def class_family(drug_class: str) -> str | None:
-    """The family of a knowledge-base class wording (see :data:`CLASS_FAMILIES`), or None."""
-    c = f" {drug_class.lower().replace('-', ' ').replace('(', ' ').replace(')', ' ')} "
+    """The family of a knowledge-base class wording (see :data:`CLASS_FAMILIES`), or None.
+
+    A parenthesis qualifies the class and is not read: "analgesic (when NSAIDs are contraindicated)" is no NSAID,
+    "nondihydropyridine calcium channel blocker (beta blocker ineffective)" no beta blocker."""
+    c = f" {re.sub(r'[(][^)]*[)]', ' ', drug_class.lower()).replace('-', ' ').replace('(', ' ').replace(')', ' ')} "
     for fam in CLASS_FAMILIES:
         if f" {fam.replace('-', ' ')} " in c or f" {fam.replace('-', ' ')}s " in c:
             return fam

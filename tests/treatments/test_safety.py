@@ -55,7 +55,12 @@ def test_duplication_same_drug_and_same_class():
                                              ("beta blocker (rate control)", "beta blocker"),
                                              ("ACE inhibitor", "ace inhibitor"), ("SSRI", "ssri"),
                                              ("factor Xa inhibitor (DOAC)", "factor xa inhibitor"),
-                                             ("aminopenicillin", None)])
+                                             ("aminopenicillin", None),
+                                             # a parenthesis qualifies the class: acetaminophen is no NSAID
+                                             ("analgesic (when NSAIDs are contraindicated)", None),
+                                             ("analgesic (with or without an opioid)", None),
+                                             ("nondihydropyridine calcium channel blocker (beta blocker "
+                                              "ineffective or not tolerated)", "calcium channel blocker")])
 def test_class_families(wording, family):
     from core.treatments.safety import class_family
 
