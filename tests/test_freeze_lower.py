@@ -1,5 +1,5 @@
 """Freezing the lowest encoder layers (core.modeling.freeze_lower): which parameters train, and that training leaves
-the frozen ones untouched (the default drug, condition and ranker models now train with two of six frozen)."""
+the frozen ones untouched (triage trains with two of six frozen; the span and ranker models can)."""
 
 from __future__ import annotations
 
