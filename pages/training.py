@@ -13,6 +13,7 @@ import logging
 import streamlit as st
 
 from core.config import get_settings
+from core.explain.render import escape_markdown
 from core.tasks import get_task
 from core.tasks.background import ensure_background_training, retry_command
 from core.training_status import LOG_FILE, TaskStatus, read_statuses, status_dir, trainer_alive
@@ -90,7 +91,8 @@ def task_status(s: TaskStatus, *, log: bool = True) -> None:
         st.markdown(f":material/hourglass_empty: {name}: waiting its turn")
     else:
         show = st.error if s.state == "failed" else st.warning
-        show(f"{name}: {STATE_TEXT.get(s.state, s.state)}. {s.error}\n\nTo retry: `{s.retry}` (the trainer's output: "
+        why = escape_markdown(s.error or "")  # an exception's message: any characters
+        show(f"{name}: {STATE_TEXT.get(s.state, s.state)}. {why}\n\nTo retry: `{s.retry}` (the trainer's output: "
              f"`{status_dir(get_settings().models_dir) / LOG_FILE}`)",
              icon=":material/error:" if s.state == "failed" else ":material/warning:")
     if log and s.log:

@@ -71,11 +71,12 @@ def test_a_page_waiting_for_its_model_shows_the_training(models):
 
 def test_a_failed_task_shows_its_message_and_the_command_to_retry(models):
     first_run(models, TaskStatus("triage", 0, "failed", "training", step=3, total=125,
-                                 error="RuntimeError: out of memory",
+                                 error="RuntimeError: out of memory in **[x](http://attacker.invalid/)**",
                                  retry="notelens train triage   (or: make models)"))
     at = run_app()
     errors = [e.value for e in at.error]
     assert any("out of memory" in e and "`notelens train triage   (or: make models)`" in e for e in errors)
+    assert not any("**[x](http://attacker" in e for e in errors)  # an exception's message is escaped
 
 
 def test_training_left_unfinished_by_a_dead_trainer_says_how_to_resume(models):
