@@ -1,10 +1,7 @@
 """Run the real app (``streamlit run``) and drive Debian's chromium through Playwright.
 
-Used by the browser tests and, to refresh the README's screenshot, as a script:
-``python -m tests.browser.helpers [assets/screenshot.png]`` serves the app with the current settings (the
-real trained models), signs in (``NOTELENS_SCREENSHOT_USER``, default ``admin``, with the password in
-``NOTELENS_ADMIN_PASSWORD``), triages a sample note and saves a full-page screenshot
-(``assets/screenshot-medications.png``: the Medications page instead).
+The browser tests' shared steps; :mod:`tests.browser.screenshots` runs the same steps over the real trained models to
+refresh the README's screenshots: ``python -m tests.browser.screenshots [NAME ...]``.
 """
 
 from __future__ import annotations
@@ -22,13 +19,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ensure_account
+#: The environment this process started with, before tests.conftest (imported below) points the settings at temporary
+#: folders: what :mod:`tests.browser.screenshots` serves (the real models).
+CALLER_ENV = dict(os.environ)
+
+from tests.conftest import ensure_account  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+#: How long :func:`wait_idle` waits for a rerun by default (the screenshots' real models need longer than tiny ones).
+IDLE_MS = 90_000.0
 #: Password of the accounts the browser tests create (:func:`create_account`).
 PASSWORD = "browser-test-password"
 
@@ -108,10 +111,10 @@ def chromium_page(width: int = 1440, height: int = 1000, timeout_ms: float = 45_
             browser.close()
 
 
-def wait_idle(page, timeout_ms: float = 90_000) -> None:
+def wait_idle(page, timeout_ms: float | None = None) -> None:
     """Wait until the script has finished its rerun (give a triggered rerun a moment to start first)."""
     page.wait_for_timeout(200)
-    page.wait_for_selector(IDLE, timeout=timeout_ms)
+    page.wait_for_selector(IDLE, timeout=IDLE_MS if timeout_ms is None else timeout_ms)
 
 
 def open_app(page, url: str) -> None:
@@ -137,12 +140,17 @@ def serve(*accounts: tuple[str, str]):
         yield url
 
 
-def sign_in(page, name: str, password: str = PASSWORD) -> None:
-    """Fill the sign-in form and wait for the default page."""
+def submit_sign_in(page, name: str, password: str = PASSWORD) -> None:
+    """Fill the sign-in form, press *Sign in* and wait for the rerun."""
     page.get_by_role("textbox", name="User name", exact=True).fill(name)
     page.get_by_label("Password", exact=True).fill(password)
     page.locator("[data-testid='stBaseButton-primaryFormSubmit']", has_text="Sign in").click()
     wait_idle(page)
+
+
+def sign_in(page, name: str, password: str = PASSWORD) -> None:
+    """Fill the sign-in form and wait for the default page."""
+    submit_sign_in(page, name, password)
     page.get_by_text("Triage a clinical note").wait_for()
     wait_idle(page)
 
@@ -223,33 +231,3 @@ def upload(page, name: str, data: bytes, mime: str = "text/plain") -> None:
 
 def note_box(page):
     return page.get_by_role("textbox", name="Clinical note", exact=True)
-
-
-#: Page link (None: the default page), primary button and screenshot height of each page that can be shot.
-SCREENSHOT_PAGES = {"triage": (None, "Triage", 2300), "medications": ("Medications", "Find medications", 2600),
-                    "treatments": ("Treatments", "Suggest treatments", 3400)}
-
-
-def screenshot(out: Path, sample: str = "Chest pain emergency", page_name: str = "triage") -> None:
-    """Serve the app with the current settings, run a sample note on a page and save a full-page screenshot."""
-    link, button, height = SCREENSHOT_PAGES[page_name]
-    # Streamlit scrolls inside its main container, so a full-page shot only shows the viewport: use a tall one.
-    with streamlit_server() as url, chromium_page(height=height, timeout_ms=600_000) as page:
-        open_app(page, url)
-        sign_in(page, os.environ.get("NOTELENS_SCREENSHOT_USER", "admin"), os.environ["NOTELENS_ADMIN_PASSWORD"])
-        if link is not None:
-            page.get_by_role("link", name=link).click()
-            wait_idle(page)
-        choose_sample(page, sample)
-        page.locator("[data-testid='stBaseButton-primary']", has_text=button).click()
-        wait_idle(page, 600_000)
-        page.locator(".nl-heatmap").wait_for(timeout=600_000)
-        wait_idle(page, 600_000)
-        page.screenshot(path=str(out), full_page=True)
-
-
-if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "assets" / "screenshot.png"
-    shot = next((p for p in SCREENSHOT_PAGES if p in target.name), "triage")
-    screenshot(target, *(sys.argv[2:3]), page_name=shot)
-    print(target)

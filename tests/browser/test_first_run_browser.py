@@ -11,6 +11,7 @@ import time
 
 from tests.browser.helpers import (
     BROWSER_MARKS,
+    PASSWORD,
     ROOT,
     chromium_page,
     create_account,
@@ -39,20 +40,26 @@ def _stop_trainer(models) -> None:
         os.kill(pid, signal.SIGTERM)
 
 
-def test_first_run_serves_at_once_and_triage_works_while_the_rest_trains(tmp_path):
+def first_run_env(models) -> dict[str, str]:
+    """The server's environment for a first run: an empty ``models`` folder, the tiny preset, the trainer on."""
+    return {**os.environ, "NOTELENS_MODELS_DIR": str(models), "NOTELENS_TRAIN_PRESET": "tiny",
+            "NOTELENS_AUTO_TRAIN": "1"}
+
+
+def walk_first_run(models, user: str, shot=None, password: str = PASSWORD) -> None:
+    """Serve a first run over the empty ``models`` folder, sign in as ``user``, see the training panel, triage while
+    the other models train, then wait on the Medications page for the drug model (saving the page to ``shot``, a
+    path, while it waits)."""
     from core.tasks import TASKS
     from core.training_status import read_statuses, trainer_alive
 
-    models = tmp_path / "models"
-    env = {**os.environ, "NOTELENS_MODELS_DIR": str(models), "NOTELENS_TRAIN_PRESET": "tiny",
-           "NOTELENS_AUTO_TRAIN": "1"}
-    create_account("dr.firstrun", "clinician")
     t0 = time.monotonic()
     try:
-        with streamlit_process(env) as (url, _proc), chromium_page(height=1100, timeout_ms=120_000) as page:
+        with streamlit_process(first_run_env(models)) as (url, _proc), \
+                chromium_page(height=1100, timeout_ms=120_000) as page:
             served = time.monotonic() - t0
             open_app(page, url)
-            sign_in(page, "dr.firstrun")
+            sign_in(page, user, password)
             page.get_by_text("Waiting for the triage model").wait_for()
             assert trainer_alive(models)
             assert page.get_by_text("Training the default models").first.is_visible()  # the sidebar's panel
@@ -74,11 +81,17 @@ def test_first_run_serves_at_once_and_triage_works_while_the_rest_trains(tmp_pat
             # The Medications page waits for the drug model the same way, then works
             go_to(page, "Medications", "Medications in a note")
             page.get_by_text(STEP).or_(note_box(page)).first.wait_for(timeout=180_000)
-            if os.environ.get("NOTELENS_SCREENSHOT") == "1" or not SCREENSHOT.exists():
-                page.screenshot(path=str(SCREENSHOT))
+            if shot is not None:
+                page.screenshot(path=str(shot))
             note_box(page).wait_for(timeout=180_000)
             assert page.get_by_text("Waiting for").count() == 0
             assert read_statuses(models)["drugs"].state == "done"
             print(f"medications page working at {time.monotonic() - t0:.0f} s", flush=True)
     finally:
         _stop_trainer(models)
+
+
+def test_first_run_serves_at_once_and_triage_works_while_the_rest_trains(tmp_path):
+    create_account("dr.firstrun", "clinician")
+    shoot = os.environ.get("NOTELENS_SCREENSHOT") == "1" or not SCREENSHOT.exists()
+    walk_first_run(tmp_path / "models", "dr.firstrun", SCREENSHOT if shoot else None)

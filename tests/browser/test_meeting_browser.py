@@ -32,18 +32,27 @@ def case_shown(page, number: int, title: str, n: int) -> None:
     page.locator(".nl-heatmap").wait_for()
 
 
+def open_meeting(page, url: str, user: str = USER, password: str = h.PASSWORD) -> None:
+    """Open ``?mode=meeting`` and sign in: the presenter view starts at case 1."""
+    page.goto(f"{url}/?mode=meeting")
+    page.get_by_text("Sign in to NoteLens").wait_for()
+    h.wait_idle(page)
+    h.submit_sign_in(page, user, password)
+
+
+def next_case(page, number: int, title: str, n: int) -> None:
+    """Press → (with the focus on the page, not a widget: the shortcut is the page's) and wait for case ``number``."""
+    page.locator("h1").first.click()
+    page.keyboard.press("ArrowRight")
+    case_shown(page, number, title, n)
+
+
 def test_meeting_mode_walks_the_cases_and_hands_out_a_report(server, tmp_path):
     cases = load_cases()
     n = len(cases)
     with h.chromium_page(height=1200) as page:
         watch = h.Watch(page, server)
-        page.goto(f"{server}/?mode=meeting")
-        page.get_by_text("Sign in to NoteLens").wait_for()
-        h.wait_idle(page)
-        page.get_by_role("textbox", name="User name", exact=True).fill(USER)
-        page.get_by_label("Password", exact=True).fill(h.PASSWORD)
-        page.locator("[data-testid='stBaseButton-primaryFormSubmit']", has_text="Sign in").click()
-        h.wait_idle(page)
+        open_meeting(page, server)
 
         case_shown(page, 1, cases[0].title, n)
         assert page.locator("[data-testid='stSidebar']").count() == 0 or not page.locator(
@@ -54,9 +63,7 @@ def test_meeting_mode_walks_the_cases_and_hands_out_a_report(server, tmp_path):
         if os.environ.get("NOTELENS_SCREENSHOT") == "1":
             page.screenshot(path=str(h.ROOT / "assets" / "screenshot-meeting.png"))
         for number, case in enumerate(cases[1:], start=2):
-            page.locator("h1").first.click()  # focus on the page, not a widget: the shortcut is the page's
-            page.keyboard.press("ArrowRight")
-            case_shown(page, number, case.title, n)
+            next_case(page, number, case.title, n)
         page.keyboard.press("ArrowRight")  # past the last case: back to the first
         page.get_by_role("heading", name=f"1. {cases[0].title}").wait_for()
         h.wait_idle(page)

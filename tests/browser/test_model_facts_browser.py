@@ -1,24 +1,18 @@
 """The Model facts page in a real browser: a clinician opens it from the sidebar and sees one card per task, the
 trained one with its version and tables, the others saying they are not trained.
 
-With ``NOTELENS_SCREENSHOT=1`` the first card is saved to ``assets/screenshot-model-facts.png``. To refresh the
-README's screenshot from the real models: ``python -m tests.browser.test_model_facts_browser [OUT.png]`` (serves the
-current settings' models; a throwaway account is created in the settings' database).
+With ``NOTELENS_SCREENSHOT=1`` the first card is saved to ``assets/screenshot-model-facts.png``. The README's
+screenshot, from the real models: ``python -m tests.browser.screenshots facts``.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-#: The environment before tests.conftest (imported by the helpers) points the settings at temporary folders: what
-#: :func:`main` serves.
-_ENV = dict(os.environ)
-
-from tests.browser import helpers as h  # noqa: E402
+from tests.browser import helpers as h
 
 pytestmark = h.BROWSER_MARKS
 
@@ -70,25 +64,3 @@ def test_model_facts_page_in_a_browser(server, tiny_triage_artifact):
         assert page.get_by_text("model is trained yet").count() >= 1          # the tasks the suite did not train
         if os.environ.get("NOTELENS_SCREENSHOT") == "1":
             shoot(page, card, SCREENSHOT)
-
-
-def main(out: Path) -> None:
-    """Serve the current settings' models and save the first card (the README's screenshot)."""
-    from core.config import get_settings
-
-    os.environ.clear()
-    os.environ.update(_ENV)
-    get_settings.cache_clear()
-    user = "facts.screenshot"
-    password = h.PASSWORD
-    h.create_account(user, "clinician", password)
-    with h.streamlit_server() as url, h.chromium_page(height=HEIGHT, timeout_ms=300_000) as page:
-        card = open_facts(page, url, user, password)
-        card.locator("[data-testid='stDataFrame']").first.wait_for()
-        shoot(page, card, out)
-
-
-if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else SCREENSHOT
-    main(target)
-    print(target)
