@@ -1,9 +1,10 @@
 """Refresh the README's screenshots through the browser suite's own steps, from the real trained models.
 
-``python -m tests.browser.screenshots [NAME ...]`` (default: all of them; see :data:`SHOTS`) serves the app over the
+``python -m tests.browser.screenshots [--out DIR] [NAME ...]`` (default: all of them, see :data:`SHOTS`, into
+``assets/``; ``--out``: into DIR instead, to look before replacing) serves the app over the
 models in ``NOTELENS_MODELS_DIR`` (default ``models/``) with ``NOTELENS_AUTO_TRAIN=0``, a throwaway database and data
-folder (a temporary account signs in: the real database and its users are never touched), and writes
-``assets/screenshot*.png``. ``first-run`` is the exception: like its browser test it serves an empty temporary models
+folder (a temporary account signs in: the real database and its users are never touched), and writes the
+``screenshot*.png`` files. ``first-run`` is the exception: like its browser test it serves an empty temporary models
 folder with the tiny training preset. The real models are slow on a CPU: several minutes in all.
 """
 
@@ -98,7 +99,7 @@ def screenshot_env(base: Path) -> dict[str, str]:
     return env
 
 
-def main(names: list[str]) -> None:
+def main(names: list[str], out_dir: Path = h.ROOT / "assets") -> None:
     from core.config import get_settings
 
     unknown = [n for n in names if n not in SHOTS]
@@ -112,10 +113,14 @@ def main(names: list[str]) -> None:
         h.create_account(USER, "clinician")
         for name in names or list(SHOTS):
             file, take = SHOTS[name]
-            out = h.ROOT / "assets" / file
+            out = out_dir / file
             take(out)
             print(out, flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    if args[:1] == ["--out"] and len(args) > 1:
+        main(args[2:], Path(args[1]).resolve())
+    else:
+        main(args)
