@@ -75,7 +75,8 @@ def summary(s: TaskStatus) -> str:
             parts.append(f"about {duration(eta)} left")
         return ", ".join(parts)
     if s.state == "done":
-        return f"ready (`{s.version}`), trained in {duration(s.elapsed())}"
+        measuring = f"; {s.stage}" if s.stage else ""  # "measuring explanations": it serves meanwhile
+        return f"ready (`{s.version}`), trained in {duration(s.elapsed())}{measuring}"
     return STATE_TEXT.get(s.state, s.state)
 
 

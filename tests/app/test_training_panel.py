@@ -102,6 +102,20 @@ def test_done_models_are_listed_as_ready(models):
     assert any("Drugs**: synthesizing notes" in m.value for m in at.markdown)
 
 
+def test_a_ready_model_whose_explanations_are_being_measured_says_so(models):
+    first_run(models, TaskStatus("triage", 0, "done", "measuring explanations", step=125, total=125, started=1.0,
+                                 updated=181.0, version="triage-v1"))
+    write_status(models, TaskStatus("drugs", 1, "running", "training", step=3, total=100, started=time.time()))
+    lock = TrainerLock(models)
+    assert lock.acquire()
+    try:
+        at = run_app("pages/drugs.py")
+    finally:
+        lock.release()
+    assert any("Triage**: ready (`triage-v1`), trained in 3 min; measuring explanations" in m.value
+               for m in at.markdown)
+
+
 def test_a_model_gone_after_it_trained_falls_back_to_the_train_hint(models):
     write_status(models, TaskStatus("triage", 0, "done", "", version="triage-v1"))
     at = run_app()
