@@ -57,8 +57,8 @@ def test_span_training_leaves_the_frozen_layers_as_they_were():
     six.config.id2label, six.config.label2id = model.config.id2label, model.config.label2id
     before = {n: p.detach().clone() for n, p in six.named_parameters()}
     docs = [AnnotatedDoc(text=f"Take aspirin {i} mg daily.", spans=[Span(5, 12, "DRUG")]) for i in range(12)]
-    cfg = SpanTrainConfig(tiny=True, freeze_layers=2, max_length=32, stride=8, tokens_per_batch=128, epochs=2.0, lr=1e-2,
-                          head_lr=1e-2)
+    cfg = SpanTrainConfig(tiny=True, freeze_layers=2, max_length=32, stride=8, tokens_per_batch=128, epochs=2.0,
+                          lr=1e-2, head_lr=1e-2)
     fit(six, tok, docs, cfg, tags=bio_tags(["DRUG"]), progress=False, device="cpu")
     changed = {n for n, p in six.named_parameters() if not torch.equal(p.detach(), before[n])}
     assert not any(n.startswith(("bert.embeddings.", "bert.encoder.layer.0.", "bert.encoder.layer.1."))
