@@ -47,8 +47,9 @@ if st.query_params.get("mode") == "meeting" and "meeting" in allowed:  # the pre
     errors.run_page(st.navigation([st.Page(PAGES["meeting"][0], title=PAGES["meeting"][1], icon=PAGES["meeting"][2],
                                            default=True)], position="hidden"))
     st.stop()
+# expanded: an admin has 15 pages, and a collapsed menu would hide five behind "View more"
 page = st.navigation([st.Page(PAGES[name][0], title=PAGES[name][1], icon=PAGES[name][2], default=(i == 0))
-                      for i, name in enumerate(allowed)])
+                      for i, name in enumerate(allowed)], expanded=True)
 
 with st.sidebar:
     st.markdown("### NoteLens")
