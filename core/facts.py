@@ -25,6 +25,7 @@ from pydantic import AfterValidator, Field
 
 from core import registry
 from core.knowledge.schema import Row, load_cached
+from core.metrics import headline_figures
 from core.modeling import ArtifactInfo, current_artifact, evaluations, load_info
 
 FACTS_PATH = Path(__file__).resolve().parent / "knowledge" / "data" / "model_facts.yaml"
@@ -190,12 +191,7 @@ def _number(value: Any) -> bool:
 
 def headline(metrics: dict[str, Any]) -> dict[str, float]:
     """The headline figures of one measurement (span F1s and recalls sit under ``strict`` / ``lenient``)."""
-    out: dict[str, Any] = {}
-    for kind in ("strict", "lenient"):
-        if isinstance(metrics.get(kind), dict) and _number(metrics[kind].get("f1")):
-            out[f"{kind}_f1"] = metrics[kind]["f1"]
-    out.update({k: metrics[k] for k in HEADLINE if _number(metrics.get(k))})
-    return {k: round(float(out[k]), 4) for k in HEADLINE if k in out}
+    return headline_figures(metrics, HEADLINE)
 
 
 def _size(metrics: dict[str, Any]) -> int | None:

@@ -11,6 +11,18 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from core.calibration import expected_calibration_error, reliability_bins
 
 
+def headline_figures(metrics: dict[str, Any], keys: Sequence[str]) -> dict[str, float]:
+    """The figures of one recorded measurement named in ``keys``, in that order, rounded (span F1s, nested under
+    ``strict`` / ``lenient``, come out as ``strict_f1`` / ``lenient_f1``); what is not a number is left out. The model
+    comparison and the Model facts cards both read evaluations through here."""
+    def number(value: Any) -> bool:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+
+    out = {f"{kind}_f1": metrics[kind]["f1"] for kind in ("strict", "lenient")
+           if isinstance(metrics.get(kind), dict) and number(metrics[kind].get("f1"))}
+    out.update({k: metrics[k] for k in keys if number(metrics.get(k))})
+    return {k: round(float(out[k]), 4) for k in keys if k in out}
+
 def classification_summary(gold: Sequence[str], pred: Sequence[str], probs: np.ndarray | None = None,
                            labels: Sequence[str] | None = None,
                            abstain: Sequence[bool] | None = None) -> dict[str, Any]:

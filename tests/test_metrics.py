@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from core.calibration import expected_calibration_error, reliability_bins
-from core.metrics import classification_summary
+from core.metrics import classification_summary, headline_figures
 
 
 def test_confusion_rows_are_the_true_labels_over_the_labels_present():
@@ -37,3 +37,10 @@ def test_summary_reliability_uses_the_probability_columns_and_skips_unknown_gold
     assert sum(b["n"] for b in out["reliability"]) == 2  # "zzz" is not a column: not in the diagram nor the ECE
     assert all(b["accuracy"] == 1.0 for b in out["reliability"])
     assert out["ece"] == pytest.approx(1 - (0.9 + 0.8) / 2)
+
+
+def test_headline_figures_flatten_span_f1s_keep_the_order_and_skip_what_is_not_a_number():
+    metrics = {"strict": {"f1": 0.81234}, "lenient": {"f1": "n/a"}, "accuracy": 1, "ece": True, "n": 40,
+               "macro_f1": 0.5}
+    assert list(headline_figures(metrics, ("macro_f1", "accuracy", "ece", "strict_f1", "lenient_f1")).items()) == \
+        [("macro_f1", 0.5), ("accuracy", 1.0), ("strict_f1", 0.8123)]

@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from core import registry
+from core.metrics import headline_figures
 from core.modeling import evaluations, record_evaluation, task_dir
 from core.registry import PromotionRefused, Switch
 from core.review.forms import REVIEW_TASKS
@@ -158,10 +159,7 @@ def _ids_hash(ids: Sequence[str]) -> str:
 
 def figures(metrics: dict[str, Any]) -> dict[str, float]:
     """The headline numbers of one measurement (span F1s are nested under ``strict`` / ``lenient``)."""
-    out = {f"{k}_f1": float(metrics[k]["f1"]) for k in ("strict", "lenient") if isinstance(metrics.get(k), dict)}
-    out.update({k: float(metrics[k]) for k in _HEADLINE if isinstance(metrics.get(k), int | float)
-                and not isinstance(metrics.get(k), bool)})
-    return {k: round(out[k], 4) for k in _HEADLINE if k in out}
+    return headline_figures(metrics, _HEADLINE)
 
 
 # -- registered evaluation files ----------------------------------------------------------------------------------
