@@ -9,7 +9,7 @@ Every path and switch NoteLens uses is read here; environment variables override
 - ``NOTELENS_DEVICE``: ``auto`` (GPU when present), ``cpu`` or ``cuda``.
 - ``NOTELENS_MAX_NOTE_CHARS``: largest note accepted, in characters.
 - ``NOTELENS_THREADS``: CPU threads for torch (default: every core; the background trainer the app starts on a
-  first run: every core but one, so the app stays responsive).
+  first run too, at a lower priority, so a page's run comes first).
 - ``NOTELENS_AUTO_TRAIN``: ``1`` (default): the app starts a background trainer for the default models that are
   missing (:mod:`core.tasks.background`); ``0``: it never does (the tests: each brings its own tiny models).
 - ``NOTELENS_TRAIN_PRESET``: ``default`` (the shipped models' training) or ``tiny`` (each task's tiny preset: a

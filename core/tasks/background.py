@@ -8,7 +8,8 @@ background, one task at a time in the registry's order (triage first), writing i
   folder and renamed when complete (:func:`core.modeling.save_artifact`), so a killed trainer leaves no model that
   could be served half-written; what it left is removed when the next one starts.
 - A failing task is recorded (message and retry command) and the trainer goes on with the tasks that do not need
-  it; it uses every core but one, and stops when the app that started it is gone (a restart resumes).
+  it; it uses every core at a lower priority (:data:`TRAINER_NICENESS`), and stops when the app that started it is
+  gone (a restart resumes).
 - Last, once every missing model is trained, it measures how faithful each new model's explanations are
   (:func:`core.tasks.workflows.measure_faithfulness`, for the Model facts card); the model already serves, so a
   failure there is a warning in its status, not a failed model.
@@ -184,7 +185,7 @@ def run_trainer(*, models_dir: Path | None = None, log: Log = quiet, stop_with: 
     try:
         for path in remove_stale_temp(models_dir):
             log(f"removed {path} (left by a trainer that was stopped)")
-        todo = [t for t in TASKS.values() if t.current(models_dir) is None]
+        todo = [TASKS[name] for name in missing(models_dir)]
         writers = waiting(models_dir, [t.name for t in todo])
         for w in writers.values():
             w.interval, w.check = interval, check
